@@ -1,0 +1,35 @@
+"""course: see a neural network learn, one update step at a time.
+
+The package is split into one module per idea; importing ``course`` itself is
+cheap (TensorFlow is imported on first use of a module that needs it)::
+
+    from course import data, models, training
+    ds = data.load("moons", seed=0)
+    model = models.mlp(2, hidden=(16, 16), seed=0)
+    history = training.fit(model, ds, training.TrainConfig(epochs=20))
+
+Modules: ``data`` (datasets), ``models`` (Keras builders), ``training`` (the
+GradientTape step and loop), ``trace`` (printing update steps), ``tblog``
+(TensorBoard run directories and logging), ``plots`` (matplotlib figures),
+``numpy_ref`` (the NumPy oracle), ``runs`` (run directories), ``experiment``
+(one logged training run), ``config``, ``cli``.
+"""
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_SUBMODULES = ("cli", "config", "data", "experiment", "models", "numpy_ref", "plots", "runs",
+               "runtime", "tblog", "trace", "training")
+
+
+def __getattr__(name: str):
+    # Lazy submodules: `course list` and `--help` never pay TensorFlow's import.
+    if name in _SUBMODULES:
+        return importlib.import_module(f"course.{name}")
+    raise AttributeError(f"module 'course' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_SUBMODULES))

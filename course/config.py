@@ -1,0 +1,60 @@
+"""The one configuration object a lesson and the training loop share.
+
+A small frozen dataclass: the command-line flags of every lesson map one to one
+onto its fields, and ``training.fit`` reads the training fields from it.
+
+    config = Config(epochs=5, learning_rate=0.05, optimizer="adam")
+    config.replace(batch_size=4)   # a modified copy; the original is unchanged
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
+
+
+@dataclass(frozen=True)
+class Config:
+    epochs: int = 20               # passes over the training data
+    learning_rate: float = 0.1     # lr in w <- w - lr * dL/dw
+    batch_size: int = 32           # examples per update step (mini-batch size)
+    optimizer: str = "sgd"         # sgd | momentum | rmsprop | adam
+    seed: int = 0                  # seeds data splits, initial weights and shuffling
+    logdir: str = "logs"           # TensorBoard root; runs go to logdir/<lesson>/<run-name>/
+    trace_steps: int = 3           # print the first K update steps in full (0: none)
+    eager: bool = False            # run the training step eagerly instead of as a compiled tf.function
+    dataset: str = ""              # the lesson's dataset choice ("" = the lesson's default)
+    quiet: bool = False            # print only the lesson's results, no per-step or per-epoch lines
+    shuffle: bool = True           # reshuffle the training examples every epoch (seeded)
+
+    def __post_init__(self):
+        _positive_int("epochs", self.epochs)
+        _positive_int("batch_size", self.batch_size)
+        _non_negative_int("seed", self.seed)
+        _non_negative_int("trace_steps", self.trace_steps)
+        lr = self.learning_rate
+        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
+            raise ValueError(f"learning_rate must be a positive finite number, got {lr!r}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {self.optimizer!r}")
+        if not isinstance(self.logdir, str) or not self.logdir:
+            raise ValueError(f"logdir must be a non-empty path, got {self.logdir!r}")
+
+    def replace(self, **changes) -> "Config":
+        """A copy with some fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def _positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def _non_negative_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {value!r}")

@@ -1,0 +1,105 @@
+"""From-scratch NumPy forward propagation: the oracle the lessons and tests compare Keras against.
+
+A network is a list of ``(W, b, activation)`` layers; ``forward`` keeps every
+intermediate value so a lesson can print the computation step by step.
+
+    layers = [(W1, b1, "sigmoid"), (W2, b2, "sigmoid")]   # W1 (2, 2), b1 (2,), W2 (2, 1), b2 (1,)
+    steps = forward(x, layers)                            # steps[-1]["a"] is the output
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def sigmoid(z):
+    """1 / (1 + e^-z), computed without overflow for large |z|."""
+    z = np.asarray(z, dtype=np.float64)
+    out = np.empty_like(z)
+    pos = z >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+    ez = np.exp(z[~pos])
+    out[~pos] = ez / (1.0 + ez)
+    return out
+
+
+def tanh(z):
+    return np.tanh(np.asarray(z, dtype=np.float64))
+
+
+def relu(z):
+    return np.maximum(np.asarray(z, dtype=np.float64), 0.0)
+
+
+def linear(z):
+    return np.asarray(z, dtype=np.float64)
+
+
+def softmax(z, axis=-1):
+    """exp(z - max) / sum(exp(z - max)): subtracting the max keeps exp from overflowing."""
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+ACTIVATIONS = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu, "linear": linear, "softmax": softmax}
+
+
+def dense(x, W, b, activation):
+    """One Dense layer. x (batch, n_in) @ W (n_in, n_out) + b (n_out,) -> z, a (batch, n_out)."""
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
+    x, W, b = (np.asarray(v, dtype=np.float64) for v in (x, W, b))
+    if x.ndim != 2 or W.ndim != 2 or x.shape[1] != W.shape[0]:
+        raise ValueError(f"x of shape {x.shape} cannot be multiplied by W of shape {W.shape}")
+    if b.shape != (W.shape[1],):
+        raise ValueError(f"b must have shape ({W.shape[1]},) to match W, got {b.shape}")
+    z = x @ W + b                       # (batch, n_in) @ (n_in, n_out) + (n_out,) -> (batch, n_out)
+    return z, ACTIVATIONS[activation](z)
+
+
+def forward(x, layers):
+    """Run ``x`` through ``layers``; return one dict per layer with its input, z and a.
+
+    Example:
+        >>> steps = forward(np.ones((1, 2)), [(np.ones((2, 1)), np.zeros(1), "relu")])
+        >>> steps[-1]["a"]
+        array([[2.]])
+    """
+    steps, a = [], np.asarray(x, dtype=np.float64)
+    for W, b, activation in layers:
+        z, out = dense(a, W, b, activation)
+        steps.append({"input": a, "W": np.asarray(W), "b": np.asarray(b), "z": z, "a": out,
+                      "activation": activation})
+        a = out
+    return steps
+
+
+def predict(x, layers):
+    """The network's output only: forward(x, layers)[-1]['a']."""
+    return forward(x, layers)[-1]["a"]
+
+
+def layers_from_keras(model):
+    """Read a Keras Dense stack into ``(W, b, activation)`` triples (float64 copies)."""
+    layers = []
+    for layer in model.layers:
+        W, b = layer.get_weights()
+        layers.append((W.astype(np.float64), b.astype(np.float64), layer.activation.__name__))
+    return layers
+
+
+def binary_cross_entropy(y, p, eps=1e-7):
+    """Mean of -[y log p + (1 - y) log(1 - p)], with p clipped to [eps, 1 - eps] as Keras does."""
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    p = np.clip(np.asarray(p, dtype=np.float64).reshape(-1), eps, 1 - eps)
+    return float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))
+
+
+def perceptron_criterion(y, z):
+    """Mean of max(0, -t * z) with labels t = +1/-1 (from y = 1/0) and z the pre-activation.
+
+    Zero for every correctly classified point; the distance past the boundary otherwise.
+    """
+    t = 2.0 * np.asarray(y, dtype=np.float64).reshape(-1) - 1.0
+    z = np.asarray(z, dtype=np.float64).reshape(-1)
+    return float(np.mean(np.maximum(0.0, -t * z)))

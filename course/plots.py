@@ -1,0 +1,86 @@
+"""Matplotlib figures for the lessons. Each helper takes ``ax=None`` and returns the figure;
+nothing here saves a file or calls ``show()`` (lessons save PNGs into their run directory).
+
+    fig = decision_boundary(model, ds.x_val, ds.y_val, title="MLP on moons")
+    fig.savefig("boundary.png")
+"""
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+
+def _axes(ax, size=(5.5, 4.5)):
+    if ax is not None:
+        return ax.figure, ax
+    fig = Figure(figsize=size, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def class_probability(predict, points):
+    """P(class 1) for a binary model, or the winning class for a softmax model, as a (n,) array."""
+    out = np.asarray(predict(points.astype(np.float32)))
+    if out.ndim == 2 and out.shape[1] > 1:
+        return np.argmax(out, axis=1).astype(np.float64)
+    return out.reshape(-1).astype(np.float64)
+
+
+def decision_boundary(predict, x, y, *, ax=None, title="Decision boundary", resolution=200,
+                      class_names=None, feature_names=("x1", "x2")):
+    """Shade what ``predict`` says over the plane and scatter the 2-D points on top.
+
+    Args:
+        predict: a callable (n, 2) -> (n, 1) probabilities or (n, k) class scores; a Keras model works.
+        x: (n, 2) points; y: (n,) integer labels.
+
+    Example:
+        >>> fig = decision_boundary(model, ds.x_val, ds.y_val, title="perceptron on blobs")
+    """
+    x, y = np.asarray(x), np.asarray(y)
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"x must have shape (n, 2) for a decision-boundary plot, got {x.shape}")
+    if y.shape != (x.shape[0],):
+        raise ValueError(f"y must have shape ({x.shape[0]},), got {y.shape}")
+    fig, ax = _axes(ax)
+    pad = 0.5
+    x1 = np.linspace(x[:, 0].min() - pad, x[:, 0].max() + pad, resolution)
+    x2 = np.linspace(x[:, 1].min() - pad, x[:, 1].max() + pad, resolution)
+    g1, g2 = np.meshgrid(x1, x2)
+    grid = np.column_stack([g1.ravel(), g2.ravel()])           # (resolution**2, 2)
+    p = class_probability(predict, grid).reshape(g1.shape)
+    binary = int(y.max()) <= 1
+    if binary:
+        shade = ax.contourf(g1, g2, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)
+        ax.contour(g1, g2, p, levels=[0.5], colors="black", linewidths=1.5)
+        fig.colorbar(shade, ax=ax, label="P(class 1)")
+    else:
+        ax.contourf(g1, g2, p, levels=np.arange(int(y.max()) + 2) - 0.5, cmap="tab10", alpha=0.35)
+    names = class_names or [str(c) for c in range(int(y.max()) + 1)]
+    cmap = ["tab:blue", "tab:red"] if binary else [f"C{i}" for i in range(10)]
+    for c in np.unique(y):
+        pts = x[y == c]
+        ax.scatter(pts[:, 0], pts[:, 1], s=18, c=cmap[int(c) % len(cmap)], edgecolors="white",
+                   linewidths=0.5, label=f"class {names[int(c)]}")
+    ax.set(title=title, xlabel=f"{feature_names[0]} (standardised)", ylabel=f"{feature_names[1]} (standardised)",
+           xlim=(x1[0], x1[-1]), ylim=(x2[0], x2[-1]))
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.8)
+    return fig
+
+
+def training_curves(history, *, title="Training curves"):
+    """Loss and accuracy per epoch, training and validation side by side.
+
+    Example:
+        >>> fig = training_curves(fit(model, ds, config))
+    """
+    fig = Figure(figsize=(10, 4), layout="constrained")
+    ax_loss, ax_acc = fig.subplots(1, 2)
+    for ax, train, val, label in ((ax_loss, history.loss, history.val_loss, "loss"),
+                                  (ax_acc, history.accuracy, history.val_accuracy, "accuracy")):
+        ax.plot(history.epoch, train, label="train", marker="." if len(train) < 30 else None)
+        ax.plot(history.epoch, val, label="validation", marker="." if len(val) < 30 else None)
+        ax.set(xlabel="epoch", ylabel=label, title=f"{label} per epoch")
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.suptitle(title)
+    return fig

@@ -1,0 +1,76 @@
+"""Run directories and what a lesson returns.
+
+Each training run gets a fresh directory ``LOGDIR/<lesson>/<timestamp>_<name>``;
+an existing directory is never reused, overwritten or deleted (a second run in
+the same second gets ``-2``, ``-3``, ...).
+
+    run_dir = new_run_dir("logs", "day2_mlp", "moons")   # logs/day2_mlp/20261121-181500_moons
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def check_logdir(logdir) -> Path:
+    """Make sure ``logdir`` exists (creating it) and is a writable directory; raise ValueError if not."""
+    root = Path(logdir)
+    if root.exists() and not root.is_dir():
+        raise ValueError(f"logdir {str(root)!r} exists and is not a directory")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ValueError(f"logdir {str(root)!r} cannot be created: {err.strerror}") from None
+    if not os.access(root, os.W_OK | os.X_OK):
+        raise ValueError(f"logdir {str(root)!r} is not writable")
+    return root
+
+
+def new_run_dir(logdir, lesson: str, name: str) -> Path:
+    """Create and return a new, empty run directory ``logdir/lesson/<timestamp>_<name>``.
+
+    Example:
+        >>> new_run_dir("logs", "day1_perceptron", "xor").name
+        '20261121-181500_xor'
+    """
+    for label, value in (("lesson", lesson), ("name", name)):
+        if not isinstance(value, str) or not _NAME.match(value):
+            raise ValueError(f"{label} must be letters, digits, '_', '-' or '.', got {value!r}")
+    parent = check_logdir(Path(logdir) / lesson)
+    base = f"{time.strftime('%Y%m%d-%H%M%S')}_{name}"
+    for k in itertools.count(1):
+        candidate = parent / (base if k == 1 else f"{base}-{k}")
+        try:
+            candidate.mkdir()          # atomic: fails if another run already claimed the name
+            return candidate
+        except FileExistsError:
+            continue
+
+
+@dataclass
+class RunResult:
+    """One training run of a lesson."""
+    name: str          # e.g. "moons"
+    run_dir: Path      # where its TensorBoard events and PNGs are
+    history: object    # training.History
+    model: object      # the trained keras.Model
+    metrics: dict = field(default_factory=dict)   # final numbers the lesson reports
+
+
+@dataclass
+class LessonResult:
+    """What ``run(config)`` returns: the runs and the numbers the lesson printed (what tests assert on)."""
+    lesson: str
+    logdir: Path
+    runs: dict = field(default_factory=dict)      # name -> RunResult
+    numbers: dict = field(default_factory=dict)   # name -> value, e.g. {"xor_accuracy": 0.5}
+
+    @property
+    def run_dirs(self) -> list:
+        return [r.run_dir for r in self.runs.values()]

@@ -1,0 +1,116 @@
+"""What the learner reads in the terminal while a model trains.
+
+``TracePrinter`` prints the first K update steps with their numbers in the
+lessons' notation::
+
+    output/kernel[0,0]: 0.5120 - 0.1 x (-0.2310) = 0.5351      (SGD: w <- w - lr * dL/dw)
+
+Models with more than ``SMALL_MODEL_PARAMETERS`` parameters print one line per
+variable instead: the norms of w, of the gradient g and of the change, the
+ratio |change|/|w|, and the first few entries. ``EpochPrinter`` then prints one
+line per epoch (every n-th epoch for long runs).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from course.training import SMALL_MODEL_PARAMETERS, Observer
+
+ENTRIES_PER_VARIABLE = 2   # entries shown in full for each variable of a large model
+
+
+def _index(shape, flat_index):
+    return ",".join(str(i) for i in np.unravel_index(flat_index, shape)) if shape else ""
+
+
+def format_update(name, index, before, grad, after, learning_rate, optimizer) -> str:
+    """One parameter's update in the lessons' notation.
+
+    Example:
+        >>> format_update("output/kernel", "0,0", 0.512, -0.231, 0.5351, 0.1, "sgd")
+        'output/kernel[0,0]: 0.5120 - 0.1 x (-0.2310) = 0.5351'
+    """
+    label = f"{name}[{index}]"
+    if optimizer == "sgd":
+        # Plain SGD: the printed formula is exactly what the optimizer applied.
+        return f"{label}: {before:.4f} - {learning_rate:g} x ({grad:.4f}) = {after:.4f}"
+    return (f"{label}: before {before:.4f}, gradient {grad:.4f}, after {after:.4f} "
+            f"(change {after - before:+.4f})")
+
+
+def format_step(record) -> list[str]:
+    """The lines printed for one traced update step (a ``training.StepRecord``)."""
+    lines = [f"step {record.step} (epoch {record.epoch}, batch {record.batch}/{record.batches_per_epoch}): "
+             f"loss {record.loss:.4f}, gradient norm {record.grad_norm:.4f}"]
+    n_params = sum(int(np.size(w)) for w in record.before)
+    for name, w0, g, w1 in zip(record.names, record.before, record.grads, record.after):
+        w0, g, w1 = np.asarray(w0), np.asarray(g), np.asarray(w1)
+        shown = w0.size if n_params <= SMALL_MODEL_PARAMETERS else min(ENTRIES_PER_VARIABLE, w0.size)
+        if n_params > SMALL_MODEL_PARAMETERS:
+            w_norm, change_norm = np.linalg.norm(w0), np.linalg.norm(w1 - w0)
+            ratio = f"{change_norm / w_norm:.2e}" if w_norm > 0 else "n/a (w = 0)"
+            shape = "x".join(str(d) for d in w0.shape)
+            lines.append(f"  {name} ({shape}): |w| {w_norm:.4f}  |g| {np.linalg.norm(g):.4f}  "
+                         f"|change| {change_norm:.4f}  |change|/|w| {ratio}")
+        for i in range(shown):
+            lines.append("    " * (n_params > SMALL_MODEL_PARAMETERS) + "  " + format_update(
+                name, _index(w0.shape, i), float(w0.flat[i]), float(g.flat[i]), float(w1.flat[i]),
+                record.learning_rate, record.optimizer))
+    return lines
+
+
+class TracePrinter(Observer):
+    """Prints the first ``steps`` update steps in full.
+
+    Example:
+        >>> fit(model, ds, config, observers=[TracePrinter(3)])
+    """
+
+    def __init__(self, steps: int = 3, print_fn=print):
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+            raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+        self.steps = steps
+        self.print = print_fn
+
+    def on_train_begin(self, model, config, names, initial):
+        if self.steps == 0:
+            return
+        if config.optimizer == "sgd":
+            rule = f"w <- w - lr * dL/dw with lr = {config.learning_rate:g}"
+        else:
+            rule = f"{config.optimizer} with lr = {config.learning_rate:g}: before, gradient dL/dw, after"
+        self.print(f"The first {self.steps} update steps ({rule}):")
+
+    def wants_step(self, step):
+        return step <= self.steps
+
+    def on_step(self, record):
+        for line in format_step(record):
+            self.print(line)
+
+
+class EpochPrinter(Observer):
+    """One line per epoch; for long runs about ``lines`` evenly spaced epochs plus the last."""
+
+    def __init__(self, lines: int = 10, print_fn=print):
+        self.lines = lines
+        self.print = print_fn
+        self.every = 1
+        self.epochs = 0
+
+    def on_train_begin(self, model, config, names, initial):
+        self.epochs = config.epochs
+        self.every = max(1, config.epochs // self.lines) if config.epochs > 2 * self.lines else 1
+
+    def on_epoch_end(self, record):
+        if record.epoch == 1 and self.every > 1:
+            self.print(f"Training {self.epochs} epochs (a line every {self.every} epochs):")
+        if record.epoch % self.every == 0 or record.epoch in (1, self.epochs):
+            self.print(format_epoch(record, self.epochs))
+
+
+def format_epoch(record, epochs) -> str:
+    """``epoch  3/20  loss 0.4123  acc 0.850 | val loss 0.4012  val acc 0.860``"""
+    width = len(str(epochs))
+    return (f"epoch {record.epoch:>{width}}/{epochs}  loss {record.loss:.4f}  acc {record.accuracy:.3f}"
+            f"  | val loss {record.val_loss:.4f}  val acc {record.val_accuracy:.3f}")

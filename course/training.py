@@ -1,0 +1,304 @@
+"""The GradientTape training step and the loop around it.
+
+The step is the heart of the course and the same in every lesson::
+
+    loss, predictions, grads = train_step(model, loss_fn, optimizer, x, y)
+
+Everything a learner watches (printed update steps, TensorBoard logs) is done
+by *observers* outside the step, at their own cadence, so the step stays four
+readable lines.
+
+    history = fit(model, data.load("moons"), Config(epochs=10), observers=[...])
+    history.val_accuracy[-1]
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from course.config import OPTIMIZERS, Config
+from course.models import is_binary, parameter_count, variable_name
+from course.runtime import keras, tf
+
+# Models with at most this many parameters get one scalar per parameter in the
+# logs and one line per parameter in the printed trace.
+SMALL_MODEL_PARAMETERS = 20
+
+
+def make_optimizer(name: str, learning_rate: float):
+    """A Keras optimizer by course name: sgd, momentum (SGD, 0.9), rmsprop, adam.
+
+    Example:
+        >>> make_optimizer("momentum", 0.1).momentum
+        0.9
+    """
+    if name not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {name!r}")
+    if name == "sgd":
+        return keras.optimizers.SGD(learning_rate)
+    if name == "momentum":
+        return keras.optimizers.SGD(learning_rate, momentum=0.9)
+    if name == "rmsprop":
+        return keras.optimizers.RMSprop(learning_rate)
+    return keras.optimizers.Adam(learning_rate)
+
+
+def loss_for(model):
+    """Binary cross-entropy for one sigmoid output, sparse categorical cross-entropy for softmax."""
+    if is_binary(model):
+        return keras.losses.BinaryCrossentropy()
+    return keras.losses.SparseCategoricalCrossentropy()
+
+
+def train_step(model, loss_fn, optimizer, x, y):
+    """One update: forward pass, loss, backpropagation, w <- w - lr * dL/dw.
+
+    Args:
+        x: (batch, n_features) float32 inputs.
+        y: (batch, 1) float32 labels for a sigmoid output, (batch,) int32 for softmax.
+
+    Returns:
+        loss (scalar mean over the batch), predictions (batch, n_outputs), grads (one per variable).
+    """
+    with tf.GradientTape() as tape:                          # 1. record the forward pass
+        predictions = model(x, training=True)                # (batch, n_features) -> (batch, n_outputs)
+        loss = loss_fn(y, predictions)                       # 2. how wrong are we? a scalar
+    grads = tape.gradient(loss, model.trainable_variables)   # 3. backpropagation: dL/dw for every w
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))   # 4. w <- w - lr * dL/dw
+    return loss, predictions, grads
+
+
+def count_correct(y, predictions):
+    """Number of correctly classified examples in a batch (threshold 0.5 or argmax)."""
+    if predictions.shape[-1] == 1:
+        guessed = tf.cast(predictions >= 0.5, tf.float32)    # (batch, 1)
+        return tf.reduce_sum(tf.cast(tf.equal(guessed, y), tf.float32))
+    guessed = tf.argmax(predictions, axis=-1, output_type=tf.int32)   # (batch,)
+    return tf.reduce_sum(tf.cast(tf.equal(guessed, y), tf.float32))
+
+
+def _flat(tensors):
+    return tf.concat([tf.reshape(t, [-1]) for t in tensors], axis=0)
+
+
+def make_step(model, loss_fn, optimizer, *, eager=False, record_parameters=False):
+    """Wrap ``train_step`` with what the loop reports, compiled with ``tf.function`` unless ``eager``.
+
+    The wrapper returns (loss, n_correct, gradient global norm, grads, flat params, flat grads);
+    the flat vectors (all parameters after the update, and their gradients) are only built for
+    small models whose every parameter is logged.
+    """
+    def step(x, y):
+        loss, predictions, grads = train_step(model, loss_fn, optimizer, x, y)
+        flat_params = _flat(model.trainable_variables) if record_parameters else tf.zeros([0])
+        flat_grads = _flat(grads) if record_parameters else tf.zeros([0])
+        return (loss, count_correct(y, predictions), tf.linalg.global_norm(grads), grads,
+                flat_params, flat_grads)
+
+    return step if eager else tf.function(step, reduce_retracing=True)
+
+
+def make_evaluate(model, loss_fn, *, eager=False):
+    """(x, y) -> (mean loss, accuracy) over a whole split in one call."""
+    def evaluate(x, y):
+        predictions = model(x, training=False)
+        loss = loss_fn(y, predictions)
+        return loss, count_correct(y, predictions) / tf.cast(tf.shape(x)[0], tf.float32)
+
+    return evaluate if eager else tf.function(evaluate, reduce_retracing=True)
+
+
+def labels_for(model, y):
+    """Labels in the shape and dtype the model's loss expects."""
+    y = np.asarray(y)
+    if is_binary(model):
+        return tf.constant(y.reshape(-1, 1), dtype=tf.float32)   # (n, 1) 0./1.
+    return tf.constant(y, dtype=tf.int32)                        # (n,) class ids
+
+
+@dataclass
+class StepRecord:
+    """A fully copied update step, built only for the steps an observer asked for (the trace)."""
+    step: int                 # 1-based update number
+    epoch: int                # 1-based
+    batch: int                # 1-based index within the epoch
+    batches_per_epoch: int
+    loss: float
+    grad_norm: float
+    names: list               # "hidden_1/kernel", ...
+    before: list              # numpy arrays, each variable before the update
+    grads: list               # numpy arrays, dL/dw
+    after: list               # numpy arrays, each variable after the update
+    learning_rate: float
+    optimizer: str
+
+
+@dataclass
+class EpochRecord:
+    """What happened during one epoch, with per-step series as NumPy arrays (one host copy per epoch)."""
+    epoch: int
+    first_step: int                 # global step number of the epoch's first update
+    step_loss: np.ndarray           # (steps,)
+    step_accuracy: np.ndarray       # (steps,)
+    step_grad_norm: np.ndarray      # (steps,)
+    step_params: np.ndarray | None  # (steps, n_params) for small models, else None
+    step_grads: np.ndarray | None   # (steps, n_params) for small models, else None
+    loss: float                     # mean training loss over the epoch's batches
+    accuracy: float
+    val_loss: float
+    val_accuracy: float
+    learning_rate: float
+    names: list                     # variable names
+    variables: list                 # numpy arrays after the epoch
+    grads: list                     # numpy arrays, gradients of the epoch's last step
+
+
+@dataclass
+class History:
+    """Per-epoch metrics, returned by ``fit``."""
+    epoch: list = field(default_factory=list)
+    loss: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    val_accuracy: list = field(default_factory=list)
+    steps: int = 0
+    stopped: str = ""     # why training stopped early ("" when it ran every epoch)
+
+    def final(self) -> dict:
+        """The last epoch's metrics as a dict."""
+        if not self.epoch:
+            return {}
+        return {"epoch": self.epoch[-1], "loss": self.loss[-1], "accuracy": self.accuracy[-1],
+                "val_loss": self.val_loss[-1], "val_accuracy": self.val_accuracy[-1]}
+
+
+class Observer:
+    """Base class: override what you need. ``fit`` calls these outside the compiled step."""
+
+    def on_train_begin(self, model, config: Config, names: list, initial: list) -> None: ...
+
+    def wants_step(self, step: int) -> bool:
+        """Return True to receive a fully copied ``StepRecord`` for this (1-based) step."""
+        return False
+
+    def on_step(self, record: StepRecord) -> None: ...
+
+    def on_epoch_end(self, record: EpochRecord) -> None: ...
+
+    def on_train_end(self, history: History) -> None: ...
+
+
+def _check_fit_inputs(model, dataset, config):
+    if not isinstance(config, Config):
+        raise TypeError(f"config must be a course.config.Config, got {type(config).__name__}")
+    n_inputs = int(model.input_shape[-1])
+    if dataset.x_train.shape[1] != n_inputs:
+        raise ValueError(f"dataset has {dataset.x_train.shape[1]} features but the model expects {n_inputs}")
+    n_outputs = int(model.output_shape[-1])
+    n_classes = max(int(dataset.y_train.max()), int(dataset.y_val.max())) + 1
+    if n_outputs == 1 and n_classes > 2:
+        raise ValueError(f"dataset has {n_classes} classes but the model has a single sigmoid output")
+    if n_outputs > 1 and n_classes > n_outputs:
+        raise ValueError(f"dataset has labels up to {n_classes - 1} but the model has {n_outputs} outputs")
+    if config.batch_size > len(dataset.y_train):
+        raise ValueError(f"batch_size {config.batch_size} is larger than the {len(dataset.y_train)} "
+                         "training examples")
+
+
+def fit(model, dataset, config: Config, observers=()) -> History:
+    """Train ``model`` on ``dataset`` with seeded, shuffled mini-batches.
+
+    Args:
+        model: a Keras model from ``course.models`` (sigmoid or softmax output).
+        dataset: a ``course.data.Dataset``.
+        config: epochs, learning_rate, batch_size, optimizer, seed, eager, shuffle.
+        observers: ``Observer`` objects (trace printer, TensorBoard logger, ...).
+
+    Example:
+        >>> history = fit(models.perceptron(2), data.blobs(), Config(epochs=3))
+        >>> len(history.loss)
+        3
+    """
+    _check_fit_inputs(model, dataset, config)
+    observers = list(observers)
+    loss_fn = loss_for(model)
+    optimizer = make_optimizer(config.optimizer, config.learning_rate)
+    variables = model.trainable_variables
+    optimizer.build(variables)
+    names = [variable_name(v) for v in variables]
+    record_parameters = parameter_count(model) <= SMALL_MODEL_PARAMETERS
+    step_fn = make_step(model, loss_fn, optimizer, eager=config.eager, record_parameters=record_parameters)
+    evaluate = make_evaluate(model, loss_fn, eager=config.eager)
+
+    # The data become tensors once; a batch is a slice of a shuffled copy.
+    x_train = tf.constant(dataset.x_train)          # (n_train, n_features)
+    y_train = labels_for(model, dataset.y_train)    # (n_train, 1) or (n_train,)
+    x_val = tf.constant(dataset.x_val)
+    y_val = labels_for(model, dataset.y_val)
+    n = int(x_train.shape[0])
+    batch_size = config.batch_size
+    batches = math.ceil(n / batch_size)
+    rng = np.random.default_rng(config.seed)
+
+    for obs in observers:
+        obs.on_train_begin(model, config, names, [v.numpy() for v in variables])
+
+    history = History()
+    step = 0
+    for epoch in range(1, config.epochs + 1):
+        if config.shuffle:
+            order = tf.constant(rng.permutation(n))
+            xs, ys = tf.gather(x_train, order), tf.gather(y_train, order)
+        else:
+            xs, ys = x_train, y_train
+        outputs = []   # per-step tensors, copied to the host once at the end of the epoch
+        grads = None
+        for b in range(batches):
+            step += 1
+            x, y = xs[b * batch_size:(b + 1) * batch_size], ys[b * batch_size:(b + 1) * batch_size]
+            watchers = [obs for obs in observers if obs.wants_step(step)]
+            before = [v.numpy() for v in variables] if watchers else None
+            loss, correct, grad_norm, grads, flat_params, flat_grads = step_fn(x, y)
+            outputs.append((loss, correct, grad_norm, flat_params, flat_grads, int(x.shape[0])))
+            if watchers:
+                record = StepRecord(step, epoch, b + 1, batches, float(loss), float(grad_norm), names,
+                                    before, [g.numpy() for g in grads], [v.numpy() for v in variables],
+                                    float(config.learning_rate), config.optimizer)
+                for obs in watchers:
+                    obs.on_step(record)
+
+        step_loss = np.array([float(o[0]) for o in outputs], dtype=np.float64)
+        sizes = np.array([o[5] for o in outputs], dtype=np.float64)
+        step_acc = np.array([float(o[1]) for o in outputs]) / sizes
+        step_norm = np.array([float(o[2]) for o in outputs], dtype=np.float64)
+        val_loss, val_acc = evaluate(x_val, y_val)
+        record = EpochRecord(
+            epoch=epoch, first_step=step - len(outputs) + 1,
+            step_loss=step_loss, step_accuracy=step_acc, step_grad_norm=step_norm,
+            step_params=np.stack([o[3].numpy() for o in outputs]) if record_parameters else None,
+            step_grads=np.stack([o[4].numpy() for o in outputs]) if record_parameters else None,
+            loss=float(np.sum(step_loss * sizes) / n), accuracy=float(np.sum(step_acc * sizes) / n),
+            val_loss=float(val_loss), val_accuracy=float(val_acc),
+            learning_rate=float(config.learning_rate),
+            names=names, variables=[v.numpy() for v in variables], grads=[g.numpy() for g in grads],
+        )
+        history.epoch.append(epoch)
+        history.loss.append(record.loss)
+        history.accuracy.append(record.accuracy)
+        history.val_loss.append(record.val_loss)
+        history.val_accuracy.append(record.val_accuracy)
+        history.steps = step
+        for obs in observers:
+            obs.on_epoch_end(record)
+        bad = np.flatnonzero(~np.isfinite(step_loss) | ~np.isfinite(step_norm))
+        if bad.size:
+            history.stopped = (f"diverged: the loss or a gradient became NaN/inf at step "
+                               f"{record.first_step + int(bad[0])} (epoch {epoch}); "
+                               "try a smaller --learning-rate")
+            break
+
+    for obs in observers:
+        obs.on_train_end(history)
+    return history

@@ -1,0 +1,125 @@
+"""Day 1 - The perceptron and its XOR limit.
+
+Goal: train a single sigmoid neuron with gradient descent, watch it separate data a straight line can split (blobs, then real breast-cancer measurements), and watch it fail on XOR, which no straight line can split.
+
+Run: python -m lessons.day1_perceptron        (or: course run day1_perceptron)
+
+The model is p = sigmoid(w . x + b): one Dense unit. Training moves w and b a
+small step against the gradient of the binary cross-entropy, w <- w - lr * dL/dw,
+and you will see the first of those steps with their numbers.
+"""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.linear_model import Perceptron
+
+from course import cli, data, models, numpy_ref
+from course.config import Config
+from course.experiment import train_and_log
+from course.runs import LessonResult
+
+LESSON = "day1_perceptron"
+GOAL = " ".join(__doc__.split("Goal:")[1].split("\n\n")[0].split())
+DEFAULTS = Config(epochs=30, learning_rate=0.5, batch_size=32, optimizer="sgd", dataset="all")
+DATASETS = ("all", "blobs", "breast_cancer", "xor")
+XOR_EPOCH_FACTOR = 10   # XOR has 4 points: one full-batch step per epoch, so give it 10x the epochs
+
+
+def logits(model, x):
+    """z = x @ w + b, the perceptron's pre-activation, computed in NumPy from its trained weights."""
+    w, b = model.get_layer("output").get_weights()      # w (n_features, 1), b (1,)
+    return (x @ w + b).reshape(-1)                      # (n, n_features) @ (n_features, 1) -> (n,)
+
+
+def compare_losses(model, ds, say):
+    """The perceptron criterion max(0, -t*z) (t = +-1) beside the binary cross-entropy."""
+    z = logits(model, ds.x_val)
+    criterion = numpy_ref.perceptron_criterion(ds.y_val, z)
+    bce = numpy_ref.binary_cross_entropy(ds.y_val, numpy_ref.sigmoid(z))
+    say(f"  perceptron criterion mean max(0, -t*z) = {criterion:.4f}   "
+        f"binary cross-entropy = {bce:.4f}   (validation split)")
+    return criterion, bce
+
+
+def run(config: Config) -> LessonResult:
+    say = print
+    result = LessonResult(LESSON, config.logdir)
+    parts = ("blobs", "breast_cancer", "xor") if config.dataset in ("all", "") else (config.dataset,)
+    say(f"Day 1 - The perceptron and its XOR limit\nGoal: {GOAL}\n")
+
+    if "blobs" in parts:
+        # --- data: two blobs one straight line can separate --------------------------------
+        ds = data.blobs(seed=config.seed)
+        say(f"== 1. A perceptron on {ds}")
+        # --- model: p = sigmoid(x1*w1 + x2*w2 + b), 3 parameters ---------------------------
+        model = models.perceptron(ds.n_features, seed=config.seed)
+        # --- train, step by step -----------------------------------------------------------
+        run_ = train_and_log(model, ds, config, lesson=LESSON, name="blobs", goal=GOAL)
+        acc = run_.metrics["val_accuracy"]
+        (w1, w2), b = model.get_layer("output").get_weights()[0][:, 0], model.get_layer("output").get_weights()[1][0]
+        say(f"  learned boundary: {w1:.3f}*x1 + {w2:.3f}*x2 + {b:.3f} = 0   validation accuracy {acc:.3f}")
+        result.numbers["blobs_criterion"], result.numbers["blobs_bce"] = compare_losses(model, ds, say)
+        result.runs["blobs"] = run_
+        result.numbers["blobs_val_accuracy"] = acc
+        say("")
+
+    if "breast_cancer" in parts:
+        # --- data: real measurements, 30 features ----------------------------------------
+        ds = data.breast_cancer(seed=config.seed)
+        say(f"== 2. The same neuron on real data: {ds}")
+        model = models.perceptron(ds.n_features, seed=config.seed)
+        run_ = train_and_log(model, ds, config, lesson=LESSON, name="breast_cancer", goal=GOAL)
+        acc = run_.metrics["val_accuracy"]
+        # scikit-learn's classic Perceptron (step activation, perceptron rule) on the same split.
+        sk = Perceptron(random_state=config.seed).fit(ds.x_train, ds.y_train)
+        sk_acc = float(sk.score(ds.x_val, ds.y_val))
+        say(f"  validation accuracy: our sigmoid perceptron {acc:.3f}   scikit-learn Perceptron {sk_acc:.3f}")
+        result.numbers["breast_cancer_criterion"], result.numbers["breast_cancer_bce"] = \
+            compare_losses(model, ds, say)
+        result.runs["breast_cancer"] = run_
+        result.numbers["breast_cancer_val_accuracy"] = acc
+        result.numbers["breast_cancer_sklearn_accuracy"] = sk_acc
+        say("")
+
+    if "xor" in parts:
+        # --- data: the four XOR corners --------------------------------------------------
+        ds = data.xor(seed=config.seed)
+        epochs = config.epochs * XOR_EPOCH_FACTOR
+        say(f"== 3. The perceptron on XOR: {ds.description}")
+        say(f"  Full-batch gradient descent (4 points per step), {epochs} epochs to give it every chance.")
+        model = models.perceptron(ds.n_features, seed=config.seed)
+        xor_config = config.replace(batch_size=len(ds.y_train), epochs=epochs)
+        run_ = train_and_log(model, ds, xor_config, lesson=LESSON, name="xor", goal=GOAL)
+        acc = run_.metrics["accuracy"]
+        z = logits(model, ds.x_train)
+        p = numpy_ref.sigmoid(z)
+        t = 2 * ds.y_train - 1
+        say("   x1  x2 | label |      z      p | max(0,-t*z) |   BCE")
+        corners = ds.x_train * ds.std + ds.mean
+        for (x1, x2), y, zi, pi, ti in zip(corners, ds.y_train, z, p, t):
+            bce_i = -(y * np.log(pi) + (1 - y) * np.log(1 - pi))
+            say(f"  {x1:3.0f} {x2:3.0f} | {y:5d} | {zi:6.3f} {pi:6.3f} | {max(0.0, -ti * zi):11.4f} | {bce_i:6.4f}")
+        say(f"  accuracy on the 4 corners: {acc:.2f} (at most 0.75: a line gets at most 3 of 4 right)")
+        result.numbers["xor_criterion"], result.numbers["xor_bce"] = compare_losses(model, ds, say)
+        say("  Cross-entropy stays near log 2 = 0.693: the neuron can do no better than a coin flip.")
+        say("  The perceptron criterion is 0 only for points on the right side, or on the boundary (z = 0):")
+        say("  a neuron that gives up (w = 0, b = 0) scores a perfect 0 on it, which is why it is not used alone.")
+        result.runs["xor"] = run_
+        result.numbers["xor_accuracy"] = acc
+        say("")
+
+    # --- takeaways --------------------------------------------------------------------
+    say("Takeaways:")
+    say("  - A perceptron draws one straight line (a hyperplane in more dimensions): w . x + b = 0.")
+    say("  - Gradient descent finds that line when one exists: blobs and the breast-cancer data.")
+    say("  - XOR's classes sit on opposite corners: one linear boundary cannot separate XOR.")
+    say("    The fix is a hidden layer (Day 2: python -m lessons.day2_mlp).")
+    return result
+
+
+def main(argv=None, prog=None) -> int:
+    return cli.lesson_main(run, LESSON, __doc__, argv, defaults=DEFAULTS, datasets=DATASETS, prog=prog)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
