@@ -178,12 +178,13 @@ def _cmd_tensorboard(args, parser) -> int:
     with filtered_stderr():
         from tensorboard import program
         board = program.TensorBoard()
-        board.configure(argv=[None, "--logdir", str(logdir), "--host", args.host, "--port", str(args.port)])
+        board.configure(argv=[None, "--logdir", str(logdir), "--host", args.host, "--port", str(args.port),
+                               "--load_fast", "false"])   # the Python loader: no "experimental" notice
         try:
             url = board.launch()
         except Exception as err:  # port taken, bad host: TensorBoard's own message, one line
             parser.error(f"TensorBoard could not start: {err}")
-    print(f"TensorBoard is serving {logdir} at {url}  (press Ctrl-C to stop)")
+    print(f"TensorBoard is serving {logdir} at {url}  (press Ctrl-C to stop)", flush=True)
     try:
         while True:
             time.sleep(3600)

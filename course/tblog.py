@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from tensorboard.plugins.histogram import metadata as histogram_metadata
+from tensorboard.plugins.scalar import metadata as scalar_metadata
 
 from course.runtime import tf
 from course.training import SMALL_MODEL_PARAMETERS, Observer
@@ -101,12 +102,15 @@ class RunLogger(Observer):
         # One compiled call per epoch writes every per-step scalar: eager writes cost ~3x the training.
         writer = self.train
 
+        metadata = [scalar_metadata.create_summary_metadata(tag, "") for tag in tags]
+
         def write(values, first_step):   # values (steps, len(tags)), first_step scalar int64
             with writer.as_default():
                 for i in tf.range(tf.shape(values)[0]):
                     step = first_step + tf.cast(i, tf.int64)
                     for j, tag in enumerate(tags):
-                        tf.summary.scalar(tag, values[i, j], step=step)
+                        # tf.summary.write, not .scalar: inside the loop .scalar would prefix "while/"
+                        tf.summary.write(tag, values[i, j], step=step, metadata=metadata[j])
 
         return tf.function(write, input_signature=[tf.TensorSpec([None, len(tags)], tf.float32),
                                                    tf.TensorSpec([], tf.int64)])

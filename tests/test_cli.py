@@ -1,0 +1,136 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from course import cli
+from course.config import Config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+BAD_FLAGS = [
+    (["--epochs", "0"], "argument --epochs: must be a positive integer, got '0'"),
+    (["--learning-rate", "-1"], "argument --learning-rate/--lr: must be a positive finite number, got '-1'"),
+    (["--batch-size", "abc"], "argument --batch-size: must be a positive integer, got 'abc'"),
+    (["--optimizer", "adagrad"], "argument --optimizer: invalid choice: 'adagrad'"),
+    (["--dataset", "mnist"], "argument --dataset: invalid choice: 'mnist'"),
+    (["--learning-rate", "nan"], "must be a positive finite number, got 'nan'"),
+    (["--seed", "-1"], "argument --seed: must be a non-negative integer, got '-1'"),
+    (["--trace-steps", "x"], "argument --trace-steps: must be a non-negative integer"),
+    (["--bogus"], "unrecognized arguments: --bogus"),
+]
+
+
+@pytest.mark.parametrize("lesson", ["day1_perceptron", "day2_mlp"])
+@pytest.mark.parametrize("flags, message", BAD_FLAGS)
+def test_bad_flags_exit_2_with_one_line_and_write_nothing(lesson, flags, message, tmp_path, capsys):
+    module = __import__(f"lessons.{lesson}", fromlist=["main"])
+    logdir = tmp_path / "logs"
+    with pytest.raises(SystemExit) as exit_info:
+        module.main(flags + ["--logdir", str(logdir)])
+    assert exit_info.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1 and message in err and err.startswith(f"python -m lessons.{lesson}: error:")
+    assert not logdir.exists()
+
+
+def test_bad_flags_from_the_shell_no_traceback_nothing_written(tmp_path):
+    for flags in (["--epochs", "0"], ["--optimizer", "nope"]):
+        proc = subprocess.run([sys.executable, "-m", "lessons.day2_mlp", *flags, "--logdir", str(tmp_path / "l")],
+                              capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert proc.returncode == 2
+        assert proc.stdout == "" and "Traceback" not in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_logdir_that_is_a_file_is_a_flag_error(tmp_path, capsys):
+    from lessons import day1_perceptron
+    target = tmp_path / "file"
+    target.write_text("x")
+    with pytest.raises(SystemExit) as exit_info:
+        day1_perceptron.main(["--logdir", str(target)])
+    assert exit_info.value.code == 2
+    assert "exists and is not a directory" in capsys.readouterr().err
+    assert target.read_text() == "x"
+
+
+def test_help_explains_every_shared_flag_with_the_lessons_defaults(capsys):
+    from lessons import day1_perceptron
+    with pytest.raises(SystemExit) as exit_info:
+        day1_perceptron.main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for flag in ("--epochs", "--learning-rate", "--batch-size", "--optimizer", "--seed", "--logdir",
+                 "--trace-steps", "--eager", "--dataset", "--quiet"):
+        assert flag in out
+    assert "(default: 30)" in out and "(default: 0.5)" in out and "Goal: train a single sigmoid neuron" in out
+
+
+def test_parse_gives_a_config_with_the_lesson_defaults(tmp_path):
+    defaults = Config(epochs=7, learning_rate=0.3, dataset="b")
+    config = cli.parse_lesson_args("day1_perceptron", "Title", ["--lr", "0.01", "--logdir", str(tmp_path)],
+                                   defaults, datasets=("a", "b"))
+    assert config == defaults.replace(learning_rate=0.01, logdir=str(tmp_path))
+
+
+def test_course_list_shows_every_lesson_with_its_goal():
+    proc = subprocess.run([sys.executable, "-m", "course", "list"], capture_output=True, text=True, cwd=ROOT,
+                          timeout=60)
+    assert proc.returncode == 0 and proc.stderr == ""
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("day1_perceptron  train a single sigmoid neuron with gradient descent")
+    assert lines[1].startswith("day2_mlp         compute an MLP's forward pass by hand")
+
+
+def test_course_list_does_not_import_tensorflow():
+    code = "import sys, course.cli as c; c.main(['list']); print('tensorflow' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.stdout.strip().endswith("False")
+
+
+def test_course_run_unknown_lesson_and_no_command(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["run", "day99"])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err == ("course: error: unknown lesson 'day99'; choose from day1_perceptron, "
+                                       "day2_mlp (see --help)\n")
+    assert cli.main([]) == 2
+
+
+def test_course_run_passes_flags_to_the_lesson(tmp_path, capsys):
+    code = cli.main(["run", "day1_perceptron", "--dataset", "blobs", "--epochs", "1", "--quiet",
+                     "--logdir", str(tmp_path)])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert f"tensorboard --logdir {tmp_path / 'day1_perceptron'}" in out
+    assert len(list((tmp_path / "day1_perceptron").iterdir())) == 1
+    with pytest.raises(SystemExit):
+        cli.main(["run", "day1_perceptron", "--epochs", "0"])
+    assert capsys.readouterr().err.startswith("course run day1_perceptron: error: argument --epochs")
+
+
+def test_course_info_prints_versions_and_devices(capsys):
+    import keras
+    import tensorboard
+    import tensorflow as tf
+    assert cli.main(["info"]) == 0
+    out = capsys.readouterr().out
+    assert f"tensorflow   {tf.__version__}" in out
+    assert f"keras        {keras.__version__}" in out
+    assert f"tensorboard  {tensorboard.__version__}" in out
+    assert "CPU devices  /physical_device:CPU:0" in out
+
+
+def test_course_tensorboard_without_logs_is_a_clear_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["tensorboard", "--logdir", str(tmp_path / "none")])
+    assert exit_info.value.code == 2
+    assert "run a lesson first" in capsys.readouterr().err
+
+
+def test_console_script_is_declared():
+    text = (ROOT / "setup.cfg").read_text()
+    assert "course = course.cli:main" in text

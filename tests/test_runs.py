@@ -1,0 +1,42 @@
+import pytest
+
+from course import runs
+
+
+def test_new_run_dirs_are_distinct_even_in_the_same_second(tmp_path):
+    made = [runs.new_run_dir(tmp_path, "day1_perceptron", "xor") for _ in range(3)]
+    assert len(set(made)) == 3
+    assert all(p.is_dir() and p.parent == tmp_path / "day1_perceptron" for p in made)
+    for p in made:   # <YYYYmmdd-HHMMSS>_xor, or with -2, -3 when the second was already taken
+        stamp, suffix = p.name.split("_", 1)
+        assert len(stamp) == 15 and stamp[8] == "-" and suffix in ("xor", "xor-2", "xor-3")
+
+
+def test_an_existing_run_is_never_reused_or_touched(tmp_path):
+    first = runs.new_run_dir(tmp_path, "day2_mlp", "moons")
+    (first / "keep.txt").write_text("earlier run")
+    second = runs.new_run_dir(tmp_path, "day2_mlp", "moons")
+    assert second != first
+    assert (first / "keep.txt").read_text() == "earlier run"
+    assert list(second.iterdir()) == []
+
+
+def test_logdir_that_is_a_file_is_rejected(tmp_path):
+    target = tmp_path / "afile"
+    target.write_text("x")
+    with pytest.raises(ValueError, match="exists and is not a directory"):
+        runs.check_logdir(target)
+
+
+def test_logdir_that_cannot_be_created_is_rejected(tmp_path):
+    # A path below a regular file cannot be created by anyone, root included.
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(ValueError, match="cannot be created"):
+        runs.check_logdir(tmp_path / "afile" / "logs")
+
+
+@pytest.mark.parametrize("lesson, name", [("day1", "a/b"), ("../x", "run"), ("day1", "")])
+def test_names_that_would_escape_the_log_root_are_rejected(tmp_path, lesson, name):
+    with pytest.raises(ValueError, match="must be letters, digits"):
+        runs.new_run_dir(tmp_path, lesson, name)
+    assert list(tmp_path.iterdir()) == []

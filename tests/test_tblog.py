@@ -1,0 +1,90 @@
+import numpy as np
+import pytest
+from conftest import read_events
+
+from course import data, models, plots, tblog, training
+from course.config import Config
+
+SCALARS_PER_STEP = {"batch_loss", "batch_accuracy", "gradient_norm"}
+SCALARS_PER_EPOCH = {"epoch_loss", "epoch_accuracy", "learning_rate"}
+
+
+def _train(tmp_path, model, ds, config):
+    logger = tblog.RunLogger(tmp_path / "run", hparams={"epochs": config.epochs, "optimizer": config.optimizer},
+                             goal="learn the blobs")
+    history = training.fit(model, ds, config, observers=[logger])
+    logger.log_figure("decision_boundary", plots.decision_boundary(model, ds.x_val, ds.y_val),
+                      step=history.steps)
+    logger.close()
+    return history, read_events(tmp_path / "run" / "train"), read_events(tmp_path / "run" / "validation")
+
+
+def test_perceptron_run_has_exactly_the_documented_tags_and_values(tmp_path):
+    ds = data.blobs(seed=0, n_samples=100)            # 80 train -> 4 steps of 20 per epoch
+    model = models.perceptron(2, seed=0)
+    initial = [w.copy() for w in model.get_weights()]
+    config = Config(epochs=3, batch_size=20, learning_rate=0.2)
+    history, train, val = _train(tmp_path, model, ds, config)
+    entries = ["output/kernel[0,0]", "output/kernel[1,0]", "output/bias[0]"]
+    assert set(train) == (SCALARS_PER_STEP | SCALARS_PER_EPOCH
+                          | {"weights/output", "biases/output", "gradients/output/kernel", "gradients/output/bias"}
+                          | {f"parameters/{e}" for e in entries} | {f"gradients/{e}" for e in entries}
+                          | {"run/hyperparameters", "run/goal", "decision_boundary"})
+    assert set(val) == {"epoch_loss", "epoch_accuracy"}
+
+    # per-step series: one value per update step, steps 1..12
+    assert [s for s, _ in train["batch_loss"]] == list(range(1, 13))
+    # per-epoch twins equal the returned history
+    np.testing.assert_allclose([float(v) for _, v in train["epoch_loss"]], history.loss, rtol=1e-6)
+    np.testing.assert_allclose([float(v) for _, v in val["epoch_accuracy"]], history.val_accuracy, rtol=1e-6)
+    assert [s for s, _ in val["epoch_loss"]] == [1, 2, 3]
+    assert [float(v) for _, v in train["learning_rate"]] == pytest.approx([0.2] * 3)
+    # each weight's path starts at its initial value (step 0) and ends at the trained value
+    path = train["parameters/output/kernel[1,0]"]
+    assert [s for s, _ in path] == list(range(0, 13))
+    assert float(path[0][1]) == pytest.approx(float(initial[0][1, 0]))
+    assert float(path[-1][1]) == pytest.approx(float(model.get_weights()[0][1, 0]))
+    # histograms: [left, right, count] buckets whose counts add up to the variable's size
+    for tag, size in (("weights/output", 2), ("biases/output", 1), ("gradients/output/kernel", 2)):
+        steps = [s for s, _ in train[tag]]
+        assert steps == [1, 2, 3]
+        buckets = train[tag][-1][1]
+        assert buckets.shape[1] == 3 and buckets[:, 2].sum() == size
+    # every scalar is finite
+    for tag, events in train.items():
+        if tag not in ("run/hyperparameters", "run/goal", "decision_boundary") and not tag.startswith(
+                ("weights", "biases")):
+            assert all(np.all(np.isfinite(v)) for _, v in events), tag
+    text = train["run/hyperparameters"][0][1].item().decode()
+    assert "| epochs | 3 |" in text and "| optimizer | sgd |" in text
+    assert train["run/goal"][0][1].item().decode() == "learn the blobs"
+    image = train["decision_boundary"][0][1]          # [width, height, png bytes]
+    assert image[2][:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_large_models_get_histograms_but_no_per_parameter_scalars(tmp_path):
+    ds = data.moons(seed=0, n_samples=100)
+    model = models.mlp(2, hidden=(8,), seed=0)        # 33 parameters
+    _, train, _ = _train(tmp_path, model, ds, Config(epochs=2, batch_size=40))
+    assert not any(tag.startswith("parameters/") for tag in train)
+    assert {"weights/hidden_1", "biases/hidden_1", "weights/output", "gradients/hidden_1/kernel",
+            "gradients/hidden_1/bias", "gradients/output/kernel", "gradients/output/bias"} <= set(train)
+    assert train["weights/hidden_1"][-1][1][:, 2].sum() == 16
+
+
+def test_histogram_buckets_count_every_value():
+    values = np.array([0.0, 0.1, 0.1, 0.5, 1.0])
+    buckets = tblog.histogram_buckets(values, bucket_count=5)
+    np.testing.assert_allclose(buckets[:, 0], [0.0, 0.2, 0.4, 0.6, 0.8])
+    np.testing.assert_allclose(buckets[:, 2], [3, 0, 1, 0, 1])
+    constant = tblog.histogram_buckets(np.zeros(4))
+    assert constant[:, 2].sum() == 4 and constant[0, 0] == -0.5 and constant[-1, 1] == 0.5
+
+
+def test_markdown_table():
+    assert tblog.markdown_table({"lr": 0.1}) == "| setting | value |\n|---|---|\n| lr | 0.1 |"
+
+
+def test_histogram_cadence_must_be_positive(tmp_path):
+    with pytest.raises(ValueError, match="histogram_every must be a positive integer"):
+        tblog.RunLogger(tmp_path / "r", histogram_every=0)

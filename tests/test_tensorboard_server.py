@@ -1,0 +1,121 @@
+"""Start the real TensorBoard (through `course tensorboard`) on 127.0.0.1 and read lesson runs over HTTP."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from course.config import Config
+from lessons import day1_perceptron, day2_mlp
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def board(tmp_path_factory):
+    logdir = tmp_path_factory.mktemp("tb")
+    day1_perceptron.run(Config(epochs=2, learning_rate=0.5, logdir=str(logdir), dataset="blobs", quiet=True))
+    day2_mlp.run(Config(epochs=1, learning_rate=0.05, optimizer="adam", logdir=str(logdir), dataset="moons",
+                        quiet=True))
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "course", "tensorboard", "--logdir", str(logdir),
+                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        line = proc.stdout.readline()
+        assert f"at http://127.0.0.1:{port}/" in line, line + proc.stderr.read() if proc.poll() else line
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 90
+        while time.time() < deadline:    # TensorBoard loads event files in the background
+            tags = _get(base, "/data/plugin/scalars/tags")
+            if len(tags) >= 6 and all("epoch_loss" in t for t in tags.values()):
+                break
+            time.sleep(0.5)
+        yield base, logdir
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _get(base, path, **params):
+    url = base + path + ("?" + urllib.parse.urlencode(params) if params else "")
+    with urllib.request.urlopen(url, timeout=30) as response:
+        body = response.read()
+    return json.loads(body) if response.headers.get_content_type() == "application/json" else body
+
+
+def _run(runs, lesson, name, split):
+    (run,) = [r for r in runs if r.startswith(f"{lesson}/") and r.endswith(f"_{name}/{split}")]
+    return run
+
+
+def test_tensorboard_binds_to_loopback_and_lists_the_runs(board):
+    base, _ = board
+    runs = _get(base, "/data/runs")
+    for lesson, name in (("day1_perceptron", "blobs"), ("day2_mlp", "xor"), ("day2_mlp", "moons")):
+        for split in ("train", "validation"):
+            _run(runs, lesson, name, split)
+
+
+def test_scalars_train_and_validation_loss_accuracy_and_perceptron_paths(board):
+    base, _ = board
+    runs = _get(base, "/data/runs")
+    tags = _get(base, "/data/plugin/scalars/tags")
+    train, val = _run(runs, "day1_perceptron", "blobs", "train"), _run(runs, "day1_perceptron", "blobs", "validation")
+    assert {"epoch_loss", "epoch_accuracy", "batch_loss", "gradient_norm", "learning_rate",
+            "parameters/output/kernel[0,0]", "parameters/output/bias[0]",
+            "gradients/output/kernel[1,0]"} <= set(tags[train])
+    assert set(tags[val]) == {"epoch_loss", "epoch_accuracy"}
+    points = _get(base, "/data/plugin/scalars/scalars", run=val, tag="epoch_accuracy")
+    assert [p[1] for p in points] == [1, 2] and all(0 <= p[2] <= 1 for p in points)
+    path = _get(base, "/data/plugin/scalars/scalars", run=train, tag="parameters/output/kernel[0,0]")
+    assert [p[1] for p in path] == list(range(0, 21))     # step 0 (initial) .. 20 (2 epochs x 10 steps)
+
+
+def test_histograms_of_weights_biases_and_gradients_for_every_layer(board):
+    base, _ = board
+    runs = _get(base, "/data/runs")
+    tags = _get(base, "/data/plugin/histograms/tags")
+    moons = _run(runs, "day2_mlp", "moons", "train")
+    expected = {f"{kind}/{layer}" for kind in ("weights", "biases") for layer in ("hidden_1", "hidden_2", "output")}
+    expected |= {f"gradients/{layer}/{v}" for layer in ("hidden_1", "hidden_2", "output") for v in ("kernel", "bias")}
+    assert set(tags[moons]) == expected
+    hist = _get(base, "/data/plugin/histograms/histograms", run=moons, tag="weights/hidden_2")
+    (wall_time, step, buckets), = hist
+    assert step == 1 and sum(b[2] for b in buckets) == 16 * 16
+    perceptron = _run(runs, "day1_perceptron", "blobs", "train")
+    assert {"weights/output", "biases/output", "gradients/output/kernel", "gradients/output/bias"} == set(
+        tags[perceptron])
+
+
+def test_decision_boundary_image_and_hyperparameter_text(board):
+    base, _ = board
+    runs = _get(base, "/data/runs")
+    images = _get(base, "/data/plugin/images/tags")
+    for lesson, name in (("day1_perceptron", "blobs"), ("day2_mlp", "moons")):
+        run = _run(runs, lesson, name, "train")
+        assert {"decision_boundary", "training_curves"} <= set(images[run])
+        (entry,) = _get(base, "/data/plugin/images/images", run=run, tag="decision_boundary")
+        png = _get(base, "/data/plugin/images/individualImage?" + entry["query"])
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    text_tags = _get(base, "/data/plugin/text/tags")
+    run = _run(runs, "day1_perceptron", "blobs", "train")
+    assert set(text_tags[run]) == {"run/hyperparameters", "run/goal"}
+    (text,) = _get(base, "/data/plugin/text/text", run=run, tag="run/hyperparameters")
+    assert "<td>learning_rate</td>" in text["text"] and "<td>0.5</td>" in text["text"]

@@ -1,0 +1,87 @@
+import numpy as np
+
+from course import data, models, training
+from course.config import Config
+from course.trace import EpochPrinter, TracePrinter, format_epoch, format_step, format_update
+from course.training import EpochRecord, StepRecord
+
+
+def test_sgd_update_line_in_the_lessons_notation():
+    assert (format_update("output/kernel", "0,0", 0.512, -0.231, 0.5351, 0.1, "sgd")
+            == "output/kernel[0,0]: 0.5120 - 0.1 x (-0.2310) = 0.5351")
+
+
+def test_other_optimizers_print_before_gradient_after_and_change():
+    assert (format_update("output/bias", "0", 0.25, 0.5, 0.2, 0.01, "adam")
+            == "output/bias[0]: before 0.2500, gradient 0.5000, after 0.2000 (change -0.0500)")
+
+
+def _record(before, grads, after, names, lr=0.1, optimizer="sgd"):
+    return StepRecord(step=1, epoch=1, batch=1, batches_per_epoch=5, loss=0.69314, grad_norm=0.5,
+                      names=names, before=before, grads=grads, after=after, learning_rate=lr,
+                      optimizer=optimizer)
+
+
+def test_small_model_prints_every_parameter():
+    w0, b0 = np.array([[0.5], [-0.25]]), np.array([0.0])
+    g_w, g_b = np.array([[0.1], [-0.2]]), np.array([0.3])
+    lines = format_step(_record([w0, b0], [g_w, g_b], [w0 - 0.1 * g_w, b0 - 0.1 * g_b],
+                                ["output/kernel", "output/bias"]))
+    assert lines == [
+        "step 1 (epoch 1, batch 1/5): loss 0.6931, gradient norm 0.5000",
+        "  output/kernel[0,0]: 0.5000 - 0.1 x (0.1000) = 0.4900",
+        "  output/kernel[1,0]: -0.2500 - 0.1 x (-0.2000) = -0.2300",
+        "  output/bias[0]: 0.0000 - 0.1 x (0.3000) = -0.0300",
+    ]
+
+
+def test_large_model_prints_norms_ratio_and_first_entries():
+    w0 = np.full((5, 5), 0.2)        # 25 parameters: more than the small-model limit
+    g = np.full((5, 5), 0.4)
+    w1 = w0 - 0.1 * g
+    lines = format_step(_record([w0], [g], [w1], ["hidden_1/kernel"]))
+    assert lines[1] == ("  hidden_1/kernel (5x5): |w| 1.0000  |g| 2.0000  |change| 0.2000  "
+                        "|change|/|w| 2.00e-01")
+    assert lines[2:] == ["      hidden_1/kernel[0,0]: 0.2000 - 0.1 x (0.4000) = 0.1600",
+                         "      hidden_1/kernel[0,1]: 0.2000 - 0.1 x (0.4000) = 0.1600"]
+
+
+def test_trace_printer_prints_exactly_k_steps_from_real_training():
+    out = []
+    model = models.perceptron(2, seed=0)
+    training.fit(model, data.blobs(n_samples=100), Config(epochs=2, batch_size=20),
+                 observers=[TracePrinter(2, print_fn=out.append)])
+    steps = [line for line in out if line.startswith("step ")]
+    assert [s.split(" (")[0] for s in steps] == ["step 1", "step 2"]
+    assert out[0] == "The first 2 update steps (w <- w - lr * dL/dw with lr = 0.1):"
+    assert len(out) == 1 + 2 * 4   # header + (step line + 3 parameters) per step
+    # the printed numbers obey the printed rule
+    for line in out:
+        if " x (" in line:
+            before, rest = line.split(": ")[1].split(" - 0.1 x (")
+            grad, after = rest.split(") = ")
+            assert abs(float(before) - 0.1 * float(grad) - float(after)) < 2e-4
+
+
+def test_trace_zero_prints_nothing():
+    out = []
+    training.fit(models.perceptron(2), data.blobs(n_samples=100), Config(epochs=1, batch_size=20),
+                 observers=[TracePrinter(0, print_fn=out.append)])
+    assert out == []
+
+
+def _epoch(epoch):
+    z = np.zeros(1)
+    return EpochRecord(epoch, epoch, z, z, z, None, None, 0.5, 0.75, 0.625, 0.875, 0.1, [], [], [])
+
+
+def test_epoch_lines_every_epoch_for_short_runs_and_about_ten_for_long_ones():
+    assert format_epoch(_epoch(3), 20) == "epoch  3/20  loss 0.5000  acc 0.750  | val loss 0.6250  val acc 0.875"
+    for epochs, expected in ((5, [1, 2, 3, 4, 5]), (100, [1, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100])):
+        out = []
+        printer = EpochPrinter(print_fn=out.append)
+        printer.on_train_begin(None, Config(epochs=epochs), [], [])
+        for e in range(1, epochs + 1):
+            printer.on_epoch_end(_epoch(e))
+        printed = [int(line.split()[1].split("/")[0]) for line in out if line.startswith("epoch")]
+        assert printed == expected
