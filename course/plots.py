@@ -59,7 +59,7 @@ def decision_boundary(predict, x, y, *, ax=None, title="Decision boundary", reso
     cmap = ["tab:blue", "tab:red"] if binary else [f"C{i}" for i in range(10)]
     for c in np.unique(y):
         pts = x[y == c]
-        ax.scatter(pts[:, 0], pts[:, 1], s=18, c=cmap[int(c) % len(cmap)], edgecolors="white",
+        ax.scatter(pts[:, 0], pts[:, 1], s=18 if len(x) > 50 else 80, c=cmap[int(c) % len(cmap)], edgecolors="white",
                    linewidths=0.5, label=f"class {names[int(c)]}")
     ax.set(title=title, xlabel=f"{feature_names[0]} (standardised)", ylabel=f"{feature_names[1]} (standardised)",
            xlim=(x1[0], x1[-1]), ylim=(x2[0], x2[-1]))

@@ -56,8 +56,9 @@ def run(config: Config) -> LessonResult:
         # --- train, step by step -----------------------------------------------------------
         run_ = train_and_log(model, ds, config, lesson=LESSON, name="blobs", goal=GOAL)
         acc = run_.metrics["val_accuracy"]
-        (w1, w2), b = model.get_layer("output").get_weights()[0][:, 0], model.get_layer("output").get_weights()[1][0]
-        say(f"  learned boundary: {w1:.3f}*x1 + {w2:.3f}*x2 + {b:.3f} = 0   validation accuracy {acc:.3f}")
+        w, b = model.get_layer("output").get_weights()      # w (2, 1), b (1,)
+        say(f"  learned boundary: {w[0, 0]:.3f}*x1 {w[1, 0]:+.3f}*x2 {b[0]:+.3f} = 0   "
+            f"validation accuracy {acc:.3f}")
         result.numbers["blobs_criterion"], result.numbers["blobs_bce"] = compare_losses(model, ds, say)
         result.runs["blobs"] = run_
         result.numbers["blobs_val_accuracy"] = acc
