@@ -15,10 +15,12 @@ import ast
 import importlib
 import importlib.util
 import math
+import signal
 import sys
+import threading
 from pathlib import Path
 
-from course.config import OPTIMIZERS, Config
+from course.config import OPTIMIZERS, Config, ConfigError
 
 # The lesson registry: module names only (course never imports lessons at import time).
 LESSONS = ("day1_perceptron", "day2_mlp")
@@ -57,6 +59,7 @@ class OneLineParser(argparse.ArgumentParser):
     """argparse, but an error is one line on stderr (no usage block) and exit status 2."""
 
     def error(self, message):
+        message = " ".join(str(message).splitlines())      # one line, even for a value with a newline in it
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
@@ -116,7 +119,10 @@ def lesson_parser(name: str, doc: str, defaults: Config, datasets=(), prog=None)
 
 def parse_lesson_args(name, doc, argv, defaults: Config, datasets=(), prog=None) -> Config:
     """Parse ``argv`` into a Config; on bad input print one line and exit 2 before anything is written."""
-    parser = lesson_parser(name, doc, defaults, datasets, prog)
+    return _parse(lesson_parser(name, doc, defaults, datasets, prog), argv, defaults)
+
+
+def _parse(parser, argv, defaults):
     args = parser.parse_args(argv)
     try:
         config = defaults.replace(**vars(args))
@@ -139,14 +145,37 @@ def print_footer(result, print_fn=print):
     print_fn(f"  (or: course tensorboard --logdir {logdir}   which hides TensorFlow's start-up notices)")
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so the same clean-up runs (writers flushed and closed)."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated()
+
+
 def lesson_main(run, name, doc, argv=None, *, defaults: Config, datasets=(), prog=None) -> int:
-    """Parse flags, run the lesson, print where its logs are. What every lesson's ``main`` calls."""
-    config = parse_lesson_args(name, doc, argv, defaults, datasets, prog)
+    """Parse flags, run the lesson, print where its logs are. What every lesson's ``main`` calls.
+
+    Exit status: 0 done, 2 bad input (nothing written), 130 Ctrl-C, 143 SIGTERM (partial runs kept).
+    """
+    parser = lesson_parser(name, doc, defaults, datasets, prog)
+    config = _parse(parser, argv, defaults)
+    handlers = {}
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl-C must raise KeyboardInterrupt even if the parent shell started us with SIGINT ignored.
+        handlers = {signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
+                    signal.SIGTERM: signal.signal(signal.SIGTERM, _raise_terminated)}
     try:
         result = run(config)
-    except KeyboardInterrupt:
-        print("\nInterrupted: what was logged so far stays readable in TensorBoard.", file=sys.stderr)
-        return 130
+    except ConfigError as err:       # found before anything was trained or written
+        parser.error(str(err))
+    except KeyboardInterrupt as interrupt:
+        print("Stopped by " + ("SIGTERM" if isinstance(interrupt, Terminated) else "Ctrl-C") +
+              ": what was logged so far stays readable in TensorBoard.", file=sys.stderr)
+        return 143 if isinstance(interrupt, Terminated) else 130
+    finally:
+        for sig, previous in handlers.items():
+            signal.signal(sig, previous)
     print_footer(result)
     return 0
 

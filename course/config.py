@@ -15,6 +15,20 @@ from dataclasses import dataclass
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
 
 
+class ConfigError(ValueError):
+    """A setting that cannot work with the data (a batch larger than the data set, a data set that
+    cannot be had offline). Lessons check for these before anything is trained or written, and the
+    command line reports them like a bad flag: one line, exit status 2."""
+
+
+def check_batch_size(config, dataset) -> None:
+    """Raise ConfigError when ``config.batch_size`` is larger than the training split of ``dataset``."""
+    n = len(dataset.y_train)
+    if config.batch_size > n:
+        raise ConfigError(f"batch_size {config.batch_size} is larger than the {n} training examples of "
+                          f"{dataset.name}; use at most {n} (all of them = full-batch gradient descent)")
+
+
 @dataclass(frozen=True)
 class Config:
     epochs: int = 20               # passes over the training data

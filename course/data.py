@@ -11,11 +11,17 @@ network.
 """
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from sklearn import datasets as skd
 from sklearn.model_selection import train_test_split
+
+from course.config import ConfigError
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,12 @@ def _check_fraction(validation_fraction) -> float:
     if not isinstance(validation_fraction, (int, float)) or not 0.0 < validation_fraction < 1.0:
         raise ValueError(f"validation_fraction must be a number strictly between 0 and 1, got {validation_fraction!r}")
     return float(validation_fraction)
+
+
+def _check_noise(noise) -> float:
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < float("inf"):
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    return float(noise)
 
 
 def _check_n(n_samples, minimum=10) -> int:
@@ -143,7 +155,7 @@ def xor_noisy(seed=0, n_samples=400, noise=0.15, validation_fraction=0.2) -> Dat
     n = _check_n(n_samples)
     rng = np.random.default_rng(_check_seed(seed))
     corners = rng.integers(0, 2, size=(n, 2))
-    x = corners + rng.normal(0.0, noise, size=(n, 2))
+    x = corners + rng.normal(0.0, _check_noise(noise), size=(n, 2))
     y = corners[:, 0] ^ corners[:, 1]
     return from_arrays("xor_noisy", x, y, seed=seed, validation_fraction=validation_fraction,
                        description=f"{n} noisy points around the XOR corners")
@@ -152,7 +164,7 @@ def xor_noisy(seed=0, n_samples=400, noise=0.15, validation_fraction=0.2) -> Dat
 def moons(seed=0, n_samples=1000, noise=0.2, validation_fraction=0.2) -> Dataset:
     """Two interleaving half-moons (scikit-learn's ``make_moons``)."""
     n = _check_n(n_samples)
-    x, y = skd.make_moons(n_samples=n, noise=noise, random_state=_check_seed(seed))
+    x, y = skd.make_moons(n_samples=n, noise=_check_noise(noise), random_state=_check_seed(seed))
     return from_arrays("moons", x, y, seed=seed, validation_fraction=validation_fraction,
                        description="two interleaving half-moons")
 
@@ -160,7 +172,9 @@ def moons(seed=0, n_samples=1000, noise=0.2, validation_fraction=0.2) -> Dataset
 def circles(seed=0, n_samples=1000, noise=0.1, factor=0.5, validation_fraction=0.2) -> Dataset:
     """A circle inside a circle (scikit-learn's ``make_circles``)."""
     n = _check_n(n_samples)
-    x, y = skd.make_circles(n_samples=n, noise=noise, factor=factor, random_state=_check_seed(seed))
+    if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not 0 < factor < 1:
+        raise ValueError(f"factor must be a number strictly between 0 and 1, got {factor!r}")
+    x, y = skd.make_circles(n_samples=n, noise=_check_noise(noise), factor=factor, random_state=_check_seed(seed))
     return from_arrays("circles", x, y, seed=seed, validation_fraction=validation_fraction,
                        description="a circle inside a circle")
 
@@ -191,6 +205,59 @@ def digits(seed=0, validation_fraction=0.2) -> Dataset:
                     "1797 handwritten digits, 8x8 pixels flattened to 64 features")
 
 
+# --- MNIST through Keras's own download-and-cache helper ----------------------------
+
+MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
+
+
+class DatasetUnavailable(ConfigError):
+    """A data set that is neither cached nor downloadable here (no network)."""
+
+
+def mnist(seed=0, n_train=10000, n_val=2000, cache_dir=None, origin=MNIST_URL) -> Dataset:
+    """MNIST handwritten digits, 28x28 pixels flattened to 784 features, 10 classes.
+
+    Read from Keras's cache (``$KERAS_HOME/datasets/mnist.npz``, ``~/.keras/...`` by default, or
+    ``cache_dir/datasets/mnist.npz``); if it is missing, ``keras.utils.get_file`` downloads it there once. A seeded subset of
+    ``n_train`` training and ``n_val`` validation (from MNIST's test set) images keeps lessons fast.
+    Offline with no cached copy it raises ``DatasetUnavailable`` suggesting ``digits``.
+
+    Example:
+        >>> mnist(n_train=1000).x_train.shape
+        (1000, 784)
+    """
+    seed = _check_seed(seed)
+    for label, value in (("n_train", n_train), ("n_val", n_val)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 10:
+            raise ValueError(f"{label} must be an integer of at least 10, got {value!r}")
+    home = Path(cache_dir) if cache_dir else Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
+    cached = home / "datasets" / "mnist.npz"
+    try:
+        if cached.is_file():
+            path = cached                  # offline: the copy Keras cached earlier
+        else:
+            from course.runtime import keras
+            home.mkdir(parents=True, exist_ok=True)   # else Keras quietly falls back to /tmp/.keras
+            # get_file prints "Downloading data from ..." itself; keep it out of the lesson's output.
+            with contextlib.redirect_stdout(io.StringIO()):
+                path = keras.utils.get_file("mnist.npz", origin=origin, cache_dir=str(home))
+        with np.load(path) as f:
+            x_tr, y_tr, x_va, y_va = f["x_train"], f["y_train"], f["x_test"], f["y_test"]
+    except Exception as err:   # no network, a refused connection, a broken cache file
+        raise DatasetUnavailable(
+            f"MNIST is not cached at {cached} and could not be downloaded ({type(err).__name__}); "
+            "use --dataset digits (8x8 handwritten digits that ship with scikit-learn), "
+            "or put Keras's mnist.npz there") from None
+    rng = np.random.default_rng(seed)
+    train = rng.permutation(len(y_tr))[:min(n_train, len(y_tr))]
+    val = rng.permutation(len(y_va))[:min(n_val, len(y_va))]
+    flat = lambda images: images.reshape(len(images), -1).astype(np.float64) / 255.0   # (n, 28, 28) -> (n, 784)
+    return _standardised("mnist", flat(x_tr[train]), y_tr[train].astype(np.int64), flat(x_va[val]),
+                         y_va[val].astype(np.int64), [str(d) for d in range(10)],
+                         [f"pixel_{i // 28}_{i % 28}" for i in range(784)],
+                         f"MNIST subset: {len(train)} training, {len(val)} validation images of 28x28 pixels")
+
+
 LOADERS = {
     "blobs": blobs,
     "xor": xor,
@@ -200,6 +267,7 @@ LOADERS = {
     "breast_cancer": breast_cancer,
     "iris": iris,
     "digits": digits,
+    "mnist": mnist,
 }
 
 

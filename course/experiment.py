@@ -10,7 +10,7 @@ from course.models import parameter_count
 from course.runs import RunResult, new_run_dir
 from course.tblog import RunLogger
 from course.trace import EpochPrinter, TracePrinter
-from course.training import fit
+from course.training import check_fit_inputs, fit
 
 
 def describe_model(model) -> str:
@@ -28,6 +28,7 @@ def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str =
     Writes ``<logdir>/<lesson>/<timestamp>_<name>/{train,validation}`` event files and the PNGs
     ``training_curves.png`` (and ``decision_boundary.png`` for 2-D data), also logged as images.
     """
+    check_fit_inputs(model, dataset, config)          # a rejected run writes nothing
     run_dir = new_run_dir(config.logdir, lesson, name)
     settings = {"lesson": lesson, "run": name, "dataset": str(dataset), "model": describe_model(model),
                 "parameters": parameter_count(model), "epochs": config.epochs,
@@ -39,7 +40,11 @@ def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str =
     if not config.quiet:
         observers += [TracePrinter(config.trace_steps, print_fn=print_fn), EpochPrinter(print_fn=print_fn)]
     try:
-        history = fit(model, dataset, config, observers=observers)
+        try:
+            history = fit(model, dataset, config, observers=observers)
+        except KeyboardInterrupt:
+            print_fn(f"\nInterrupted: the partial run is in {run_dir} (TensorBoard can read it).")
+            raise
         if history.stopped:
             print_fn(f"Stopped early: {history.stopped}")
         final = history.final()

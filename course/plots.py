@@ -73,6 +73,9 @@ def training_curves(history, *, title="Training curves"):
     Example:
         >>> fig = training_curves(fit(model, ds, config))
     """
+    for field in ("epoch", "loss", "accuracy", "val_loss", "val_accuracy"):
+        if not hasattr(history, field):
+            raise TypeError(f"history must be a training.History (with .{field}), got {type(history).__name__}")
     fig = Figure(figsize=(10, 4), layout="constrained")
     ax_loss, ax_acc = fig.subplots(1, 2)
     for ax, train, val, label in ((ax_loss, history.loss, history.val_loss, "loss"),

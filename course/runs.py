@@ -15,20 +15,28 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from course.config import ConfigError
+
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 def check_logdir(logdir) -> Path:
-    """Make sure ``logdir`` exists (creating it) and is a writable directory; raise ValueError if not."""
+    """Raise ConfigError unless ``logdir`` is, or can be created as, a writable directory.
+
+    Writes nothing: the directory itself is only made when the first run starts.
+    """
     root = Path(logdir)
-    if root.exists() and not root.is_dir():
-        raise ValueError(f"logdir {str(root)!r} exists and is not a directory")
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise ValueError(f"logdir {str(root)!r} cannot be created: {err.strerror}") from None
-    if not os.access(root, os.W_OK | os.X_OK):
-        raise ValueError(f"logdir {str(root)!r} is not writable")
+    probe = root
+    while not probe.exists():            # the nearest existing ancestor decides
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe == root and root.exists() and not root.is_dir():
+        raise ConfigError(f"logdir {str(root)!r} exists and is not a directory")
+    if not probe.is_dir():
+        raise ConfigError(f"logdir {str(root)!r} cannot be created: {str(probe)!r} is not a directory")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise ConfigError(f"logdir {str(root)!r} is not writable")
     return root
 
 
@@ -43,6 +51,10 @@ def new_run_dir(logdir, lesson: str, name: str) -> Path:
         if not isinstance(value, str) or not _NAME.match(value):
             raise ValueError(f"{label} must be letters, digits, '_', '-' or '.', got {value!r}")
     parent = check_logdir(Path(logdir) / lesson)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ConfigError(f"logdir {str(logdir)!r} cannot be created: {err.strerror}") from None
     base = f"{time.strftime('%Y%m%d-%H%M%S')}_{name}"
     for k in itertools.count(1):
         candidate = parent / (base if k == 1 else f"{base}-{k}")
@@ -51,6 +63,8 @@ def new_run_dir(logdir, lesson: str, name: str) -> Path:
             return candidate
         except FileExistsError:
             continue
+        except OSError as err:
+            raise ConfigError(f"run directory {str(candidate)!r} cannot be created: {err.strerror}") from None
 
 
 @dataclass

@@ -116,11 +116,14 @@ class RunLogger(Observer):
                                                    tf.TensorSpec([], tf.int64)])
 
     def on_epoch_end(self, record):
-        columns = [record.step_loss, record.step_accuracy, record.step_grad_norm]
-        values = np.column_stack(columns)
-        if self.param_tags is not None and record.step_params is not None:
-            values = np.column_stack([values, record.step_params, record.step_grads])
-        self._write_steps(tf.constant(values, tf.float32), tf.constant(record.first_step, tf.int64))
+        if len(record.step_loss):
+            values = np.column_stack([record.step_loss, record.step_accuracy, record.step_grad_norm])
+            if self.param_tags is not None:
+                values = np.column_stack([values, record.step_params, record.step_grads])
+            self._write_steps(tf.constant(values, tf.float32), tf.constant(record.first_step, tf.int64))
+        if not record.complete:   # a diverged or interrupted epoch: its per-step values only
+            self.flush()
+            return
         with self.train.as_default():
             tf.summary.scalar("epoch_loss", record.loss, step=record.epoch)
             tf.summary.scalar("epoch_accuracy", record.accuracy, step=record.epoch)
@@ -141,7 +144,7 @@ class RunLogger(Observer):
             _write_histogram(f"gradients/{layer}/{kind}", grad, record.epoch)
 
     def on_train_end(self, history):
-        if history.stopped:
+        if history.stopped:   # "diverged at step ..." or "interrupted at step ..."
             self.log_text("run/stopped", history.stopped, step=history.steps)
         self.flush()
 
@@ -152,6 +155,8 @@ class RunLogger(Observer):
 
     def log_figure(self, tag: str, figure, step: int = 0):
         """Log a matplotlib figure as an image (rendered to PNG in memory)."""
+        if not hasattr(figure, "savefig"):
+            raise TypeError(f"figure must be a matplotlib Figure, got {type(figure).__name__}")
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=100)
         image = tf.image.decode_png(buffer.getvalue(), channels=4)[tf.newaxis]   # (1, H, W, 4)

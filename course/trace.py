@@ -93,6 +93,8 @@ class EpochPrinter(Observer):
     """One line per epoch; for long runs about ``lines`` evenly spaced epochs plus the last."""
 
     def __init__(self, lines: int = 10, print_fn=print):
+        if isinstance(lines, bool) or not isinstance(lines, int) or lines < 1:
+            raise ValueError(f"lines must be a positive integer, got {lines!r}")
         self.lines = lines
         self.print = print_fn
         self.every = 1
@@ -103,6 +105,8 @@ class EpochPrinter(Observer):
         self.every = max(1, config.epochs // self.lines) if config.epochs > 2 * self.lines else 1
 
     def on_epoch_end(self, record):
+        if not record.complete:
+            return
         if record.epoch == 1 and self.every > 1:
             self.print(f"Training {self.epochs} epochs (a line every {self.every} epochs):")
         if record.epoch % self.every == 0 or record.epoch in (1, self.epochs):

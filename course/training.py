@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from course.config import OPTIMIZERS, Config
+from course.config import OPTIMIZERS, Config, check_batch_size
 from course.models import is_binary, parameter_count, variable_name
 from course.runtime import keras, tf
 
@@ -153,6 +153,8 @@ class EpochRecord:
     names: list                     # variable names
     variables: list                 # numpy arrays after the epoch
     grads: list                     # numpy arrays, gradients of the epoch's last step
+    complete: bool = True           # False for the part of an epoch before a divergence or Ctrl-C:
+                                    # its epoch-level metrics are NaN, only the per-step series count
 
 
 @dataclass
@@ -165,6 +167,7 @@ class History:
     val_accuracy: list = field(default_factory=list)
     steps: int = 0
     stopped: str = ""     # why training stopped early ("" when it ran every epoch)
+    diverged: bool = False
 
     def final(self) -> dict:
         """The last epoch's metrics as a dict."""
@@ -190,9 +193,19 @@ class Observer:
     def on_train_end(self, history: History) -> None: ...
 
 
-def _check_fit_inputs(model, dataset, config):
+def check_fit_inputs(model, dataset, config) -> None:
+    """Raise ValueError/TypeError when model, dataset and config cannot train together."""
     if not isinstance(config, Config):
         raise TypeError(f"config must be a course.config.Config, got {type(config).__name__}")
+    for split in ("x_train", "x_val"):
+        x = getattr(dataset, split)
+        if x.ndim != 2 or x.shape[0] == 0:
+            raise ValueError(f"dataset.{split} must be a non-empty (n_examples, n_features) array, got {x.shape}")
+        if not np.all(np.isfinite(x)):
+            raise ValueError(f"dataset.{split} contains NaN or infinite values")
+    for x, y, split in ((dataset.x_train, dataset.y_train, "y_train"), (dataset.x_val, dataset.y_val, "y_val")):
+        if y.shape != (x.shape[0],) or not np.issubdtype(y.dtype, np.integer) or y.min() < 0:
+            raise ValueError(f"dataset.{split} must hold {x.shape[0]} integer class labels >= 0")
     n_inputs = int(model.input_shape[-1])
     if dataset.x_train.shape[1] != n_inputs:
         raise ValueError(f"dataset has {dataset.x_train.shape[1]} features but the model expects {n_inputs}")
@@ -202,9 +215,17 @@ def _check_fit_inputs(model, dataset, config):
         raise ValueError(f"dataset has {n_classes} classes but the model has a single sigmoid output")
     if n_outputs > 1 and n_classes > n_outputs:
         raise ValueError(f"dataset has labels up to {n_classes - 1} but the model has {n_outputs} outputs")
-    if config.batch_size > len(dataset.y_train):
-        raise ValueError(f"batch_size {config.batch_size} is larger than the {len(dataset.y_train)} "
-                         "training examples")
+    check_batch_size(config, dataset)
+
+
+def _divergence(step, epoch, batch, loss, names, variables, grads) -> str:
+    bad_grads = [n for n, g in zip(names, grads) if not np.all(np.isfinite(g.numpy()))]
+    bad_weights = [n for n, v in zip(names, variables) if not np.all(np.isfinite(v.numpy()))]
+    where = (f"the gradient of {', '.join(bad_grads)} is not finite" if bad_grads
+             else f"the weights of {', '.join(bad_weights)} are not finite" if bad_weights
+             else "the gradients are too large to add up")
+    return (f"diverged at step {step} (epoch {epoch}, batch {batch}): the loss is {loss:.4g} and {where}; "
+            "lower the learning rate (--learning-rate), e.g. ten times smaller")
 
 
 def fit(model, dataset, config: Config, observers=()) -> History:
@@ -221,7 +242,7 @@ def fit(model, dataset, config: Config, observers=()) -> History:
         >>> len(history.loss)
         3
     """
-    _check_fit_inputs(model, dataset, config)
+    check_fit_inputs(model, dataset, config)
     observers = list(observers)
     loss_fn = loss_for(model)
     optimizer = make_optimizer(config.optimizer, config.learning_rate)
@@ -246,59 +267,85 @@ def fit(model, dataset, config: Config, observers=()) -> History:
         obs.on_train_begin(model, config, names, [v.numpy() for v in variables])
 
     history = History()
-    step = 0
-    for epoch in range(1, config.epochs + 1):
-        if config.shuffle:
-            order = tf.constant(rng.permutation(n))
-            xs, ys = tf.gather(x_train, order), tf.gather(y_train, order)
-        else:
-            xs, ys = x_train, y_train
-        outputs = []   # per-step tensors, copied to the host once at the end of the epoch
-        grads = None
-        for b in range(batches):
-            step += 1
-            x, y = xs[b * batch_size:(b + 1) * batch_size], ys[b * batch_size:(b + 1) * batch_size]
-            watchers = [obs for obs in observers if obs.wants_step(step)]
-            before = [v.numpy() for v in variables] if watchers else None
-            loss, correct, grad_norm, grads, flat_params, flat_grads = step_fn(x, y)
-            outputs.append((loss, correct, grad_norm, flat_params, flat_grads, int(x.shape[0])))
-            if watchers:
-                record = StepRecord(step, epoch, b + 1, batches, float(loss), float(grad_norm), names,
-                                    before, [g.numpy() for g in grads], [v.numpy() for v in variables],
-                                    float(config.learning_rate), config.optimizer)
-                for obs in watchers:
-                    obs.on_step(record)
-
-        step_loss = np.array([float(o[0]) for o in outputs], dtype=np.float64)
-        sizes = np.array([o[5] for o in outputs], dtype=np.float64)
-        step_acc = np.array([float(o[1]) for o in outputs]) / sizes
-        step_norm = np.array([float(o[2]) for o in outputs], dtype=np.float64)
-        val_loss, val_acc = evaluate(x_val, y_val)
-        record = EpochRecord(
-            epoch=epoch, first_step=step - len(outputs) + 1,
-            step_loss=step_loss, step_accuracy=step_acc, step_grad_norm=step_norm,
-            step_params=np.stack([o[3].numpy() for o in outputs]) if record_parameters else None,
-            step_grads=np.stack([o[4].numpy() for o in outputs]) if record_parameters else None,
-            loss=float(np.sum(step_loss * sizes) / n), accuracy=float(np.sum(step_acc * sizes) / n),
-            val_loss=float(val_loss), val_accuracy=float(val_acc),
-            learning_rate=float(config.learning_rate),
-            names=names, variables=[v.numpy() for v in variables], grads=[g.numpy() for g in grads],
-        )
-        history.epoch.append(epoch)
-        history.loss.append(record.loss)
-        history.accuracy.append(record.accuracy)
-        history.val_loss.append(record.val_loss)
-        history.val_accuracy.append(record.val_accuracy)
+    step, epoch, outputs, handed_over = 0, 0, [], True
+    try:
+        for epoch in range(1, config.epochs + 1):
+            if config.shuffle:
+                order = tf.constant(rng.permutation(n))
+                xs, ys = tf.gather(x_train, order), tf.gather(y_train, order)
+            else:
+                xs, ys = x_train, y_train
+            outputs = []   # per-step results; tensors are copied to the host once per epoch
+            handed_over = False
+            grads = None
+            for b in range(batches):
+                x, y = xs[b * batch_size:(b + 1) * batch_size], ys[b * batch_size:(b + 1) * batch_size]
+                watchers = [obs for obs in observers if obs.wants_step(step + 1)]
+                before = [v.numpy() for v in variables] if watchers else None
+                loss, correct, grad_norm, grads, flat_params, flat_grads = step_fn(x, y)
+                loss_value, norm_value = float(loss), float(grad_norm)
+                if not (math.isfinite(loss_value) and math.isfinite(norm_value)):
+                    # Stop at this step: what was logged so far stays as it was.
+                    history.stopped = _divergence(step + 1, epoch, b + 1, loss_value, names, variables, grads)
+                    history.diverged = True
+                    break
+                step += 1
+                outputs.append((loss_value, correct, norm_value, flat_params, flat_grads, int(x.shape[0])))
+                if watchers:
+                    record = StepRecord(step, epoch, b + 1, batches, loss_value, norm_value, names, before,
+                                        [g.numpy() for g in grads], [v.numpy() for v in variables],
+                                        float(config.learning_rate), config.optimizer)
+                    for obs in watchers:
+                        obs.on_step(record)
+            complete = not history.stopped
+            record = _epoch_record(epoch, step, outputs, names, variables, grads, config, record_parameters,
+                                   evaluate(x_val, y_val) if complete else None, n)
+            if complete:
+                history.epoch.append(epoch)
+                history.loss.append(record.loss)
+                history.accuracy.append(record.accuracy)
+                history.val_loss.append(record.val_loss)
+                history.val_accuracy.append(record.val_accuracy)
+            history.steps = step
+            handed_over = True   # set first: an interruption in the observers must not log steps twice
+            for obs in observers:
+                obs.on_epoch_end(record)
+            if history.stopped:
+                break
+    except KeyboardInterrupt:
+        # Ctrl-C (or SIGTERM, see course.cli): hand the finished steps of this epoch to the observers
+        # so the partial run is logged, then let the interruption go on.
+        history.stopped = f"interrupted at step {step} (epoch {epoch})"
         history.steps = step
+        partial = _epoch_record(epoch, step, outputs if not handed_over else [], names, variables, None,
+                                config, record_parameters, None, n)
         for obs in observers:
-            obs.on_epoch_end(record)
-        bad = np.flatnonzero(~np.isfinite(step_loss) | ~np.isfinite(step_norm))
-        if bad.size:
-            history.stopped = (f"diverged: the loss or a gradient became NaN/inf at step "
-                               f"{record.first_step + int(bad[0])} (epoch {epoch}); "
-                               "try a smaller --learning-rate")
-            break
-
+            obs.on_epoch_end(partial)
+            obs.on_train_end(history)
+        raise
     for obs in observers:
         obs.on_train_end(history)
     return history
+
+
+def _epoch_record(epoch, step, outputs, names, variables, grads, config, record_parameters, val, n):
+    """Gather one epoch's per-step outputs; ``val`` is (val_loss, val_accuracy) or None (a partial epoch)."""
+    step_loss = np.array([o[0] for o in outputs], dtype=np.float64)
+    sizes = np.array([o[5] for o in outputs], dtype=np.float64)
+    step_acc = np.array([float(o[1]) for o in outputs], dtype=np.float64) / np.maximum(sizes, 1)
+    step_norm = np.array([o[2] for o in outputs], dtype=np.float64)
+    stack = (lambda k: np.stack([o[k].numpy() for o in outputs])) if record_parameters and outputs else None
+    nan = float("nan")
+    return EpochRecord(
+        epoch=epoch, first_step=step - len(outputs) + 1,
+        step_loss=step_loss, step_accuracy=step_acc, step_grad_norm=step_norm,
+        step_params=stack(3) if stack else None, step_grads=stack(4) if stack else None,
+        loss=float(np.sum(step_loss * sizes) / n) if val is not None else nan,
+        accuracy=float(np.sum(step_acc * sizes) / n) if val is not None else nan,
+        val_loss=float(val[0]) if val is not None else nan,
+        val_accuracy=float(val[1]) if val is not None else nan,
+        learning_rate=float(config.learning_rate),
+        names=names, variables=[v.numpy() for v in variables],
+        grads=[g.numpy() for g in grads] if grads is not None else [],
+        complete=val is not None,
+    )

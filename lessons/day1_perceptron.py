@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.linear_model import Perceptron
 
 from course import cli, data, models, numpy_ref
-from course.config import Config
+from course.config import Config, check_batch_size
 from course.experiment import train_and_log
 from course.runs import LessonResult
 
@@ -45,11 +45,16 @@ def run(config: Config) -> LessonResult:
     say = print
     result = LessonResult(LESSON, config.logdir)
     parts = ("blobs", "breast_cancer", "xor") if config.dataset in ("all", "") else (config.dataset,)
+    # Every data set is loaded and checked first: a bad setting stops the lesson before it writes anything.
+    datasets = {part: data.load(part, seed=config.seed) for part in parts}
+    for part in parts:
+        if part != "xor":              # XOR always trains on its 4 corners at once
+            check_batch_size(config, datasets[part])
     say(f"Day 1 - The perceptron and its XOR limit\nGoal: {GOAL}\n")
 
     if "blobs" in parts:
         # --- data: two blobs one straight line can separate --------------------------------
-        ds = data.blobs(seed=config.seed)
+        ds = datasets["blobs"]
         say(f"== 1. A perceptron on {ds}")
         # --- model: p = sigmoid(x1*w1 + x2*w2 + b), 3 parameters ---------------------------
         model = models.perceptron(ds.n_features, seed=config.seed)
@@ -66,7 +71,7 @@ def run(config: Config) -> LessonResult:
 
     if "breast_cancer" in parts:
         # --- data: real measurements, 30 features ----------------------------------------
-        ds = data.breast_cancer(seed=config.seed)
+        ds = datasets["breast_cancer"]
         say(f"== 2. The same neuron on real data: {ds}")
         model = models.perceptron(ds.n_features, seed=config.seed)
         run_ = train_and_log(model, ds, config, lesson=LESSON, name="breast_cancer", goal=GOAL)
@@ -84,7 +89,7 @@ def run(config: Config) -> LessonResult:
 
     if "xor" in parts:
         # --- data: the four XOR corners --------------------------------------------------
-        ds = data.xor(seed=config.seed)
+        ds = datasets["xor"]
         epochs = config.epochs * XOR_EPOCH_FACTOR
         say(f"== 3. The perceptron on XOR: {ds.description}")
         say(f"  Full-batch gradient descent (4 points per step), {epochs} epochs to give it every chance.")

@@ -12,14 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from course import cli, data, models, numpy_ref
-from course.config import Config
-from course.experiment import train_and_log
+from course.config import Config, check_batch_size
+from course.experiment import describe_model, train_and_log
 from course.runs import LessonResult
 
 LESSON = "day2_mlp"
 GOAL = " ".join(__doc__.split("Goal:")[1].split("\n\n")[0].split())
 DEFAULTS = Config(epochs=50, learning_rate=0.01, batch_size=32, optimizer="adam", dataset="moons")
-DATASETS = ("moons", "circles", "xor_noisy", "blobs")
+DATASETS = ("moons", "circles", "xor_noisy", "blobs", "breast_cancer", "iris", "digits", "mnist")
 XOR_EPOCH_FACTOR = 4   # 4 points, one full-batch step per epoch: 4x the epochs
 
 # Hand-picked weights that solve XOR: hidden_1 unit 1 ~ OR, unit 2 ~ NAND, output ~ AND of the two.
@@ -66,6 +66,9 @@ def forward_by_hand(say):
 def run(config: Config) -> LessonResult:
     say = print
     result = LessonResult(LESSON, config.logdir)
+    # Load and check the chosen data first: a bad setting stops the lesson before it writes anything.
+    chosen = data.load(config.dataset, seed=config.seed)
+    check_batch_size(config, chosen)
     say(f"Day 2 - The multi-layer perceptron\nGoal: {GOAL}\n")
 
     # --- 1. forward propagation, step by step --------------------------------------------
@@ -89,9 +92,12 @@ def run(config: Config) -> LessonResult:
     result.numbers["xor_accuracy"] = xor_run.metrics["accuracy"]
 
     # --- 3. a bigger MLP on the moons (or the --dataset chosen) --------------------------
-    ds = data.load(config.dataset, seed=config.seed)
-    say(f"== 3. An MLP 2 -> 16 relu -> 16 relu -> 1 sigmoid on {ds}")
-    model = models.mlp(ds.n_features, hidden=(16, 16), activation="relu", seed=config.seed)
+    ds = chosen
+    if ds.n_classes == 2:      # binary labels: one sigmoid output unit
+        model = models.mlp(ds.n_features, hidden=(16, 16), activation="relu", seed=config.seed)
+    else:                      # more classes: one softmax output unit per class (more on Day 5)
+        model = models.softmax_classifier(ds.n_features, ds.n_classes, hidden=(16, 16), seed=config.seed)
+    say(f"== 3. An MLP {describe_model(model)}\n   on {ds}")
     run_ = train_and_log(model, ds, config, lesson=LESSON, name=config.dataset, goal=GOAL)
     say(f"  validation accuracy on {config.dataset}: {run_.metrics['val_accuracy']:.3f}\n")
     result.runs[config.dataset] = run_

@@ -14,11 +14,12 @@ BAD_FLAGS = [
     (["--learning-rate", "-1"], "argument --learning-rate/--lr: must be a positive finite number, got '-1'"),
     (["--batch-size", "abc"], "argument --batch-size: must be a positive integer, got 'abc'"),
     (["--optimizer", "adagrad"], "argument --optimizer: invalid choice: 'adagrad'"),
-    (["--dataset", "mnist"], "argument --dataset: invalid choice: 'mnist'"),
+    (["--dataset", "imagenet"], "argument --dataset: invalid choice: 'imagenet'"),
     (["--learning-rate", "nan"], "must be a positive finite number, got 'nan'"),
     (["--seed", "-1"], "argument --seed: must be a non-negative integer, got '-1'"),
     (["--trace-steps", "x"], "argument --trace-steps: must be a non-negative integer"),
     (["--bogus"], "unrecognized arguments: --bogus"),
+    (["--quiet", "two\nlines"], "unrecognized arguments: two lines"),
 ]
 
 
@@ -134,3 +135,42 @@ def test_course_tensorboard_without_logs_is_a_clear_error(tmp_path, capsys):
 def test_console_script_is_declared():
     text = (ROOT / "setup.cfg").read_text()
     assert "course = course.cli:main" in text
+
+
+# --- property-based: whatever a learner types, the parser answers with exit 0 or 2, never a traceback --
+
+import contextlib  # noqa: E402
+import io  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FLAGS = ["--epochs", "--learning-rate", "--lr", "--batch-size", "--optimizer", "--seed", "--logdir",
+         "--trace-steps", "--eager", "--dataset", "--quiet", "--help", "--bogus", "-x", "--"]
+VALUES = st.one_of(
+    st.integers(min_value=-10**12, max_value=10**12).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.sampled_from(["sgd", "adam", "momentum", "rmsprop", "moons", "xor", "all", "digits", "", " ", "0x10",
+                     "1e400", "-0", "nan", "inf", "1_000", "１２", "None", "/dev/null", "\x00"]),
+    st.text(max_size=12),
+)
+ARGV = st.lists(st.one_of(st.sampled_from(FLAGS), VALUES), max_size=8)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(argv=ARGV)
+def test_random_flags_never_raise_only_exit_0_or_2(argv, tmp_path):
+    defaults = Config(epochs=3, logdir=str(tmp_path / "logs"))
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            config = cli.parse_lesson_args("day1_perceptron", "Title", argv, defaults,
+                                           datasets=("all", "blobs", "xor"))
+        except SystemExit as exit_info:
+            assert exit_info.code in (0, 2)
+            if exit_info.code == 2:
+                assert stderr.getvalue().count("\n") == 1 and "error:" in stderr.getvalue()
+        else:
+            assert isinstance(config, Config)      # accepted values made a valid Config
+            assert config.epochs >= 1 and config.learning_rate > 0 and config.batch_size >= 1
+    assert not (tmp_path / "logs").exists()       # parsing never writes

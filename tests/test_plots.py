@@ -52,3 +52,8 @@ def test_training_curves_plot_train_and_validation():
     assert [line.get_label() for line in loss_ax.get_lines()] == ["train", "validation"]
     np.testing.assert_array_equal(acc_ax.get_lines()[1].get_ydata(), [0.4, 0.6, 0.8])
     assert fig._suptitle.get_text() == "curves"
+
+
+def test_training_curves_rejects_what_is_not_a_history():
+    with pytest.raises(TypeError, match="history must be a training.History"):
+        plots.training_curves({"loss": [1.0]})

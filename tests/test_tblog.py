@@ -88,3 +88,10 @@ def test_markdown_table():
 def test_histogram_cadence_must_be_positive(tmp_path):
     with pytest.raises(ValueError, match="histogram_every must be a positive integer"):
         tblog.RunLogger(tmp_path / "r", histogram_every=0)
+
+
+def test_log_figure_rejects_what_is_not_a_figure(tmp_path):
+    logger = tblog.RunLogger(tmp_path / "r")
+    with pytest.raises(TypeError, match="figure must be a matplotlib Figure"):
+        logger.log_figure("x", [1, 2, 3])
+    logger.close()

@@ -85,3 +85,11 @@ def test_epoch_lines_every_epoch_for_short_runs_and_about_ten_for_long_ones():
             printer.on_epoch_end(_epoch(e))
         printed = [int(line.split()[1].split("/")[0]) for line in out if line.startswith("epoch")]
         assert printed == expected
+
+
+def test_printer_arguments_are_checked():
+    import pytest
+    with pytest.raises(ValueError, match="steps must be a non-negative integer"):
+        TracePrinter(-1)
+    with pytest.raises(ValueError, match="lines must be a positive integer"):
+        EpochPrinter(lines=0)
