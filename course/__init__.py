@@ -3,10 +3,10 @@
 The package is split into one module per idea; importing ``course`` itself is
 cheap (TensorFlow is imported on first use of a module that needs it)::
 
-    from course import data, models, training
+    from course import config, data, models, training
     ds = data.load("moons", seed=0)
     model = models.mlp(2, hidden=(16, 16), seed=0)
-    history = training.fit(model, ds, training.TrainConfig(epochs=20))
+    history = training.fit(model, ds, config.Config(epochs=20))
 
 Modules: ``data`` (datasets), ``models`` (Keras builders), ``training`` (the
 GradientTape step and loop), ``trace`` (printing update steps), ``tblog``
@@ -20,7 +20,7 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("cli", "config", "data", "experiment", "models", "numpy_ref", "plots", "runs",
+_SUBMODULES = ("cli", "config", "data", "experiment", "models", "numpy_ref", "plots", "records", "runs",
                "runtime", "tblog", "trace", "training")
 
 

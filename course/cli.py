@@ -6,7 +6,8 @@
     course info                      # versions and devices
 
 Bad input exits with status 2 and one line that says what was wrong; nothing is written.
-TensorFlow is only imported by the commands that need it, so ``list`` and ``--help`` are instant.
+TensorFlow is only imported by the commands that need it, so ``course list`` and ``course --help``
+are instant (a lesson's own ``--help`` imports the lesson, and with it TensorFlow: a few seconds).
 """
 from __future__ import annotations
 
@@ -85,9 +86,11 @@ def lesson_goal(name: str) -> str:
 def lesson_parser(name: str, doc: str, defaults: Config, datasets=(), prog=None) -> OneLineParser:
     """The shared flags, with the lesson's own defaults shown in ``--help``."""
     title = doc.strip().splitlines()[0] if doc.strip() else name
+    notes = [" ".join(p.split()) for p in doc.split("\n\n") if p.strip().startswith("Note:")]
+    description = f"{title}\n\nGoal: {lesson_goal(name)}" if name in LESSONS else title
     parser = OneLineParser(
         prog=prog or f"python -m lessons.{name}",
-        description=f"{title}\n\nGoal: {lesson_goal(name)}" if name in LESSONS else title,
+        description="\n\n".join([description, *notes]),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="Every run writes a new directory under LOGDIR/" + name + "/ and prints the "
                "`tensorboard --logdir ...` command to look at it.")
@@ -191,6 +194,10 @@ def _cmd_list(args) -> int:
 
 
 def _cmd_run(args, parser) -> int:
+    if args.lesson in (None, "-h", "--help"):
+        print(f"usage: course run LESSON [flags]\n\nLESSON is one of: {', '.join(LESSONS)}\n"
+              "Its flags: course run LESSON --help", file=sys.stdout if args.lesson else sys.stderr)
+        return 0 if args.lesson else 2
     if args.lesson not in LESSONS:
         parser.error(f"unknown lesson {args.lesson!r}; choose from {', '.join(LESSONS)}")
     module = importlib.import_module(f"lessons.{args.lesson}")
@@ -250,7 +257,7 @@ def build_parser() -> OneLineParser:
     sub.add_parser("list", help="list the lessons and their goals")
     run = sub.add_parser("run", help="run a lesson: course run LESSON [flags]", add_help=False,
                          description="Run a lesson; flags after the name go to the lesson (try --help).")
-    run.add_argument("lesson", help=f"one of {', '.join(LESSONS)}")
+    run.add_argument("lesson", nargs="?", help=f"one of {', '.join(LESSONS)}")
     run.add_argument("flags", nargs=argparse.REMAINDER, help="the lesson's flags")
     board = sub.add_parser("tensorboard", help="start TensorBoard on 127.0.0.1 over the logs")
     board.add_argument("--logdir", default="logs", help="directory of runs (default: logs)")
@@ -263,6 +270,9 @@ def build_parser() -> OneLineParser:
 
 def main(argv=None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["run"] and argv[1:2] in (["-h"], ["--help"]):   # help for `run` itself
+        return _cmd_run(argparse.Namespace(lesson="--help", flags=[]), parser)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

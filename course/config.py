@@ -13,6 +13,15 @@ import math
 from dataclasses import dataclass
 
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
+MAX_SEED = 2**32 - 1   # NumPy and scikit-learn seeds are 32-bit
+
+
+def check_seed(seed) -> int:
+    """Return ``seed`` as an int, or raise ValueError unless it is an integer in 0 .. 2**32 - 1."""
+    import numbers
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"seed must be an integer from 0 to {MAX_SEED}, got {seed!r}")
+    return int(seed)
 
 
 class ConfigError(ValueError):
@@ -46,7 +55,7 @@ class Config:
     def __post_init__(self):
         _positive_int("epochs", self.epochs)
         _positive_int("batch_size", self.batch_size)
-        _non_negative_int("seed", self.seed)
+        check_seed(self.seed)
         _non_negative_int("trace_steps", self.trace_steps)
         lr = self.learning_rate
         if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:

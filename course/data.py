@@ -21,7 +21,7 @@ import numpy as np
 from sklearn import datasets as skd
 from sklearn.model_selection import train_test_split
 
-from course.config import ConfigError
+from course.config import ConfigError, check_seed
 
 
 @dataclass(frozen=True)
@@ -52,12 +52,6 @@ class Dataset:
                 f"{self.n_features} features, {self.n_classes} classes")
 
 
-def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    return int(seed)
-
-
 def _check_fraction(validation_fraction) -> float:
     if not isinstance(validation_fraction, (int, float)) or not 0.0 < validation_fraction < 1.0:
         raise ValueError(f"validation_fraction must be a number strictly between 0 and 1, got {validation_fraction!r}")
@@ -85,7 +79,7 @@ def from_arrays(name, x, y, *, seed=0, validation_fraction=0.2, class_names=None
         >>> ds.x_train.dtype, ds.n_classes
         (dtype('float32'), 2)
     """
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     validation_fraction = _check_fraction(validation_fraction)
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y)
@@ -131,7 +125,7 @@ def blobs(seed=0, n_samples=400, validation_fraction=0.2) -> Dataset:
     """Two Gaussian blobs a single straight line separates (the perceptron's home ground)."""
     n = _check_n(n_samples)
     x, y = skd.make_blobs(n_samples=n, centers=[(-2.0, -1.0), (2.0, 1.0)], cluster_std=1.0,
-                          random_state=_check_seed(seed))
+                          random_state=check_seed(seed))
     return from_arrays("blobs", x, y, seed=seed, validation_fraction=validation_fraction,
                        description="two linearly separable Gaussian blobs")
 
@@ -143,7 +137,7 @@ def xor(seed=0) -> Dataset:
         >>> xor().y_train       # labels of (0,0), (0,1), (1,0), (1,1)
         array([0, 1, 1, 0])
     """
-    _check_seed(seed)  # nothing random, but the signature matches the other loaders
+    check_seed(seed)  # nothing random, but the signature matches the other loaders
     x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
     y = np.array([0, 1, 1, 0], dtype=np.int64)
     return _standardised("xor", x, y, x.copy(), y.copy(), None, None,
@@ -153,7 +147,7 @@ def xor(seed=0) -> Dataset:
 def xor_noisy(seed=0, n_samples=400, noise=0.15, validation_fraction=0.2) -> Dataset:
     """Many points scattered around the four XOR corners."""
     n = _check_n(n_samples)
-    rng = np.random.default_rng(_check_seed(seed))
+    rng = np.random.default_rng(check_seed(seed))
     corners = rng.integers(0, 2, size=(n, 2))
     x = corners + rng.normal(0.0, _check_noise(noise), size=(n, 2))
     y = corners[:, 0] ^ corners[:, 1]
@@ -164,7 +158,7 @@ def xor_noisy(seed=0, n_samples=400, noise=0.15, validation_fraction=0.2) -> Dat
 def moons(seed=0, n_samples=1000, noise=0.2, validation_fraction=0.2) -> Dataset:
     """Two interleaving half-moons (scikit-learn's ``make_moons``)."""
     n = _check_n(n_samples)
-    x, y = skd.make_moons(n_samples=n, noise=_check_noise(noise), random_state=_check_seed(seed))
+    x, y = skd.make_moons(n_samples=n, noise=_check_noise(noise), random_state=check_seed(seed))
     return from_arrays("moons", x, y, seed=seed, validation_fraction=validation_fraction,
                        description="two interleaving half-moons")
 
@@ -174,7 +168,7 @@ def circles(seed=0, n_samples=1000, noise=0.1, factor=0.5, validation_fraction=0
     n = _check_n(n_samples)
     if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not 0 < factor < 1:
         raise ValueError(f"factor must be a number strictly between 0 and 1, got {factor!r}")
-    x, y = skd.make_circles(n_samples=n, noise=_check_noise(noise), factor=factor, random_state=_check_seed(seed))
+    x, y = skd.make_circles(n_samples=n, noise=_check_noise(noise), factor=factor, random_state=check_seed(seed))
     return from_arrays("circles", x, y, seed=seed, validation_fraction=validation_fraction,
                        description="a circle inside a circle")
 
@@ -226,7 +220,7 @@ def mnist(seed=0, n_train=10000, n_val=2000, cache_dir=None, origin=MNIST_URL) -
         >>> mnist(n_train=1000).x_train.shape
         (1000, 784)
     """
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     for label, value in (("n_train", n_train), ("n_val", n_val)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 10:
             raise ValueError(f"{label} must be an integer of at least 10, got {value!r}")

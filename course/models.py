@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from course.config import check_seed
 from course.runtime import keras
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "leaky_relu", "elu", "gelu", "swish")
@@ -20,12 +21,6 @@ def _check_positive_int(name, value):
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return value
-
-
-def _check_seed(seed):
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    return seed
 
 
 def _check_activation(activation):
@@ -45,7 +40,7 @@ def _dense(units, activation, name, seed):
 
 def _stack(n_features, hidden, activation, output_units, output_activation, seed, name):
     _check_positive_int("n_features", n_features)
-    _check_seed(seed)
+    check_seed(seed)
     _check_activation(activation)
     hidden = tuple(hidden)
     for units in hidden:

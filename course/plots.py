@@ -67,8 +67,12 @@ def decision_boundary(predict, x, y, *, ax=None, title="Decision boundary", reso
     return fig
 
 
-def training_curves(history, *, title="Training curves"):
+def training_curves(history, *, axes=None, title="Training curves"):
     """Loss and accuracy per epoch, training and validation side by side.
+
+    Args:
+        history: a ``training.History``.
+        axes: optional pair of matplotlib axes (loss, accuracy); a new figure when None.
 
     Example:
         >>> fig = training_curves(fit(model, ds, config))
@@ -76,8 +80,12 @@ def training_curves(history, *, title="Training curves"):
     for field in ("epoch", "loss", "accuracy", "val_loss", "val_accuracy"):
         if not hasattr(history, field):
             raise TypeError(f"history must be a training.History (with .{field}), got {type(history).__name__}")
-    fig = Figure(figsize=(10, 4), layout="constrained")
-    ax_loss, ax_acc = fig.subplots(1, 2)
+    if axes is None:
+        fig = Figure(figsize=(10, 4), layout="constrained")
+        ax_loss, ax_acc = fig.subplots(1, 2)
+    else:
+        ax_loss, ax_acc = axes
+        fig = ax_loss.figure
     for ax, train, val, label in ((ax_loss, history.loss, history.val_loss, "loss"),
                                   (ax_acc, history.accuracy, history.val_accuracy, "accuracy")):
         ax.plot(history.epoch, train, label="train", marker="." if len(train) < 30 else None)

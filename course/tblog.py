@@ -48,7 +48,12 @@ def histogram_buckets(values, bucket_count: int = 30) -> np.ndarray:
     low, high = values.min(), values.max()
     if low == high:   # all equal (a zero-initialised bias): one unit-wide range around the value
         low, high = low - 0.5, high + 0.5
-    counts, edges = np.histogram(values, bins=bucket_count, range=(low, high))
+    with np.errstate(over="ignore", invalid="ignore"):    # a range wider than float64 can hold
+        edges = np.linspace(low, high, bucket_count + 1)
+    if not np.all(np.isfinite(edges)) or np.any(np.diff(edges) <= 0):
+        # huge weights (a run heading for divergence) whose spread float64 cannot split: one bucket
+        return np.array([[low, high, values.size]], dtype=np.float64)
+    counts, edges = np.histogram(values, bins=edges)
     return np.column_stack([edges[:-1], edges[1:], counts])
 
 

@@ -23,6 +23,14 @@ def _index(shape, flat_index):
     return ",".join(str(i) for i in np.unravel_index(flat_index, shape)) if shape else ""
 
 
+def _decimals(before, after) -> int:
+    """4 decimals, or more when 4 would hide the change (a small lr times a small gradient)."""
+    decimals = 4
+    while decimals < 8 and before != after and round(before, decimals) == round(after, decimals):
+        decimals += 2
+    return decimals
+
+
 def format_update(name, index, before, grad, after, learning_rate, optimizer) -> str:
     """One parameter's update in the lessons' notation.
 
@@ -31,15 +39,21 @@ def format_update(name, index, before, grad, after, learning_rate, optimizer) ->
         'output/kernel[0,0]: 0.5120 - 0.1 x (-0.2310) = 0.5351'
     """
     label = f"{name}[{index}]"
+    d = _decimals(before, after)
     if optimizer == "sgd":
         # Plain SGD: the printed formula is exactly what the optimizer applied.
-        return f"{label}: {before:.4f} - {learning_rate:g} x ({grad:.4f}) = {after:.4f}"
-    return (f"{label}: before {before:.4f}, gradient {grad:.4f}, after {after:.4f} "
-            f"(change {after - before:+.4f})")
+        return f"{label}: {before:.{d}f} - {learning_rate:g} x ({grad:.{d}f}) = {after:.{d}f}"
+    return (f"{label}: before {before:.{d}f}, gradient {grad:.{d}f}, after {after:.{d}f} "
+            f"(change {after - before:+.{d}f})")
 
 
 def format_step(record) -> list[str]:
     """The lines printed for one traced update step (a ``training.StepRecord``)."""
+    with np.errstate(over="ignore", invalid="ignore"):     # a diverging step prints inf, not a warning
+        return _format_step(record)
+
+
+def _format_step(record) -> list[str]:
     lines = [f"step {record.step} (epoch {record.epoch}, batch {record.batch}/{record.batches_per_epoch}): "
              f"loss {record.loss:.4f}, gradient norm {record.grad_norm:.4f}"]
     n_params = sum(int(np.size(w)) for w in record.before)

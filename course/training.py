@@ -14,12 +14,11 @@ readable lines.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from course.config import OPTIMIZERS, Config, check_batch_size
 from course.models import is_binary, parameter_count, variable_name
+from course.records import EpochRecord, History, Observer, StepRecord  # noqa: F401 (re-exported)
 from course.runtime import keras, tf
 
 # Models with at most this many parameters get one scalar per parameter in the
@@ -118,81 +117,6 @@ def labels_for(model, y):
     return tf.constant(y, dtype=tf.int32)                        # (n,) class ids
 
 
-@dataclass
-class StepRecord:
-    """A fully copied update step, built only for the steps an observer asked for (the trace)."""
-    step: int                 # 1-based update number
-    epoch: int                # 1-based
-    batch: int                # 1-based index within the epoch
-    batches_per_epoch: int
-    loss: float
-    grad_norm: float
-    names: list               # "hidden_1/kernel", ...
-    before: list              # numpy arrays, each variable before the update
-    grads: list               # numpy arrays, dL/dw
-    after: list               # numpy arrays, each variable after the update
-    learning_rate: float
-    optimizer: str
-
-
-@dataclass
-class EpochRecord:
-    """What happened during one epoch, with per-step series as NumPy arrays (one host copy per epoch)."""
-    epoch: int
-    first_step: int                 # global step number of the epoch's first update
-    step_loss: np.ndarray           # (steps,)
-    step_accuracy: np.ndarray       # (steps,)
-    step_grad_norm: np.ndarray      # (steps,)
-    step_params: np.ndarray | None  # (steps, n_params) for small models, else None
-    step_grads: np.ndarray | None   # (steps, n_params) for small models, else None
-    loss: float                     # mean training loss over the epoch's batches
-    accuracy: float
-    val_loss: float
-    val_accuracy: float
-    learning_rate: float
-    names: list                     # variable names
-    variables: list                 # numpy arrays after the epoch
-    grads: list                     # numpy arrays, gradients of the epoch's last step
-    complete: bool = True           # False for the part of an epoch before a divergence or Ctrl-C:
-                                    # its epoch-level metrics are NaN, only the per-step series count
-
-
-@dataclass
-class History:
-    """Per-epoch metrics, returned by ``fit``."""
-    epoch: list = field(default_factory=list)
-    loss: list = field(default_factory=list)
-    accuracy: list = field(default_factory=list)
-    val_loss: list = field(default_factory=list)
-    val_accuracy: list = field(default_factory=list)
-    steps: int = 0
-    stopped: str = ""     # why training stopped early ("" when it ran every epoch)
-    diverged: bool = False
-
-    def final(self) -> dict:
-        """The last epoch's metrics as a dict."""
-        if not self.epoch:
-            return {}
-        return {"epoch": self.epoch[-1], "loss": self.loss[-1], "accuracy": self.accuracy[-1],
-                "val_loss": self.val_loss[-1], "val_accuracy": self.val_accuracy[-1]}
-
-
-class Observer:
-    """Base class: override what you need. ``fit`` calls these outside the compiled step."""
-
-    def on_train_begin(self, model, config: Config, names: list, initial: list) -> None: ...
-
-    def wants_step(self, step: int) -> bool:
-        """Return True to receive a fully copied ``StepRecord`` for this (1-based) step."""
-        return False
-
-    def on_step(self, record: StepRecord) -> None: ...
-
-    def on_epoch_end(self, record: EpochRecord) -> None: ...
-
-    def on_train_end(self, history: History) -> None: ...
-
-
 def check_fit_inputs(model, dataset, config) -> None:
     """Raise ValueError/TypeError when model, dataset and config cannot train together."""
     if not isinstance(config, Config):
@@ -221,8 +145,10 @@ def check_fit_inputs(model, dataset, config) -> None:
 def _divergence(step, epoch, batch, loss, names, variables, grads) -> str:
     bad_grads = [n for n, g in zip(names, grads) if not np.all(np.isfinite(g.numpy()))]
     bad_weights = [n for n, v in zip(names, variables) if not np.all(np.isfinite(v.numpy()))]
-    where = (f"the gradient of {', '.join(bad_grads)} is not finite" if bad_grads
-             else f"the weights of {', '.join(bad_weights)} are not finite" if bad_weights
+    def listed(kind, bad):
+        return (f"the {kind} of {bad[0]} is not finite" if len(bad) == 1
+                else f"the {kind}s of {', '.join(bad)} are not finite")
+    where = (listed("gradient", bad_grads) if bad_grads else listed("weight", bad_weights) if bad_weights
              else "the gradients are too large to add up")
     return (f"diverged at step {step} (epoch {epoch}, batch {batch}): the loss is {loss:.4g} and {where}; "
             "lower the learning rate (--learning-rate), e.g. ten times smaller")

@@ -17,6 +17,7 @@ BAD_FLAGS = [
     (["--dataset", "imagenet"], "argument --dataset: invalid choice: 'imagenet'"),
     (["--learning-rate", "nan"], "must be a positive finite number, got 'nan'"),
     (["--seed", "-1"], "argument --seed: must be a non-negative integer, got '-1'"),
+    (["--seed", "99999999999"], "seed must be an integer from 0 to 4294967295, got 99999999999"),
     (["--trace-steps", "x"], "argument --trace-steps: must be a non-negative integer"),
     (["--bogus"], "unrecognized arguments: --bogus"),
     (["--quiet", "two\nlines"], "unrecognized arguments: two lines"),
@@ -174,3 +175,10 @@ def test_random_flags_never_raise_only_exit_0_or_2(argv, tmp_path):
             assert isinstance(config, Config)      # accepted values made a valid Config
             assert config.epochs >= 1 and config.learning_rate > 0 and config.batch_size >= 1
     assert not (tmp_path / "logs").exists()       # parsing never writes
+
+
+def test_course_run_without_a_lesson_lists_them(capsys):
+    assert cli.main(["run", "--help"]) == 0
+    assert "LESSON is one of: day1_perceptron, day2_mlp" in capsys.readouterr().out
+    assert cli.main(["run"]) == 2
+    assert "LESSON is one of" in capsys.readouterr().err

@@ -20,7 +20,8 @@ def test_defaults_and_replace_make_a_validated_copy():
     ("learning_rate", float("nan"), "learning_rate must be a positive finite number"),
     ("learning_rate", float("inf"), "learning_rate must be a positive finite number"),
     ("optimizer", "adagrad", "optimizer must be one of sgd, momentum, rmsprop, adam"),
-    ("seed", -2, "seed must be a non-negative integer"),
+    ("seed", -2, "seed must be an integer from 0 to 4294967295"),
+    ("seed", 2**32, "seed must be an integer from 0 to 4294967295"),
     ("trace_steps", -1, "trace_steps must be a non-negative integer"),
     ("logdir", "", "logdir must be a non-empty path"),
 ])

@@ -83,7 +83,7 @@ def test_split_is_stratified():
 
 @pytest.mark.parametrize("kwargs, message", [
     (dict(name="nope"), "dataset must be one of"),
-    (dict(name="moons", seed=-1), "seed must be a non-negative integer"),
+    (dict(name="moons", seed=-1), "seed must be an integer from 0 to 4294967295"),
     (dict(name="moons", validation_fraction=1.5), "validation_fraction"),
     (dict(name="moons", n_samples=3), "n_samples"),
 ])

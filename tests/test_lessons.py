@@ -98,7 +98,7 @@ def test_day2_default_flags_meet_the_lessons_bars(tmp_path, capsys):
     assert n["xor_accuracy"] == 1.0
     assert n["val_accuracy"] >= 0.95
     out = capsys.readouterr().out
-    assert "z1[0] = 1*5 + 0*5 + (-2.5) = 2.5000   a1[0] = sigmoid(2.5000) = 0.924142" in out
+    assert "z1[0] = 1*(5) + 0*(5) + (-2.5) = 2.5000   a1[0] = sigmoid(2.5000) = 0.924142" in out
 
 
 def _logged_values(run_dir):

@@ -48,7 +48,7 @@ def test_same_seed_same_initial_weights_other_seed_differs():
     (lambda: models.mlp(2, hidden=(4, 0)), "each hidden layer size"),
     (lambda: models.mlp(2, activation="sigmoidal"), "activation must be one of"),
     (lambda: models.softmax_classifier(4, 1), "n_classes must be at least 2"),
-    (lambda: models.perceptron(2, seed=-3), "seed must be a non-negative integer"),
+    (lambda: models.perceptron(2, seed=-3), "seed must be an integer from 0 to 4294967295"),
 ])
 def test_bad_arguments_raise(call, message):
     with pytest.raises(ValueError, match=message):

@@ -57,3 +57,11 @@ def test_training_curves_plot_train_and_validation():
 def test_training_curves_rejects_what_is_not_a_history():
     with pytest.raises(TypeError, match="history must be a training.History"):
         plots.training_curves({"loss": [1.0]})
+
+
+def test_training_curves_draw_on_given_axes():
+    fig = Figure()
+    axes = fig.subplots(1, 2)
+    h = History(epoch=[1], loss=[0.5], accuracy=[0.5], val_loss=[0.6], val_accuracy=[0.4])
+    assert plots.training_curves(h, axes=axes) is fig
+    assert axes[1].get_lines()[0].get_ydata().tolist() == [0.5]

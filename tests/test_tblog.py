@@ -95,3 +95,10 @@ def test_log_figure_rejects_what_is_not_a_figure(tmp_path):
     with pytest.raises(TypeError, match="figure must be a matplotlib Figure"):
         logger.log_figure("x", [1, 2, 3])
     logger.close()
+
+
+def test_histogram_buckets_of_huge_or_extreme_values_do_not_fail():
+    huge = tblog.histogram_buckets(np.array([3.3e28, 3.3e28 * (1 + 1e-15)]))
+    assert huge[:, 2].sum() == 2
+    extreme = tblog.histogram_buckets(np.array([-1e308, 1e308, np.nan, np.inf]))
+    assert extreme[:, 2].sum() == 2          # non-finite values are left out, finite ones all counted

@@ -93,3 +93,10 @@ def test_printer_arguments_are_checked():
         TracePrinter(-1)
     with pytest.raises(ValueError, match="lines must be a positive integer"):
         EpochPrinter(lines=0)
+
+
+def test_small_changes_get_more_decimals_instead_of_vanishing():
+    # 0.01 x 0.0016 = 0.000016: invisible at 4 decimals, shown at 6
+    assert (format_update("hidden_1/bias", "0", 0.0, 0.0016, -0.000016, 0.01, "sgd")
+            == "hidden_1/bias[0]: 0.000000 - 0.01 x (0.001600) = -0.000016")
+    assert format_update("w", "0", 0.5, 0.0, 0.5, 0.1, "sgd") == "w[0]: 0.5000 - 0.1 x (0.0000) = 0.5000"

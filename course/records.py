@@ -1,0 +1,93 @@
+"""What the training loop reports, and to whom.
+
+``fit`` hands ``StepRecord``s (a fully copied update step, for the steps an observer asks for) and
+``EpochRecord``s (every step's loss, accuracy and gradient norm, one host copy per epoch) to
+``Observer``s: the trace printer, the TensorBoard logger, or your own. It returns a ``History``.
+
+    class LossPrinter(Observer):
+        def on_epoch_end(self, record):
+            print(record.epoch, record.loss)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from course.config import Config
+
+
+@dataclass
+class StepRecord:
+    """A fully copied update step, built only for the steps an observer asked for (the trace)."""
+    step: int                 # 1-based update number
+    epoch: int                # 1-based
+    batch: int                # 1-based index within the epoch
+    batches_per_epoch: int
+    loss: float
+    grad_norm: float
+    names: list               # "hidden_1/kernel", ...
+    before: list              # numpy arrays, each variable before the update
+    grads: list               # numpy arrays, dL/dw
+    after: list               # numpy arrays, each variable after the update
+    learning_rate: float
+    optimizer: str
+
+
+@dataclass
+class EpochRecord:
+    """What happened during one epoch, with per-step series as NumPy arrays (one host copy per epoch)."""
+    epoch: int
+    first_step: int                 # global step number of the epoch's first update
+    step_loss: np.ndarray           # (steps,)
+    step_accuracy: np.ndarray       # (steps,)
+    step_grad_norm: np.ndarray      # (steps,)
+    step_params: np.ndarray | None  # (steps, n_params) for small models, else None
+    step_grads: np.ndarray | None   # (steps, n_params) for small models, else None
+    loss: float                     # mean training loss over the epoch's batches
+    accuracy: float
+    val_loss: float
+    val_accuracy: float
+    learning_rate: float
+    names: list                     # variable names
+    variables: list                 # numpy arrays after the epoch
+    grads: list                     # numpy arrays, gradients of the epoch's last step
+    complete: bool = True           # False for the part of an epoch before a divergence or Ctrl-C:
+                                    # its epoch-level metrics are NaN, only the per-step series count
+
+
+@dataclass
+class History:
+    """Per-epoch metrics, returned by ``fit``."""
+    epoch: list = field(default_factory=list)
+    loss: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    val_accuracy: list = field(default_factory=list)
+    steps: int = 0
+    stopped: str = ""     # why training stopped early ("" when it ran every epoch)
+    diverged: bool = False
+
+    def final(self) -> dict:
+        """The last complete epoch's metrics (NaN when training stopped before the end of epoch 1)."""
+        if not self.epoch:
+            nan = float("nan")
+            return {"epoch": 0, "loss": nan, "accuracy": nan, "val_loss": nan, "val_accuracy": nan}
+        return {"epoch": self.epoch[-1], "loss": self.loss[-1], "accuracy": self.accuracy[-1],
+                "val_loss": self.val_loss[-1], "val_accuracy": self.val_accuracy[-1]}
+
+
+class Observer:
+    """Base class: override what you need. ``fit`` calls these outside the compiled step."""
+
+    def on_train_begin(self, model, config: Config, names: list, initial: list) -> None: ...
+
+    def wants_step(self, step: int) -> bool:
+        """Return True to receive a fully copied ``StepRecord`` for this (1-based) step."""
+        return False
+
+    def on_step(self, record: StepRecord) -> None: ...
+
+    def on_epoch_end(self, record: EpochRecord) -> None: ...
+
+    def on_train_end(self, history: History) -> None: ...
