@@ -65,6 +65,9 @@ def forward(x, layers):
         >>> steps[-1]["a"]
         array([[2.]])
     """
+    layers = list(layers)
+    if not layers or any(not isinstance(layer, (tuple, list)) or len(layer) != 3 for layer in layers):
+        raise ValueError("layers must be a non-empty list of (W, b, activation) triples")
     steps, a = [], np.asarray(x, dtype=np.float64)
     for W, b, activation in layers:
         z, out = dense(a, W, b, activation)
@@ -92,6 +95,8 @@ def binary_cross_entropy(y, p, eps=1e-7):
     """Mean of -[y log p + (1 - y) log(1 - p)], with p clipped to [eps, 1 - eps] as Keras does."""
     y = np.asarray(y, dtype=np.float64).reshape(-1)
     p = np.clip(np.asarray(p, dtype=np.float64).reshape(-1), eps, 1 - eps)
+    if y.shape != p.shape or y.size == 0:
+        raise ValueError(f"y and p must hold the same non-zero number of values, got {y.size} and {p.size}")
     return float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))
 
 
@@ -102,4 +107,6 @@ def perceptron_criterion(y, z):
     """
     t = 2.0 * np.asarray(y, dtype=np.float64).reshape(-1) - 1.0
     z = np.asarray(z, dtype=np.float64).reshape(-1)
+    if t.shape != z.shape or t.size == 0:
+        raise ValueError(f"y and z must hold the same non-zero number of values, got {t.size} and {z.size}")
     return float(np.mean(np.maximum(0.0, -t * z)))

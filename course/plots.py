@@ -36,6 +36,8 @@ def decision_boundary(predict, x, y, *, ax=None, title="Decision boundary", reso
     Example:
         >>> fig = decision_boundary(model, ds.x_val, ds.y_val, title="perceptron on blobs")
     """
+    if not callable(predict):
+        raise TypeError(f"predict must be a callable such as a Keras model, got {type(predict).__name__}")
     x, y = np.asarray(x), np.asarray(y)
     if x.ndim != 2 or x.shape[1] != 2:
         raise ValueError(f"x must have shape (n, 2) for a decision-boundary plot, got {x.shape}")

@@ -72,3 +72,12 @@ def test_dense_rejects_mismatched_shapes():
         numpy_ref.dense(np.zeros((2, 3)), np.zeros((2, 1)), np.zeros(1), "relu")
     with pytest.raises(ValueError, match="activation must be one of"):
         numpy_ref.dense(np.zeros((2, 2)), np.zeros((2, 1)), np.zeros(1), "swishy")
+
+
+def test_bad_layers_and_loss_shapes_are_named():
+    with pytest.raises(ValueError, match=r"layers must be a non-empty list of \(W, b, activation\)"):
+        numpy_ref.forward(np.zeros((1, 2)), [(np.zeros((2, 1)), np.zeros(1))])
+    with pytest.raises(ValueError, match="y and p must hold the same"):
+        numpy_ref.binary_cross_entropy([1, 0], [0.5])
+    with pytest.raises(ValueError, match="y and z must hold the same"):
+        numpy_ref.perceptron_criterion([], [])

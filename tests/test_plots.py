@@ -65,3 +65,8 @@ def test_training_curves_draw_on_given_axes():
     h = History(epoch=[1], loss=[0.5], accuracy=[0.5], val_loss=[0.6], val_accuracy=[0.4])
     assert plots.training_curves(h, axes=axes) is fig
     assert axes[1].get_lines()[0].get_ydata().tolist() == [0.5]
+
+
+def test_decision_boundary_needs_a_callable():
+    with pytest.raises(TypeError, match="predict must be a callable"):
+        plots.decision_boundary("model", np.zeros((3, 2)), np.zeros(3, int))
