@@ -110,3 +110,67 @@ def perceptron_criterion(y, z):
     if t.shape != z.shape or t.size == 0:
         raise ValueError(f"y and z must hold the same non-zero number of values, got {t.size} and {z.size}")
     return float(np.mean(np.maximum(0.0, -t * z)))
+
+
+# --- backward: the chain rule, layer by layer ---------------------------------------------
+
+_DERIVATIVES = {   # f'(z), written with the layer's output a = f(z) where that is simpler
+    "sigmoid": lambda z, a: a * (1.0 - a),
+    "tanh": lambda z, a: 1.0 - a ** 2,
+    "relu": lambda z, a: (z > 0).astype(np.float64),
+    "linear": lambda z, a: np.ones_like(z),
+}
+
+
+def loss_and_gradients(x, y, layers):
+    """Mean loss and dL/dW, dL/db of every layer, by backpropagation in NumPy.
+
+    The last layer is sigmoid (binary cross-entropy, labels y (n,) in {0, 1}) or softmax
+    (categorical cross-entropy, integer labels y (n,)). Both give the same simple error at the
+    output, dL/dz = (p - target) / n, which backpropagation then carries layer by layer:
+    delta_prev = (delta @ W.T) * f'(z_prev).
+
+    Returns:
+        loss (float), grads: [(dW (n_in, n_out), db (n_out,)), ...] in layer order.
+
+    Example:
+        >>> loss, grads = loss_and_gradients(x, y, layers_from_keras(model))
+    """
+    steps = forward(x, layers)
+    y = np.asarray(y).reshape(-1)
+    n = len(y)
+    last = steps[-1]
+    if y.shape != (last["z"].shape[0],):
+        raise ValueError(f"y must hold one label per example ({last['z'].shape[0]}), got {y.shape}")
+    if last["activation"] == "sigmoid":
+        z, t = last["z"], y.reshape(-1, 1).astype(np.float64)           # (n, 1)
+        # cross-entropy from the logit z, stable for any z (what Keras computes for a sigmoid output)
+        loss = float(np.mean(np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))))
+        delta = (last["a"] - t) / n                                      # dL/dz, (n, 1)
+    elif last["activation"] == "softmax":
+        k = last["a"].shape[1]
+        if y.min() < 0 or y.max() >= k:
+            raise ValueError(f"labels must lie in 0..{k - 1} for {k} softmax outputs")
+        onehot = np.eye(k)[y]                                            # (n, k)
+        z = last["z"] - last["z"].max(axis=1, keepdims=True)
+        log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))        # log-softmax, stable
+        loss = float(-np.mean(np.sum(onehot * log_p, axis=1)))
+        delta = (last["a"] - onehot) / n                                 # dL/dz, (n, k)
+    else:
+        raise ValueError("the last layer must be sigmoid or softmax, got " + repr(last["activation"]))
+    grads = [None] * len(steps)
+    for i in range(len(steps) - 1, -1, -1):
+        s = steps[i]
+        grads[i] = (s["input"].T @ delta, delta.sum(axis=0))   # (n_in, n) @ (n, n_out) -> (n_in, n_out)
+        if i > 0:
+            prev = steps[i - 1]
+            delta = (delta @ s["W"].T) * _DERIVATIVES[prev["activation"]](prev["z"], prev["a"])
+    return loss, grads
+
+
+def sgd_step(x, y, layers, learning_rate):
+    """One plain gradient-descent update of every W and b; returns (loss before, new layers)."""
+    loss, grads = loss_and_gradients(x, y, layers)
+    new = [(W - learning_rate * dW, b - learning_rate * db, act)
+           for (W, b, act), (dW, db) in zip(layers, grads)]
+    return loss, new

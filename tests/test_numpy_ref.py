@@ -81,3 +81,55 @@ def test_bad_layers_and_loss_shapes_are_named():
         numpy_ref.binary_cross_entropy([1, 0], [0.5])
     with pytest.raises(ValueError, match="y and z must hold the same"):
         numpy_ref.perceptron_criterion([], [])
+
+
+@pytest.mark.parametrize("build, n_classes", [
+    (lambda: models.perceptron(3, seed=0), 2),
+    (lambda: models.mlp(3, hidden=(5, 4), activation="tanh", seed=1), 2),
+    (lambda: models.mlp(3, hidden=(6,), activation="relu", seed=2), 2),
+    (lambda: models.mlp(3, hidden=(4,), activation="sigmoid", seed=3), 2),
+    (lambda: models.softmax_classifier(3, 4, hidden=(5,), seed=4), 4),
+])
+def test_backprop_equals_the_gradient_tape(build, n_classes, rng):
+    from course import training
+    from course.runtime import tf
+    model = build()
+    x = rng.normal(size=(9, 3)).astype(np.float32)
+    y = rng.integers(0, n_classes, size=9)
+    loss, grads = numpy_ref.loss_and_gradients(x, y, numpy_ref.layers_from_keras(model))
+    with tf.GradientTape() as tape:
+        tape_loss = training.loss_for(model)(training.labels_for(model, y), model(x))
+    tape_grads = tape.gradient(tape_loss, model.trainable_variables)
+    assert loss == pytest.approx(float(tape_loss), abs=1e-5)
+    ours = [g for pair in grads for g in pair]
+    for mine, theirs in zip(ours, tape_grads):
+        np.testing.assert_allclose(mine, theirs.numpy(), atol=1e-5)
+
+
+def test_backprop_equals_centered_finite_differences_in_float64(rng):
+    W1, b1 = rng.normal(size=(2, 3)), rng.normal(size=3)
+    W2, b2 = rng.normal(size=(3, 1)), rng.normal(size=1)
+    x, y = rng.normal(size=(5, 2)), np.array([0, 1, 1, 0, 1])
+    layers = [(W1, b1, "tanh"), (W2, b2, "sigmoid")]
+    _, grads = numpy_ref.loss_and_gradients(x, y, layers)
+    eps = 1e-6
+    for li, (dW, _) in enumerate(grads):
+        W = layers[li][0]
+        for idx in np.ndindex(W.shape):
+            plus, minus = W.copy(), W.copy()
+            plus[idx] += eps
+            minus[idx] -= eps
+            lp = numpy_ref.loss_and_gradients(x, y, [*layers[:li], (plus, *layers[li][1:]), *layers[li + 1:]])[0]
+            lm = numpy_ref.loss_and_gradients(x, y, [*layers[:li], (minus, *layers[li][1:]), *layers[li + 1:]])[0]
+            numeric = (lp - lm) / (2 * eps)
+            assert abs(numeric - dW[idx]) <= 1e-6 * max(1.0, abs(numeric))
+
+
+def test_sgd_step_moves_against_the_gradient():
+    layers = [(np.array([[0.5], [-0.5]]), np.array([0.1]), "sigmoid")]
+    x, y = np.array([[1.0, 2.0]]), np.array([1])
+    loss, new = numpy_ref.sgd_step(x, y, layers, 0.1)
+    p = 1 / (1 + np.exp(-(0.5 - 1.0 + 0.1)))
+    np.testing.assert_allclose(new[0][0], [[0.5 - 0.1 * (p - 1) * 1.0], [-0.5 - 0.1 * (p - 1) * 2.0]])
+    np.testing.assert_allclose(new[0][1], [0.1 - 0.1 * (p - 1)])
+    assert loss == pytest.approx(-np.log(p))
