@@ -78,13 +78,16 @@ class History:
 
 
 class Observer:
-    """Base class: override what you need. ``fit`` calls these outside the compiled step."""
+    """Base class: override what you need. ``fit`` calls these outside the compiled step.
+
+    ``full_steps``: how many of the first update steps this observer wants as full ``StepRecord``s
+    (host copies of every variable before and after). Those steps run one at a time; the rest of
+    each epoch runs in one compiled call and reaches observers only through ``on_epoch_end``.
+    """
+
+    full_steps: int = 0
 
     def on_train_begin(self, model, config: Config, names: list, initial: list) -> None: ...
-
-    def wants_step(self, step: int) -> bool:
-        """Return True to receive a fully copied ``StepRecord`` for this (1-based) step."""
-        return False
 
     def on_step(self, record: StepRecord) -> None: ...
 

@@ -84,6 +84,7 @@ class TracePrinter(Observer):
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
             raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
         self.steps = steps
+        self.full_steps = steps      # fit runs these steps one at a time and hands us their records
         self.print = print_fn
 
     def on_train_begin(self, model, config, names, initial):
@@ -94,9 +95,6 @@ class TracePrinter(Observer):
         else:
             rule = f"{config.optimizer} with lr = {config.learning_rate:g}: before, gradient dL/dw, after"
         self.print(f"The first {self.steps} update steps ({rule}):")
-
-    def wants_step(self, step):
-        return step <= self.steps
 
     def on_step(self, record):
         for line in format_step(record):

@@ -154,8 +154,60 @@ def _divergence(step, epoch, batch, loss, names, variables, grads) -> str:
             "lower the learning rate (--learning-rate), e.g. ten times smaller")
 
 
+def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=False):
+    """Compile "the rest of an epoch": ``train_step`` in a ``tf.range`` loop over pre-shuffled tensors.
+
+    One Python call runs every remaining batch (framework overhead per step is what makes small
+    models slow, see DESIGN.md); it stops early at a step whose loss or gradient is not finite.
+    (xs, ys, first_batch) -> per-step arrays (loss, n_correct, gradient norm, flat params, flat grads)
+    and the gradients of the last step run.
+    """
+    step = make_step(model, loss_fn, optimizer, eager=True, record_parameters=record_parameters)
+    variables = model.trainable_variables
+
+    def run_batches(xs, ys, first_batch):
+        n = tf.shape(xs)[0]
+        last_batch = (n + batch_size - 1) // batch_size
+        arrays = [tf.TensorArray(tf.float32, size=0, dynamic_size=True) for _ in range(5)]
+        grads = [tf.zeros_like(v) for v in variables]
+        for b in tf.range(first_batch, last_batch):
+            x, y = xs[b * batch_size:(b + 1) * batch_size], ys[b * batch_size:(b + 1) * batch_size]
+            loss, correct, norm, grads, flat_params, flat_grads = step(x, y)
+            i = b - first_batch
+            arrays = [a.write(i, v) for a, v in zip(arrays, (loss, correct, norm, flat_params, flat_grads))]
+            if tf.logical_not(tf.logical_and(tf.math.is_finite(loss), tf.math.is_finite(norm))):
+                break
+        return [a.stack() for a in arrays], grads
+
+    return tf.function(run_batches, reduce_retracing=True)
+
+
+class _EpochBuffer:
+    """Per-step results of one epoch, kept as host arrays (one copy per compiled call)."""
+
+    def __init__(self):
+        self.parts = []   # (loss, correct, norm, flat_params, flat_grads, sizes) arrays
+
+    def add(self, loss, correct, norm, flat_params, flat_grads, sizes):
+        self.parts.append((np.atleast_1d(np.asarray(loss, np.float64)), np.atleast_1d(np.asarray(correct, np.float64)),
+                           np.atleast_1d(np.asarray(norm, np.float64)), np.atleast_2d(flat_params),
+                           np.atleast_2d(flat_grads), np.atleast_1d(np.asarray(sizes, np.float64))))
+
+    def column(self, k):
+        if not self.parts:
+            return np.zeros((0,) if k not in (3, 4) else (0, 0))
+        return np.concatenate([p[k] for p in self.parts])
+
+    def __len__(self):
+        return sum(len(p[0]) for p in self.parts)
+
+
 def fit(model, dataset, config: Config, observers=()) -> History:
     """Train ``model`` on ``dataset`` with seeded, shuffled mini-batches.
+
+    The first steps that an observer asks for in full (``Observer.full_steps``, the printed trace)
+    run one compiled step at a time with host copies of every variable; the rest of each epoch runs
+    in one compiled call (``make_epoch``). ``config.eager`` runs every step eagerly instead.
 
     Args:
         model: a Keras model from ``course.models`` (sigmoid or softmax output).
@@ -177,7 +229,10 @@ def fit(model, dataset, config: Config, observers=()) -> History:
     names = [variable_name(v) for v in variables]
     record_parameters = parameter_count(model) <= SMALL_MODEL_PARAMETERS
     step_fn = make_step(model, loss_fn, optimizer, eager=config.eager, record_parameters=record_parameters)
+    epoch_fn = None if config.eager else make_epoch(model, loss_fn, optimizer, config.batch_size,
+                                                    record_parameters=record_parameters)
     evaluate = make_evaluate(model, loss_fn, eager=config.eager)
+    full_steps = max([int(getattr(obs, "full_steps", 0)) for obs in observers], default=0)
 
     # The data become tensors once; a batch is a slice of a shuffled copy.
     x_train = tf.constant(dataset.x_train)          # (n_train, n_features)
@@ -187,13 +242,14 @@ def fit(model, dataset, config: Config, observers=()) -> History:
     n = int(x_train.shape[0])
     batch_size = config.batch_size
     batches = math.ceil(n / batch_size)
+    sizes = np.minimum(batch_size, n - batch_size * np.arange(batches))   # the last batch may be smaller
     rng = np.random.default_rng(config.seed)
 
     for obs in observers:
         obs.on_train_begin(model, config, names, [v.numpy() for v in variables])
 
     history = History()
-    step, epoch, outputs, handed_over = 0, 0, [], True
+    step, epoch, buffer, handed_over, grads = 0, 0, _EpochBuffer(), True, None
     try:
         for epoch in range(1, config.epochs + 1):
             if config.shuffle:
@@ -201,30 +257,46 @@ def fit(model, dataset, config: Config, observers=()) -> History:
                 xs, ys = tf.gather(x_train, order), tf.gather(y_train, order)
             else:
                 xs, ys = x_train, y_train
-            outputs = []   # per-step results; tensors are copied to the host once per epoch
-            handed_over = False
-            grads = None
-            for b in range(batches):
+            buffer, handed_over = _EpochBuffer(), False
+            b = 0
+            while b < batches and not history.stopped:
+                if epoch_fn is not None and step >= full_steps:
+                    # The fast path: every remaining batch of the epoch in one compiled call.
+                    arrays, grads = epoch_fn(xs, ys, tf.constant(b, tf.int32))
+                    loss, correct, norm, flat_params, flat_grads = (a.numpy() for a in arrays)
+                    done = len(loss)
+                    if not (np.isfinite(loss[-1]) and np.isfinite(norm[-1])):
+                        done -= 1
+                        history.stopped = _divergence(step + done + 1, epoch, b + done + 1, float(loss[-1]),
+                                                      names, variables, grads)
+                    buffer.add(loss[:done], correct[:done], norm[:done], flat_params[:done], flat_grads[:done],
+                               sizes[b:b + done])
+                    step += done
+                    b = batches
+                    continue
+                # One step at a time, with full host copies for the observers that asked for this step.
                 x, y = xs[b * batch_size:(b + 1) * batch_size], ys[b * batch_size:(b + 1) * batch_size]
-                watchers = [obs for obs in observers if obs.wants_step(step + 1)]
+                watchers = [obs for obs in observers if step < int(getattr(obs, "full_steps", 0))]
                 before = [v.numpy() for v in variables] if watchers else None
                 loss, correct, grad_norm, grads, flat_params, flat_grads = step_fn(x, y)
                 loss_value, norm_value = float(loss), float(grad_norm)
                 if not (math.isfinite(loss_value) and math.isfinite(norm_value)):
                     # Stop at this step: what was logged so far stays as it was.
                     history.stopped = _divergence(step + 1, epoch, b + 1, loss_value, names, variables, grads)
-                    history.diverged = True
                     break
                 step += 1
-                outputs.append((loss_value, correct, norm_value, flat_params, flat_grads, int(x.shape[0])))
+                b += 1
+                buffer.add(loss_value, float(correct), norm_value, flat_params.numpy(), flat_grads.numpy(),
+                           sizes[b - 1])
                 if watchers:
-                    record = StepRecord(step, epoch, b + 1, batches, loss_value, norm_value, names, before,
+                    record = StepRecord(step, epoch, b, batches, loss_value, norm_value, names, before,
                                         [g.numpy() for g in grads], [v.numpy() for v in variables],
                                         float(config.learning_rate), config.optimizer)
                     for obs in watchers:
                         obs.on_step(record)
+            history.diverged = bool(history.stopped)
             complete = not history.stopped
-            record = _epoch_record(epoch, step, outputs, names, variables, grads, config, record_parameters,
+            record = _epoch_record(epoch, step, buffer, names, variables, grads, config, record_parameters,
                                    evaluate(x_val, y_val) if complete else None, n)
             if complete:
                 history.epoch.append(epoch)
@@ -243,8 +315,8 @@ def fit(model, dataset, config: Config, observers=()) -> History:
         # so the partial run is logged, then let the interruption go on.
         history.stopped = f"interrupted at step {step} (epoch {epoch})"
         history.steps = step
-        partial = _epoch_record(epoch, step, outputs if not handed_over else [], names, variables, None,
-                                config, record_parameters, None, n)
+        partial = _epoch_record(epoch, step, buffer if not handed_over else _EpochBuffer(), names, variables,
+                                None, config, record_parameters, None, n)
         for obs in observers:
             obs.on_epoch_end(partial)
             obs.on_train_end(history)
@@ -254,18 +326,16 @@ def fit(model, dataset, config: Config, observers=()) -> History:
     return history
 
 
-def _epoch_record(epoch, step, outputs, names, variables, grads, config, record_parameters, val, n):
+def _epoch_record(epoch, step, buffer, names, variables, grads, config, record_parameters, val, n):
     """Gather one epoch's per-step outputs; ``val`` is (val_loss, val_accuracy) or None (a partial epoch)."""
-    step_loss = np.array([o[0] for o in outputs], dtype=np.float64)
-    sizes = np.array([o[5] for o in outputs], dtype=np.float64)
-    step_acc = np.array([float(o[1]) for o in outputs], dtype=np.float64) / np.maximum(sizes, 1)
-    step_norm = np.array([o[2] for o in outputs], dtype=np.float64)
-    stack = (lambda k: np.stack([o[k].numpy() for o in outputs])) if record_parameters and outputs else None
+    step_loss, step_norm, sizes = buffer.column(0), buffer.column(2), buffer.column(5)
+    step_acc = buffer.column(1) / np.maximum(sizes, 1)
+    keep = record_parameters and len(buffer) > 0
     nan = float("nan")
     return EpochRecord(
-        epoch=epoch, first_step=step - len(outputs) + 1,
+        epoch=epoch, first_step=step - len(buffer) + 1,
         step_loss=step_loss, step_accuracy=step_acc, step_grad_norm=step_norm,
-        step_params=stack(3) if stack else None, step_grads=stack(4) if stack else None,
+        step_params=buffer.column(3) if keep else None, step_grads=buffer.column(4) if keep else None,
         loss=float(np.sum(step_loss * sizes) / n) if val is not None else nan,
         accuracy=float(np.sum(step_acc * sizes) / n) if val is not None else nan,
         val_loss=float(val[0]) if val is not None else nan,

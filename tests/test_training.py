@@ -120,13 +120,10 @@ def test_softmax_model_trains_on_iris():
 
 class Recorder(training.Observer):
     def __init__(self, steps):
-        self.steps, self.records, self.epochs, self.begun, self.ended = steps, [], [], None, None
+        self.full_steps, self.records, self.epochs, self.begun, self.ended = steps, [], [], None, None
 
     def on_train_begin(self, model, config, names, initial):
         self.begun = (names, [w.copy() for w in initial])
-
-    def wants_step(self, step):
-        return step <= self.steps
 
     def on_step(self, record):
         self.records.append(record)
