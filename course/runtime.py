@@ -66,8 +66,11 @@ with filtered_stderr():
 
     # The first device query starts the runtime (and its CUDA probe) while we still filter.
     tf.config.list_physical_devices()
-    # Same seed, same numbers: deterministic kernels everywhere.
+    # Same seed, same numbers: deterministic kernels everywhere. Under op determinism TensorFlow
+    # refuses random ops without a global seed (model.fit's shuffling, for one), so set a default;
+    # seed_everything(seed) replaces it.
     tf.config.experimental.enable_op_determinism()
+    tf.random.set_seed(0)
 
 # absl's Python logger (used by tf.function retracing notices) only above WARNING.
 tf.get_logger().setLevel("ERROR")

@@ -28,3 +28,12 @@ def test_chatter_patterns():
     assert is_chatter("E0000 00:00:1795283798.130187    1984 cuda_platform.cc:52] failed call to cuInit: INTERNAL\n")
     assert not is_chatter("E0000 00:00:1795283798.130187    1984 op_kernel.cc:52] Out of memory\n")
     assert not is_chatter("ValueError: something the learner did\n")
+
+
+def test_keras_fit_still_works_under_op_determinism():
+    import numpy as np
+    from course import models
+    model = models.perceptron(2, seed=0)
+    model.compile(optimizer="sgd", loss="binary_crossentropy")
+    history = model.fit(np.zeros((8, 2), "float32"), np.ones((8, 1), "float32"), epochs=1, shuffle=True, verbose=0)
+    assert np.isfinite(history.history["loss"][0])

@@ -1,0 +1,1 @@
+"""Speed measurements (run them by hand; they are not part of the timed test suite)."""

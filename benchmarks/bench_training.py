@@ -1,0 +1,205 @@
+"""Side by side, in one process and interleaved: how fast each way of training a lesson model is.
+
+For each lesson model (the perceptron on blobs, an MLP 2-16-16-1 on moons, a softmax classifier
+784-128-10 on 10,000 synthetic examples, one 64-64-10 on digits) it times one epoch of plain SGD
+(same data, batch size, learning rate and initial weights) with:
+
+    keras_fit      Keras `model.fit`, what a learner would use instead
+    course_log     the course loop with its default TensorBoard logging
+    course_nolog   the course loop with logging off
+    course_eager   the course loop with --eager (the step as plain Python)
+    numpy          a from-scratch NumPy loop (course.numpy_ref.sgd_step)
+
+The first epoch of every run (tracing, compiling) is left out. Each repeat runs every variant once,
+in turn, so a slow moment of the machine hits all of them alike. It prints ms/epoch (median, min,
+max over repeats), samples/s and the speed-up against `model.fit`, then each lesson's wall time and
+peak memory run as a learner would, and writes the same as JSON.
+
+    python -m benchmarks.bench_training                 # about 3 minutes on 2 cores
+    python -m benchmarks.bench_training --quick         # fewer repeats, a smoke run
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from course import data, models, numpy_ref, training
+from course.config import Config
+from course.runtime import keras, tf
+from course.tblog import RunLogger
+
+ROOT = Path(__file__).resolve().parents[1]
+VARIANTS = ("keras_fit", "course_log", "course_nolog", "course_eager", "numpy")
+
+
+def synthetic(n=10000, features=784, classes=10, seed=0):
+    """Gaussian features labelled by a random linear teacher: MNIST-sized without a download."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, features))
+    y = np.argmax(x @ rng.normal(size=(features, classes)), axis=1)
+    return data.from_arrays("synthetic", x, y, seed=seed, validation_fraction=0.1)
+
+
+def cases():
+    return [
+        ("perceptron 2-1 / blobs", data.blobs(seed=0), lambda: models.perceptron(2, seed=0), 0.5),
+        ("mlp 2-16-16-1 / moons", data.moons(seed=0), lambda: models.mlp(2, hidden=(16, 16), seed=0), 0.1),
+        ("softmax 784-128-10 / synthetic 10k", synthetic(),
+         lambda: models.softmax_classifier(784, 10, hidden=(128,), seed=0), 0.05),
+        ("softmax 64-64-10 / digits", data.digits(seed=0),
+         lambda: models.softmax_classifier(64, 10, hidden=(64,), seed=0), 0.1),
+    ]
+
+
+class EpochTimer(training.Observer):
+    """Wall-clock time between consecutive epoch ends (the last observer, so logging is included)."""
+
+    def __init__(self):
+        self.stamps = []
+
+    def on_train_begin(self, model, config, names, initial):
+        self.stamps = [time.perf_counter()]
+
+    def on_epoch_end(self, record):
+        self.stamps.append(time.perf_counter())
+
+    def per_epoch(self):
+        return list(np.diff(self.stamps)[1:])   # drop epoch 1: tracing and compiling
+
+
+def time_course(ds, build, lr, epochs, batch, *, log, eager):
+    model = build()
+    timer = EpochTimer()
+    observers = [timer]
+    with tempfile.TemporaryDirectory() as tmp:
+        if log:
+            logger = RunLogger(Path(tmp) / "run")
+            observers = [logger, timer]
+        training.fit(model, ds, Config(epochs=epochs + 1, learning_rate=lr, batch_size=batch, eager=eager),
+                     observers=observers)
+        if log:
+            logger.close()
+    return timer.per_epoch()
+
+
+class KerasTimer(keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        self.stamps = [time.perf_counter()]
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.stamps.append(time.perf_counter())
+
+
+def time_keras_fit(ds, build, lr, epochs, batch):
+    model = build()
+    model.compile(optimizer=keras.optimizers.SGD(lr), loss=training.loss_for(model), metrics=["accuracy"])
+    y = ds.y_train.reshape(-1, 1).astype("float32") if model.output_shape[-1] == 1 else ds.y_train
+    y_val = ds.y_val.reshape(-1, 1).astype("float32") if model.output_shape[-1] == 1 else ds.y_val
+    timer = KerasTimer()
+    # validation each epoch, as the course loop does
+    model.fit(ds.x_train, y, batch_size=batch, epochs=epochs + 1, shuffle=True, verbose=0,
+              validation_data=(ds.x_val, y_val), callbacks=[timer])
+    return list(np.diff(timer.stamps)[1:])
+
+
+def time_numpy(ds, build, lr, epochs, batch):
+    layers = numpy_ref.layers_from_keras(build())
+    rng = np.random.default_rng(0)
+    n = len(ds.y_train)
+    times = []
+    x, y = ds.x_train.astype(np.float64), ds.y_train
+    for _ in range(epochs):
+        start = time.perf_counter()
+        order = rng.permutation(n)
+        for b in range(0, n, batch):
+            idx = order[b:b + batch]
+            _, layers = numpy_ref.sgd_step(x[idx], y[idx], layers, lr)
+        numpy_ref.loss_and_gradients(ds.x_val, ds.y_val, layers)        # validation, as the others do
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def lesson_footprint(name):
+    """Wall seconds and peak resident memory of a lesson with default flags, run as a learner would."""
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", f"lessons.{name}", "--quiet", "--logdir", tmp],
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+    if status != 0:
+        raise RuntimeError(f"lesson {name} failed: {proc.stderr.read().decode()[-500:]}")
+    return {"wall_s": round(wall, 2), "peak_rss_mib": round(usage.ru_maxrss / 1024, 1)}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=5, help="interleaved repeats (default 5)")
+    parser.add_argument("--epochs", type=int, default=3, help="timed epochs per run (default 3)")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--quick", action="store_true", help="2 repeats of 2 epochs: a smoke run")
+    parser.add_argument("--json", default="", help="where to write the JSON (default benchmarks/results/)")
+    args = parser.parse_args(argv)
+    repeats, epochs = (2, 2) if args.quick else (args.repeats, args.epochs)
+    results = {"machine": {"python": platform.python_version(), "tensorflow": tf.__version__,
+                           "keras": keras.__version__, "cpus": os.cpu_count(),
+                           "devices": [d.name for d in tf.config.list_physical_devices()]},
+               "settings": {"repeats": repeats, "epochs": epochs, "batch_size": args.batch_size,
+                            "optimizer": "sgd"}, "models": [], "lessons": {}}
+    for label, ds, build, lr in cases():
+        samples = {v: [] for v in VARIANTS}
+        for _ in range(repeats):
+            runs = {
+                "keras_fit": lambda: time_keras_fit(ds, build, lr, epochs, args.batch_size),
+                "course_log": lambda: time_course(ds, build, lr, epochs, args.batch_size, log=True, eager=False),
+                "course_nolog": lambda: time_course(ds, build, lr, epochs, args.batch_size, log=False, eager=False),
+                "course_eager": lambda: time_course(ds, build, lr, 1, args.batch_size, log=False, eager=True),
+                "numpy": lambda: time_numpy(ds, build, lr, epochs, args.batch_size),
+            }
+            for variant in VARIANTS:
+                samples[variant].append(1000 * statistics.mean(runs[variant]()))   # ms/epoch of this repeat
+        n = len(ds.y_train)
+        fit_median = statistics.median(samples["keras_fit"])
+        row = {"model": label, "n_train": n, "steps_per_epoch": -(-n // args.batch_size), "variants": {}}
+        for variant in VARIANTS:
+            median = statistics.median(samples[variant])
+            row["variants"][variant] = {
+                "ms_per_epoch_median": round(median, 2), "ms_per_epoch_min": round(min(samples[variant]), 2),
+                "ms_per_epoch_max": round(max(samples[variant]), 2),
+                "samples_per_s": round(n / (median / 1000)), "speedup_vs_fit": round(fit_median / median, 2)}
+        nolog = row["variants"]["course_nolog"]["ms_per_epoch_median"]
+        row["logging_overhead_pct"] = round(100 * (row["variants"]["course_log"]["ms_per_epoch_median"] / nolog - 1), 1)
+        results["models"].append(row)
+        print_row(row)
+    for lesson in ("day1_perceptron", "day2_mlp"):
+        results["lessons"][lesson] = lesson_footprint(lesson)
+        print(f"lesson {lesson}: {results['lessons'][lesson]['wall_s']} s wall, "
+              f"{results['lessons'][lesson]['peak_rss_mib']} MiB peak resident memory")
+    out = Path(args.json) if args.json else ROOT / "benchmarks" / "results" / time.strftime("%Y%m%d-%H%M%S.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print(f"\nJSON written to {out}")
+    return 0
+
+
+def print_row(row):
+    print(f"\n{row['model']}  ({row['n_train']} examples, {row['steps_per_epoch']} steps/epoch)")
+    print(f"  {'variant':<13} {'ms/epoch median':>15} {'min':>9} {'max':>9} {'samples/s':>11} {'vs fit':>7}")
+    for variant, v in row["variants"].items():
+        print(f"  {variant:<13} {v['ms_per_epoch_median']:>15.2f} {v['ms_per_epoch_min']:>9.2f} "
+              f"{v['ms_per_epoch_max']:>9.2f} {v['samples_per_s']:>11,} {v['speedup_vs_fit']:>6.2f}x")
+    print(f"  default logging costs {row['logging_overhead_pct']:+.1f}% against logging off")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
