@@ -145,7 +145,7 @@ def lesson_footprint(name):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=5, help="interleaved repeats (default 5)")
-    parser.add_argument("--epochs", type=int, default=3, help="timed epochs per run (default 3)")
+    parser.add_argument("--epochs", type=int, default=5, help="timed epochs per run (default 5)")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--quick", action="store_true", help="2 repeats of 2 epochs: a smoke run")
     parser.add_argument("--json", default="", help="where to write the JSON (default benchmarks/results/)")
@@ -167,7 +167,7 @@ def main(argv=None):
                 "numpy": lambda: time_numpy(ds, build, lr, epochs, args.batch_size),
             }
             for variant in VARIANTS:
-                samples[variant].append(1000 * statistics.mean(runs[variant]()))   # ms/epoch of this repeat
+                samples[variant].append(1000 * statistics.median(runs[variant]()))   # ms/epoch of this repeat
         n = len(ds.y_train)
         fit_median = statistics.median(samples["keras_fit"])
         row = {"model": label, "n_train": n, "steps_per_epoch": -(-n // args.batch_size), "variants": {}}

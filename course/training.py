@@ -154,18 +154,19 @@ def _divergence(step, epoch, batch, loss, names, variables, grads) -> str:
             "lower the learning rate (--learning-rate), e.g. ten times smaller")
 
 
-def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=False):
+def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=False, hooks=()):
     """Compile "the rest of an epoch": ``train_step`` in a ``tf.range`` loop over pre-shuffled tensors.
 
     One Python call runs every remaining batch (framework overhead per step is what makes small
     models slow, see DESIGN.md); it stops early at a step whose loss or gradient is not finite.
-    (xs, ys, first_batch) -> per-step arrays (loss, n_correct, gradient norm, flat params, flat grads)
-    and the gradients of the last step run.
+    (xs, ys, first_batch, first_step) -> per-step arrays (loss, n_correct, gradient norm, flat params,
+    flat grads) and the gradients of the last step run. ``hooks`` (observers' ``step_summaries``) are
+    called in the loop after every finite step, with the 1-based global step number.
     """
     step = make_step(model, loss_fn, optimizer, eager=True, record_parameters=record_parameters)
     variables = model.trainable_variables
 
-    def run_batches(xs, ys, first_batch):
+    def run_batches(xs, ys, first_batch, first_step):
         n = tf.shape(xs)[0]
         last_batch = (n + batch_size - 1) // batch_size
         arrays = [tf.TensorArray(tf.float32, size=0, dynamic_size=True) for _ in range(5)]
@@ -177,6 +178,9 @@ def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=
             arrays = [a.write(i, v) for a, v in zip(arrays, (loss, correct, norm, flat_params, flat_grads))]
             if tf.logical_not(tf.logical_and(tf.math.is_finite(loss), tf.math.is_finite(norm))):
                 break
+            accuracy = correct / tf.cast(tf.shape(x)[0], tf.float32)
+            for hook in hooks:
+                hook(first_step + tf.cast(i, tf.int64), loss, accuracy, norm, flat_params, flat_grads)
         return [a.stack() for a in arrays], grads
 
     return tf.function(run_batches, reduce_retracing=True)
@@ -229,8 +233,9 @@ def fit(model, dataset, config: Config, observers=()) -> History:
     names = [variable_name(v) for v in variables]
     record_parameters = parameter_count(model) <= SMALL_MODEL_PARAMETERS
     step_fn = make_step(model, loss_fn, optimizer, eager=config.eager, record_parameters=record_parameters)
+    hooks = [obs.step_summaries for obs in observers if getattr(obs, "step_summaries", None) is not None]
     epoch_fn = None if config.eager else make_epoch(model, loss_fn, optimizer, config.batch_size,
-                                                    record_parameters=record_parameters)
+                                                    record_parameters=record_parameters, hooks=hooks)
     evaluate = make_evaluate(model, loss_fn, eager=config.eager)
     full_steps = max([int(getattr(obs, "full_steps", 0)) for obs in observers], default=0)
 
@@ -262,7 +267,7 @@ def fit(model, dataset, config: Config, observers=()) -> History:
             while b < batches and not history.stopped:
                 if epoch_fn is not None and step >= full_steps:
                     # The fast path: every remaining batch of the epoch in one compiled call.
-                    arrays, grads = epoch_fn(xs, ys, tf.constant(b, tf.int32))
+                    arrays, grads = epoch_fn(xs, ys, tf.constant(b, tf.int32), tf.constant(step + 1, tf.int64))
                     loss, correct, norm, flat_params, flat_grads = (a.numpy() for a in arrays)
                     done = len(loss)
                     if not (np.isfinite(loss[-1]) and np.isfinite(norm[-1])):
@@ -286,6 +291,9 @@ def fit(model, dataset, config: Config, observers=()) -> History:
                     break
                 step += 1
                 b += 1
+                for hook in hooks:
+                    hook(tf.constant(step, tf.int64), loss, correct / float(sizes[b - 1]), grad_norm, flat_params,
+                         flat_grads)
                 buffer.add(loss_value, float(correct), norm_value, flat_params.numpy(), flat_grads.numpy(),
                            sizes[b - 1])
                 if watchers:
@@ -313,10 +321,11 @@ def fit(model, dataset, config: Config, observers=()) -> History:
     except KeyboardInterrupt:
         # Ctrl-C (or SIGTERM, see course.cli): hand the finished steps of this epoch to the observers
         # so the partial run is logged, then let the interruption go on.
-        history.stopped = f"interrupted at step {step} (epoch {epoch})"
-        history.steps = step
         partial = _epoch_record(epoch, step, buffer if not handed_over else _EpochBuffer(), names, variables,
                                 None, config, record_parameters, None, n)
+        # The optimizer counts the updates it applied, even inside a compiled epoch cut short.
+        history.steps = max(step, int(optimizer.iterations.numpy()))
+        history.stopped = f"interrupted at step {history.steps} (epoch {epoch})"
         for obs in observers:
             obs.on_epoch_end(partial)
             obs.on_train_end(history)

@@ -9,9 +9,9 @@ SCALARS_PER_STEP = {"batch_loss", "batch_accuracy", "gradient_norm"}
 SCALARS_PER_EPOCH = {"epoch_loss", "epoch_accuracy", "learning_rate"}
 
 
-def _train(tmp_path, model, ds, config):
+def _train(tmp_path, model, ds, config, histogram_every=1):
     logger = tblog.RunLogger(tmp_path / "run", hparams={"epochs": config.epochs, "optimizer": config.optimizer},
-                             goal="learn the blobs")
+                             goal="learn the blobs", histogram_every=histogram_every)
     history = training.fit(model, ds, config, observers=[logger])
     logger.log_figure("decision_boundary", plots.decision_boundary(model, ds.x_val, ds.y_val),
                       step=history.steps)
@@ -102,3 +102,12 @@ def test_histogram_buckets_of_huge_or_extreme_values_do_not_fail():
     assert huge[:, 2].sum() == 2
     extreme = tblog.histogram_buckets(np.array([-1e308, 1e308, np.nan, np.inf]))
     assert extreme[:, 2].sum() == 2          # non-finite values are left out, finite ones all counted
+
+
+def test_default_histogram_cadence_is_about_every_50_steps_and_the_last_epoch(tmp_path):
+    assert [tblog.histogram_cadence(n) for n in (1, 4, 10, 25, 50, 282)] == [50, 13, 5, 2, 1, 1]
+    ds = data.blobs(seed=0, n_samples=100)            # 80 train / 20 per batch = 4 steps an epoch
+    _, train, _ = _train(tmp_path, models.perceptron(2, seed=0), ds, Config(epochs=30, batch_size=20),
+                         histogram_every=None)
+    assert [s for s, _ in train["weights/output"]] == [13, 26, 30]
+    assert len(train["batch_loss"]) == 120 and len(train["epoch_loss"]) == 30   # scalars: all of them
