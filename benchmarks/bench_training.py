@@ -130,16 +130,27 @@ def time_numpy(ds, build, lr, epochs, batch):
 
 
 def lesson_footprint(name):
-    """Wall seconds and peak resident memory of a lesson with default flags, run as a learner would."""
+    """Wall seconds and peak resident memory of a lesson with default flags, run as a learner would.
+
+    The peak is the child's own VmHWM from /proc, read until it exits (rusage's ru_maxrss would
+    include this parent's memory at fork time: Linux carries it across exec).
+    """
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", f"lessons.{name}", "--quiet", "--logdir", tmp],
                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
+        peak_kib = 0
+        while proc.poll() is None:
+            try:
+                status = Path(f"/proc/{proc.pid}/status").read_text()
+                peak_kib = max(peak_kib, int(status.split("VmHWM:")[1].split()[0]))
+            except (OSError, IndexError, ValueError):
+                pass
+            time.sleep(0.05)
         wall = time.perf_counter() - start
-    if status != 0:
+    if proc.returncode != 0:
         raise RuntimeError(f"lesson {name} failed: {proc.stderr.read().decode()[-500:]}")
-    return {"wall_s": round(wall, 2), "peak_rss_mib": round(usage.ru_maxrss / 1024, 1)}
+    return {"wall_s": round(wall, 2), "peak_rss_mib": round(peak_kib / 1024, 1)}
 
 
 def main(argv=None):

@@ -180,3 +180,39 @@ def test_fit_rejects_mismatched_inputs(make, message):
 def test_fit_rejects_a_non_config():
     with pytest.raises(TypeError, match="config must be"):
         training.fit(models.perceptron(2), data.blobs(), {"epochs": 3})
+
+
+class AllSteps(training.Observer):
+    full_steps = 10**9      # every step one at a time, with host copies: the slow, plain path
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_the_compiled_epoch_gives_bit_identical_weights_to_the_step_by_step_loop(optimizer):
+    ds = data.moons(seed=0, n_samples=300)
+    fast, slow = models.mlp(2, hidden=(8,), seed=1), models.mlp(2, hidden=(8,), seed=1)
+    config = Config(epochs=3, batch_size=32, learning_rate=0.05, optimizer=optimizer)
+    h_fast = training.fit(fast, ds, config)
+    h_slow = training.fit(slow, ds, config, observers=[AllSteps()])
+    for a, b in zip(fast.get_weights(), slow.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert h_fast.loss == h_slow.loss and h_fast.val_accuracy == h_slow.val_accuracy
+
+
+@pytest.mark.parametrize("build, labels", [
+    (lambda: models.mlp(2, hidden=(8,), activation="tanh", seed=2), "binary"),
+    (lambda: models.softmax_classifier(2, 3, hidden=(6,), seed=3), "three"),
+])
+def test_one_sgd_epoch_without_shuffling_equals_keras_model_fit(build, labels):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(100, 2))
+    y = (x[:, 0] > 0).astype(int) if labels == "binary" else np.digitize(x[:, 0], [-0.5, 0.5])
+    ds = data.from_arrays("toy", x, y, seed=0)
+    ours, theirs = build(), build()
+    theirs.set_weights(ours.get_weights())
+    training.fit(ours, ds, Config(epochs=1, batch_size=16, learning_rate=0.1, shuffle=False))
+    theirs.compile(optimizer=keras.optimizers.SGD(0.1), loss=training.loss_for(theirs))
+    target = ds.y_train.reshape(-1, 1).astype("float32") if labels == "binary" else ds.y_train
+    theirs.fit(ds.x_train, target, batch_size=16, epochs=1, shuffle=False, verbose=0)
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    assert not np.allclose(ours.get_weights()[0], build().get_weights()[0])   # it did train
