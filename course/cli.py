@@ -16,6 +16,7 @@ import ast
 import importlib
 import importlib.util
 import math
+import os
 import signal
 import sys
 import threading
@@ -172,6 +173,9 @@ def lesson_main(run, name, doc, argv=None, *, defaults: Config, datasets=(), pro
         result = run(config)
     except ConfigError as err:       # found before anything was trained or written
         parser.error(str(err))
+    except BrokenPipeError:          # `python -m lessons.day1_perceptron | head`: the reader left
+        sys.stdout = open(os.devnull, "w")   # no second error when Python flushes stdout at exit
+        return 141
     except KeyboardInterrupt as interrupt:
         print("Stopped by " + ("SIGTERM" if isinstance(interrupt, Terminated) else "Ctrl-C") +
               ": what was logged so far stays readable in TensorBoard.", file=sys.stderr)

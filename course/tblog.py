@@ -30,7 +30,8 @@ from course.training import SMALL_MODEL_PARAMETERS, Observer
 # written about every HISTOGRAM_STEPS update steps, at an epoch's end (every epoch when an epoch
 # has at least that many steps), and always after the last epoch. Scalars are written every step.
 HISTOGRAM_STEPS = 50
-WRITER_QUEUE = 10_000   # events held in memory before a write to disk
+WRITER_QUEUE = 10_000   # events held in memory before a write to disk ...
+FLUSH_MILLIS = 2_000    # ... or this often, whichever comes first
 
 
 def histogram_cadence(steps_per_epoch: int, histogram_steps: int = HISTOGRAM_STEPS) -> int:
@@ -87,10 +88,12 @@ class RunLogger(Observer):
             raise ValueError(f"histogram_every must be a positive integer or None, got {histogram_every!r}")
         self.run_dir = Path(run_dir)
         self.histogram_every = histogram_every
-        # A large queue: events go to disk in big writes (at flush, close, or every 2 minutes),
-        # not every 10 events as by default, which cost more than the training of a tiny model.
-        self.train = tf.summary.create_file_writer(str(self.run_dir / "train"), max_queue=WRITER_QUEUE)
-        self.validation = tf.summary.create_file_writer(str(self.run_dir / "validation"), max_queue=WRITER_QUEUE)
+        # A large queue: events go to disk in big writes, every FLUSH_MILLIS (so a TensorBoard open
+        # beside a running lesson keeps up) and at flush/close, not every 10 events as by default,
+        # which cost more than the training of a tiny model.
+        self.train, self.validation = (
+            tf.summary.create_file_writer(str(self.run_dir / split), max_queue=WRITER_QUEUE,
+                                          flush_millis=FLUSH_MILLIS) for split in ("train", "validation"))
         self.param_tags = self.grad_tags = None
         self.epochs = None
         self._metadata, self._epoch_writers = {}, {}

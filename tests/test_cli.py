@@ -182,3 +182,14 @@ def test_course_run_without_a_lesson_lists_them(capsys):
     assert "LESSON is one of: day1_perceptron, day2_mlp" in capsys.readouterr().out
     assert cli.main(["run"]) == 2
     assert "LESSON is one of" in capsys.readouterr().err
+
+
+def test_a_reader_that_leaves_early_ends_the_lesson_quietly(tmp_path):
+    # python -m lessons.day1_perceptron | head -2
+    proc = subprocess.Popen([sys.executable, "-m", "lessons.day1_perceptron", "--dataset", "blobs",
+                             "--logdir", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    proc.stdout.readline()
+    proc.stdout.close()                  # the reader is gone
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141
+    assert "Traceback" not in err and "BrokenPipeError" not in err
