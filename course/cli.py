@@ -171,6 +171,8 @@ def lesson_main(run, name, doc, argv=None, *, defaults: Config, datasets=(), pro
                     signal.SIGTERM: signal.signal(signal.SIGTERM, _raise_terminated)}
     try:
         result = run(config)
+        print_footer(result)
+        sys.stdout.flush()           # a closed pipe shows up here, not as a message at exit
     except ConfigError as err:       # found before anything was trained or written
         parser.error(str(err))
     except BrokenPipeError:          # `python -m lessons.day1_perceptron | head`: the reader left
@@ -183,7 +185,6 @@ def lesson_main(run, name, doc, argv=None, *, defaults: Config, datasets=(), pro
     finally:
         for sig, previous in handlers.items():
             signal.signal(sig, previous)
-    print_footer(result)
     return 0
 
 
