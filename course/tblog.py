@@ -2,10 +2,12 @@
 
 One writer per split: ``<run_dir>/train`` and ``<run_dir>/validation``. Tags:
 
-- train, per step: ``batch_loss``, ``batch_accuracy``, ``gradient_norm``
+- train, per step: ``batch_loss``, ``batch_accuracy``, ``gradient_norm`` (written from inside the
+  compiled training loop through ``step_summaries``)
 - train and validation, per epoch: ``epoch_loss``, ``epoch_accuracy`` (the twins overlay in TensorBoard)
-- train, per epoch: ``learning_rate``; histograms ``weights/<layer>``, ``biases/<layer>``,
-  ``gradients/<layer>/kernel``, ``gradients/<layer>/bias``
+- train, per epoch: ``learning_rate``; and about every ``HISTOGRAM_STEPS`` steps (at an epoch's end, and
+  after the last epoch) histograms ``weights/<layer>``, ``biases/<layer>``, ``gradients/<layer>/kernel``,
+  ``gradients/<layer>/bias``
 - small models (at most ``SMALL_MODEL_PARAMETERS``): per step ``parameters/<layer>/kernel[i,j]`` and
   ``gradients/<layer>/kernel[i,j]``, so each weight's path can be followed (step 0 = initial value)
 - text ``run/hyperparameters`` and ``run/goal``; images logged with ``log_figure``

@@ -6,14 +6,18 @@ The step is the heart of the course and the same in every lesson::
 
 Everything a learner watches (printed update steps, TensorBoard logs) is done
 by *observers* outside the step, at their own cadence, so the step stays four
-readable lines.
+readable lines. (An observer's per-step scalars are written from the compiled
+loop that calls the step, never from the step itself.)
 
     history = fit(model, data.load("moons"), Config(epochs=10), observers=[...])
     history.val_accuracy[-1]
 """
 from __future__ import annotations
 
+import contextlib
 import math
+import signal
+import threading
 import numpy as np
 
 from course.config import OPTIMIZERS, Config, check_batch_size
@@ -154,11 +158,37 @@ def _divergence(step, epoch, batch, loss, names, variables, grads) -> str:
             "lower the learning rate (--learning-rate), e.g. ten times smaller")
 
 
+@contextlib.contextmanager
+def _signals_deferred():
+    """Hold Ctrl-C and SIGTERM until the block ends: an update step and its logging happen together.
+
+    A compiled call is atomic already (Python sees the signal when it returns); a step run from
+    Python would otherwise be applied but only half logged.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received = []
+    previous = {sig: signal.signal(sig, lambda signum, frame: received.append(signum))
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for signum in received[:1]:      # now deliver it, to whatever handled it before
+            handler = previous[signum]
+            if callable(handler):
+                handler(signum, None)
+            elif handler == signal.SIG_DFL and signum == signal.SIGINT:
+                raise KeyboardInterrupt
+
+
 def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=False, hooks=()):
     """Compile "the rest of an epoch": ``train_step`` in a ``tf.range`` loop over pre-shuffled tensors.
 
     One Python call runs every remaining batch (framework overhead per step is what makes small
-    models slow, see DESIGN.md); it stops early at a step whose loss or gradient is not finite.
+    models slow); it stops early at a step whose loss or gradient is not finite.
     (xs, ys, first_batch, first_step) -> per-step arrays (loss, n_correct, gradient norm, flat params,
     flat grads) and the gradients of the last step run. ``hooks`` (observers' ``step_summaries``) are
     called in the loop after every finite step, with the 1-based global step number.
@@ -283,19 +313,22 @@ def fit(model, dataset, config: Config, observers=()) -> History:
                 x, y = xs[b * batch_size:(b + 1) * batch_size], ys[b * batch_size:(b + 1) * batch_size]
                 watchers = [obs for obs in observers if step < int(getattr(obs, "full_steps", 0))]
                 before = [v.numpy() for v in variables] if watchers else None
-                loss, correct, grad_norm, grads, flat_params, flat_grads = step_fn(x, y)
-                loss_value, norm_value = float(loss), float(grad_norm)
-                if not (math.isfinite(loss_value) and math.isfinite(norm_value)):
+                with _signals_deferred():
+                    loss, correct, grad_norm, grads, flat_params, flat_grads = step_fn(x, y)
+                    loss_value, norm_value = float(loss), float(grad_norm)
+                    finite = math.isfinite(loss_value) and math.isfinite(norm_value)
+                    if finite:
+                        step += 1
+                        b += 1
+                        for hook in hooks:
+                            hook(tf.constant(step, tf.int64), loss, correct / float(sizes[b - 1]), grad_norm,
+                                 flat_params, flat_grads)
+                        buffer.add(loss_value, float(correct), norm_value, flat_params.numpy(),
+                                   flat_grads.numpy(), sizes[b - 1])
+                if not finite:
                     # Stop at this step: what was logged so far stays as it was.
                     history.stopped = _divergence(step + 1, epoch, b + 1, loss_value, names, variables, grads)
                     break
-                step += 1
-                b += 1
-                for hook in hooks:
-                    hook(tf.constant(step, tf.int64), loss, correct / float(sizes[b - 1]), grad_norm, flat_params,
-                         flat_grads)
-                buffer.add(loss_value, float(correct), norm_value, flat_params.numpy(), flat_grads.numpy(),
-                           sizes[b - 1])
                 if watchers:
                     record = StepRecord(step, epoch, b, batches, loss_value, norm_value, names, before,
                                         [g.numpy() for g in grads], [v.numpy() for v in variables],

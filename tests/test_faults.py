@@ -52,9 +52,13 @@ def _start(tmp_path, *flags):
     return proc
 
 
-@pytest.mark.parametrize("sig, code, word", [(signal.SIGINT, 130, "Ctrl-C"), (signal.SIGTERM, 143, "SIGTERM")])
-def test_interrupted_run_flushes_its_logs_and_exits_with_the_signal_code(tmp_path, sig, code, word):
-    proc = _start(tmp_path)
+@pytest.mark.parametrize("sig, code, word, flags", [
+    (signal.SIGINT, 130, "Ctrl-C", ()),
+    (signal.SIGTERM, 143, "SIGTERM", ()),
+    (signal.SIGINT, 130, "Ctrl-C", ("--eager",)),      # steps run from Python: a step and its logs together
+])
+def test_interrupted_run_flushes_its_logs_and_exits_with_the_signal_code(tmp_path, sig, code, word, flags):
+    proc = _start(tmp_path, *flags)
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == code
@@ -65,6 +69,9 @@ def test_interrupted_run_flushes_its_logs_and_exits_with_the_signal_code(tmp_pat
     train = read_events(run_dir / "train")
     steps = [s for s, _ in train["batch_loss"]]
     assert len(steps) >= 10 and steps == list(range(1, len(steps) + 1))   # nothing lost, nothing doubled
+    per_step = [t for t in train if t in ("batch_loss", "batch_accuracy", "gradient_norm") or "[" in t]
+    assert len(per_step) == 3 + 6                                      # and one curve per parameter/gradient
+    assert {train[t][-1][0] for t in per_step} == {steps[-1]}       # no step half logged
     (stopped,) = train["run/stopped"]
     text = stopped[1].item().decode()
     assert text.startswith(f"interrupted at step {steps[-1]} (epoch ")   # 10 steps an epoch
