@@ -168,7 +168,8 @@ def circles(seed=0, n_samples=1000, noise=0.1, factor=0.5, validation_fraction=0
     n = _check_n(n_samples)
     if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not 0 < factor < 1:
         raise ValueError(f"factor must be a number strictly between 0 and 1, got {factor!r}")
-    x, y = skd.make_circles(n_samples=n, noise=_check_noise(noise), factor=factor, random_state=check_seed(seed))
+    x, y = skd.make_circles(n_samples=n, noise=_check_noise(noise), factor=factor,
+                            random_state=check_seed(seed))
     return from_arrays("circles", x, y, seed=seed, validation_fraction=validation_fraction,
                        description="a circle inside a circle")
 
@@ -212,8 +213,9 @@ def mnist(seed=0, n_train=10000, n_val=2000, cache_dir=None, origin=MNIST_URL) -
     """MNIST handwritten digits, 28x28 pixels flattened to 784 features, 10 classes.
 
     Read from Keras's cache (``$KERAS_HOME/datasets/mnist.npz``, ``~/.keras/...`` by default, or
-    ``cache_dir/datasets/mnist.npz``); if it is missing, ``keras.utils.get_file`` downloads it there once. A seeded subset of
-    ``n_train`` training and ``n_val`` validation (from MNIST's test set) images keeps lessons fast.
+    ``cache_dir/datasets/mnist.npz``); if it is missing, ``keras.utils.get_file`` downloads it there
+    once. A seeded subset of ``n_train`` training and ``n_val`` validation (from MNIST's test set)
+    images keeps lessons fast.
     Offline with no cached copy it raises ``DatasetUnavailable`` suggesting ``digits``.
 
     Example:
@@ -245,7 +247,10 @@ def mnist(seed=0, n_train=10000, n_val=2000, cache_dir=None, origin=MNIST_URL) -
     rng = np.random.default_rng(seed)
     train = rng.permutation(len(y_tr))[:min(n_train, len(y_tr))]
     val = rng.permutation(len(y_va))[:min(n_val, len(y_va))]
-    flat = lambda images: images.reshape(len(images), -1).astype(np.float64) / 255.0   # (n, 28, 28) -> (n, 784)
+
+    def flat(images):   # (n, 28, 28) uint8 -> (n, 784) in [0, 1]
+        return images.reshape(len(images), -1).astype(np.float64) / 255.0
+
     return _standardised("mnist", flat(x_tr[train]), y_tr[train].astype(np.int64), flat(x_va[val]),
                          y_va[val].astype(np.int64), [str(d) for d in range(10)],
                          [f"pixel_{i // 28}_{i % 28}" for i in range(784)],

@@ -1,6 +1,8 @@
 """Day 1 - The perceptron and its XOR limit.
 
-Goal: train a single sigmoid neuron with gradient descent, watch it separate data a straight line can split (blobs, then real breast-cancer measurements), and watch it fail on XOR, which no straight line can split.
+Goal: train a single sigmoid neuron with gradient descent, watch it separate data a straight line
+can split (blobs, then real breast-cancer measurements), and watch it fail on XOR, which no straight
+line can split.
 
 Run: python -m lessons.day1_perceptron        (or: course run day1_perceptron)
 

@@ -1,6 +1,8 @@
 """Day 2 - The multi-layer perceptron: forward propagation, and XOR solved.
 
-Goal: compute an MLP's forward pass by hand (weighted sums, sigmoid activations, output) in NumPy and check Keras gets the same numbers, then train MLPs with the traced GradientTape loop on XOR and on the two moons.
+Goal: compute an MLP's forward pass by hand (weighted sums, sigmoid activations, output) in NumPy
+and check Keras gets the same numbers, then train MLPs with the traced GradientTape loop on XOR and
+on the two moons.
 
 Run: python -m lessons.day2_mlp        (or: course run day2_mlp)
 
@@ -60,7 +62,8 @@ def forward_by_hand(say):
     say("  all four corners, NumPy (float64) vs Keras (float32):")
     say("    x1 x2 | XOR |  NumPy    |  Keras    | |difference|")
     for (x1, x2), n_out, k_out in zip(CORNERS, numpy_out, keras_out):
-        say(f"    {x1:2.0f} {x2:2.0f} | {int(x1) ^ int(x2):3d} | {n_out:.6f}  | {k_out:.6f}  | {abs(n_out - k_out):.1e}")
+        say(f"    {x1:2.0f} {x2:2.0f} | {int(x1) ^ int(x2):3d} | {n_out:.6f}  | {k_out:.6f}  "
+            f"| {abs(n_out - k_out):.1e}")
     diff = float(np.max(np.abs(numpy_out - keras_out)))
     say(f"  largest difference {diff:.1e}: " + ("equal within 1e-6" if diff <= 1e-6 else "NOT equal within 1e-6"))
     return diff, numpy_out, keras_out
