@@ -157,6 +157,10 @@ def _raise_terminated(signum, frame):
     raise Terminated()
 
 
+def _exit_130(signum, frame):
+    raise SystemExit(130)
+
+
 def lesson_main(run, name, doc, argv=None, *, defaults: Config, datasets=(), prog=None) -> int:
     """Parse flags, run the lesson, print where its logs are. What every lesson's ``main`` calls.
 
@@ -205,7 +209,14 @@ def _cmd_run(args, parser) -> int:
         return 0 if args.lesson else 2
     if args.lesson not in LESSONS:
         parser.error(f"unknown lesson {args.lesson!r}; choose from {', '.join(LESSONS)}")
-    module = importlib.import_module(f"lessons.{args.lesson}")
+    main_thread = threading.current_thread() is threading.main_thread()
+    # Ctrl-C while the lesson (and TensorFlow) loads: exit 130 without a traceback.
+    previous = signal.signal(signal.SIGINT, _exit_130) if main_thread else None
+    try:
+        module = importlib.import_module(f"lessons.{args.lesson}")
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
     return module.main(args.flags, prog=f"course run {args.lesson}")
 
 

@@ -103,9 +103,12 @@ def test_course_run_unknown_lesson_and_no_command(capsys):
 
 
 def test_course_run_passes_flags_to_the_lesson(tmp_path, capsys):
+    import signal
+    handler_before = signal.getsignal(signal.SIGINT)
     code = cli.main(["run", "day1_perceptron", "--dataset", "blobs", "--epochs", "1", "--quiet",
                      "--logdir", str(tmp_path)])
     assert code == 0
+    assert signal.getsignal(signal.SIGINT) is handler_before      # the caller's Ctrl-C handling is back
     out = capsys.readouterr().out
     assert f"tensorboard --logdir {tmp_path / 'day1_perceptron'}" in out
     assert len(list((tmp_path / "day1_perceptron").iterdir())) == 1
@@ -201,3 +204,18 @@ def test_a_reader_that_leaves_early_ends_the_lesson_quietly(tmp_path, unbuffered
     # buffered output may all be in the pipe before it closes: then the lesson simply finishes
     assert code == 141 if unbuffered else code in (0, 141)
     assert "Traceback" not in err and "BrokenPipeError" not in err and "Exception ignored" not in err
+
+
+def test_ctrl_c_while_tensorflow_loads_exits_130_without_a_traceback(tmp_path):
+    import os
+    import signal
+    import time
+    for argv in (["-m", "lessons.day1_perceptron"], ["-m", "course", "run", "day1_perceptron"]):
+        proc = subprocess.Popen([sys.executable, *argv, "--logdir", str(tmp_path)], cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ})
+        time.sleep(1.0)                  # TensorFlow takes ~4 s to import
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, err
+        assert b"Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
