@@ -161,6 +161,16 @@ def _exit_130(signum, frame):
     raise SystemExit(130)
 
 
+def quiet_ctrl_c_while_loading():
+    """Until a lesson starts, Ctrl-C exits with 130 and no traceback (importing TensorFlow takes seconds).
+
+    Returns the previous SIGINT handler (None off the main thread, where signals cannot be set).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, _exit_130)
+
+
 def lesson_main(run, name, doc, argv=None, *, defaults: Config, datasets=(), prog=None) -> int:
     """Parse flags, run the lesson, print where its logs are. What every lesson's ``main`` calls.
 
@@ -209,13 +219,11 @@ def _cmd_run(args, parser) -> int:
         return 0 if args.lesson else 2
     if args.lesson not in LESSONS:
         parser.error(f"unknown lesson {args.lesson!r}; choose from {', '.join(LESSONS)}")
-    main_thread = threading.current_thread() is threading.main_thread()
-    # Ctrl-C while the lesson (and TensorFlow) loads: exit 130 without a traceback.
-    previous = signal.signal(signal.SIGINT, _exit_130) if main_thread else None
+    previous = quiet_ctrl_c_while_loading()
     try:
         module = importlib.import_module(f"lessons.{args.lesson}")
     finally:
-        if main_thread:
+        if previous is not None:
             signal.signal(signal.SIGINT, previous)
     return module.main(args.flags, prog=f"course run {args.lesson}")
 

@@ -53,10 +53,10 @@ class Config:
     shuffle: bool = True           # reshuffle the training examples every epoch (seeded)
 
     def __post_init__(self):
-        _positive_int("epochs", self.epochs)
-        _positive_int("batch_size", self.batch_size)
+        check_int("epochs", self.epochs)
+        check_int("batch_size", self.batch_size)
         check_seed(self.seed)
-        _non_negative_int("trace_steps", self.trace_steps)
+        check_int("trace_steps", self.trace_steps, minimum=0)
         lr = self.learning_rate
         if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
             raise ValueError(f"learning_rate must be a positive finite number, got {lr!r}")
@@ -73,11 +73,9 @@ class Config:
         return dataclasses.asdict(self)
 
 
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-
-
-def _non_negative_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+def check_int(name, value, minimum=1) -> int:
+    """Return ``value`` or raise ValueError naming ``name`` unless it is an integer >= ``minimum`` (0 or 1)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        kind = "a positive integer" if minimum == 1 else "a non-negative integer"
+        raise ValueError(f"{name} must be {kind}, got {value!r}")
+    return value

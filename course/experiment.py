@@ -52,10 +52,10 @@ def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str =
         if dataset.n_features == 2:
             figures["decision_boundary"] = plots.decision_boundary(
                 model, dataset.x_val, dataset.y_val, class_names=dataset.class_names,
-                title=f"{name}: validation accuracy {final.get('val_accuracy', float('nan')):.3f}")
+                title=f"{name}: validation accuracy {final['val_accuracy']:.3f}")
         for tag, figure in figures.items():
             figure.savefig(run_dir / f"{tag}.png", dpi=100)
             logger.log_figure(tag, figure, step=history.steps)
     finally:
         logger.close()
-    return RunResult(name=name, run_dir=run_dir, history=history, model=model, metrics=history.final())
+    return RunResult(name=name, run_dir=run_dir, history=history, model=model, metrics=final)

@@ -11,16 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.config import check_seed
+from course.config import check_int, check_seed
 from course.runtime import keras
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "leaky_relu", "elu", "gelu", "swish")
-
-
-def _check_positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return value
 
 
 def _check_activation(activation):
@@ -39,12 +33,12 @@ def _dense(units, activation, name, seed):
 
 
 def _stack(n_features, hidden, activation, output_units, output_activation, seed, name):
-    _check_positive_int("n_features", n_features)
+    check_int("n_features", n_features)
     check_seed(seed)
     _check_activation(activation)
     hidden = tuple(hidden)
     for units in hidden:
-        _check_positive_int("each hidden layer size", units)
+        check_int("each hidden layer size", units)
     layers = [keras.Input(shape=(n_features,), name="features")]
     for i, units in enumerate(hidden, start=1):
         layers.append(_dense(units, activation, f"hidden_{i}", seed + i))
@@ -93,7 +87,7 @@ def softmax_classifier(n_features: int, n_classes: int, hidden=(), activation: s
         >>> model.output_shape
         (None, 3)
     """
-    _check_positive_int("n_classes", n_classes)
+    check_int("n_classes", n_classes)
     if n_classes < 2:
         raise ValueError(f"n_classes must be at least 2, got {n_classes}")
     return _stack(n_features, hidden, activation, n_classes, "softmax", seed, "softmax_classifier")

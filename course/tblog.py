@@ -162,7 +162,6 @@ class RunLogger(Observer):
 
     def on_epoch_end(self, record):
         if not record.complete:   # a diverged or interrupted epoch: its steps are already written
-            self.flush()
             return
         if self.histogram_every is None:    # default cadence, from the first epoch's number of steps
             self.histogram_every = histogram_cadence(len(record.step_loss))

@@ -24,7 +24,7 @@ from course.experiment import train_and_log
 from course.runs import LessonResult
 
 LESSON = "day1_perceptron"
-GOAL = " ".join(__doc__.split("Goal:")[1].split("\n\n")[0].split())
+GOAL = cli.lesson_goal(LESSON)
 DEFAULTS = Config(epochs=30, learning_rate=0.5, batch_size=32, optimizer="sgd", dataset="all")
 DATASETS = ("all", "blobs", "breast_cancer", "xor")
 XOR_EPOCH_FACTOR = 10   # XOR has 4 points: one full-batch step per epoch, so give it 10x the epochs

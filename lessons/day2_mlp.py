@@ -22,7 +22,7 @@ from course.experiment import describe_model, train_and_log
 from course.runs import LessonResult
 
 LESSON = "day2_mlp"
-GOAL = " ".join(__doc__.split("Goal:")[1].split("\n\n")[0].split())
+GOAL = cli.lesson_goal(LESSON)
 DEFAULTS = Config(epochs=50, learning_rate=0.01, batch_size=32, optimizer="adam", dataset="moons")
 DATASETS = ("moons", "circles", "xor_noisy", "blobs", "breast_cancer", "iris", "digits", "mnist")
 XOR_EPOCH_FACTOR = 4   # 4 points, one full-batch step per epoch: 4x the epochs
