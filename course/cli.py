@@ -244,6 +244,9 @@ def _cmd_tensorboard(args, parser) -> int:
         except Exception as err:  # port taken, bad host: TensorBoard's own message, one line
             parser.error(f"TensorBoard could not start: {err}")
     print(f"TensorBoard is serving {logdir} at {url}  (press Ctrl-C to stop)", flush=True)
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl-C must stop it even if the parent shell started us with SIGINT ignored (a `&` job).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         while True:
             time.sleep(3600)
