@@ -57,6 +57,26 @@ class EpochRecord:
 
 
 @dataclass
+class EpochSummary:
+    """What an observer's ``epoch_summaries`` hook gets, *inside* the compiled epoch.
+
+    The metrics are float32 scalar tensors; ``epoch`` is an int64 tensor. The ints are known when
+    the epoch is compiled, so a hook can choose a cadence in Python (``epoch % every == 0``).
+    """
+    epoch: object                   # int64 scalar tensor, 1-based
+    epochs: int                     # how many epochs the run has
+    steps_per_epoch: int
+    loss: object                    # mean training loss over the epoch's batches
+    accuracy: object
+    val_loss: object
+    val_accuracy: object
+    learning_rate: object
+    names: list                     # variable names, "hidden_1/kernel", ...
+    variables: list                 # the model's trainable variables, after the epoch
+    grads: list                     # gradients of the epoch's last step
+
+
+@dataclass
 class History:
     """Per-epoch metrics, returned by ``fit``."""
     epoch: list = field(default_factory=list)
@@ -87,11 +107,17 @@ class Observer:
 
     full_steps: int = 0
 
-    # Optional: ``step_summaries(step, loss, accuracy, grad_norm, flat_params, flat_grads)``, a
-    # function of tensors that fit calls after every finite update step *inside* the compiled epoch
-    # (and eagerly for the traced steps). Writing a scalar there costs microseconds; the same write
-    # from Python after each step costs about a millisecond. None: the observer has no such hook.
+    # Optional: ``step_summaries(first_step, loss, accuracy, grad_norm, params, grads)``, a function
+    # of tensors that fit calls *inside* the compiled epoch with the series of the update steps just
+    # run: shapes (steps,) and, for small models, (steps, n_params) (else (steps, 0)); the step
+    # numbers are first_step, first_step + 1, ... (For the traced steps, one step at a time.)
+    # Writing there costs microseconds a step; the same write from Python costs about a millisecond.
     step_summaries = None
+
+    # Optional: ``epoch_summaries(summary: EpochSummary)``, called inside the same compiled call at
+    # the end of every complete epoch, after validation (not after a divergence). A separate
+    # compiled call per epoch would cost more than the whole epoch of a tiny model.
+    epoch_summaries = None
 
     def on_train_begin(self, model, config: Config, names: list, initial: list) -> None: ...
 

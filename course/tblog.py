@@ -2,8 +2,7 @@
 
 One writer per split: ``<run_dir>/train`` and ``<run_dir>/validation``. Tags:
 
-- train, per step: ``batch_loss``, ``batch_accuracy``, ``gradient_norm`` (written from inside the
-  compiled training loop through ``step_summaries``)
+- train, per step: ``batch_loss``, ``batch_accuracy``, ``gradient_norm``
 - train and validation, per epoch: ``epoch_loss``, ``epoch_accuracy`` (the twins overlay in TensorBoard)
 - train, per epoch: ``learning_rate``; and about every ``HISTOGRAM_STEPS`` steps (at an epoch's end, and
   after the last epoch) histograms ``weights/<layer>``, ``biases/<layer>``, ``gradients/<layer>/kernel``,
@@ -12,12 +11,17 @@ One writer per split: ``<run_dir>/train`` and ``<run_dir>/validation``. Tags:
   ``gradients/<layer>/kernel[i,j]``, so each weight's path can be followed (step 0 = initial value)
 - text ``run/hyperparameters`` and ``run/goal``; images logged with ``log_figure``
 
+Everything per step and per epoch is written from inside the compiled epoch (``step_summaries``,
+``epoch_summaries``), the per-step scalars of a step as one event: logging then costs a few
+percent of a lesson model's training instead of doubling it.
+
     logger = RunLogger(run_dir, hparams={"epochs": 10}, goal="separate the moons")
     fit(model, ds, config, observers=[logger]); logger.close()
 """
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -28,10 +32,10 @@ from tensorboard.plugins.scalar import metadata as scalar_metadata
 from course.runtime import tf
 from course.training import SMALL_MODEL_PARAMETERS, Observer
 
-# Histograms (and their NumPy bucket counts) cost far more than scalars: by default they are
+# Histograms (about 25 ops each to bucket) cost far more than scalars: by default they are
 # written about every HISTOGRAM_STEPS update steps, at an epoch's end (every epoch when an epoch
 # has at least that many steps), and always after the last epoch. Scalars are written every step.
-HISTOGRAM_STEPS = 50
+HISTOGRAM_STEPS = 100
 WRITER_QUEUE = 10_000   # events held in memory before a write to disk ...
 FLUSH_MILLIS = 2_000    # ... or this often, whichever comes first
 
@@ -41,7 +45,7 @@ def histogram_cadence(steps_per_epoch: int, histogram_steps: int = HISTOGRAM_STE
 
     Example:
         >>> histogram_cadence(10), histogram_cadence(282)
-        (5, 1)
+        (10, 1)
     """
     return max(1, -(-histogram_steps // max(1, steps_per_epoch)))
 
@@ -55,22 +59,97 @@ def _entry_tags(prefix, names, shapes):
     return tags
 
 
-def histogram_buckets(values, bucket_count: int = 30) -> np.ndarray:
-    """TensorBoard's histogram format: a (bucket_count, 3) array of [left edge, right edge, count]."""
-    values = np.asarray(values, dtype=np.float64).ravel()
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        return np.zeros((0, 3))
-    low, high = values.min(), values.max()
-    if low == high:   # all equal (a zero-initialised bias): one unit-wide range around the value
-        low, high = low - 0.5, high + 0.5
-    with np.errstate(over="ignore", invalid="ignore"):    # a range wider than float64 can hold
-        edges = np.linspace(low, high, bucket_count + 1)
-    if not np.all(np.isfinite(edges)) or np.any(np.diff(edges) <= 0):
-        # huge weights (a run heading for divergence) whose spread float64 cannot split: one bucket
-        return np.array([[low, high, values.size]], dtype=np.float64)
-    counts, edges = np.histogram(values, bins=edges)
-    return np.column_stack([edges[:-1], edges[1:], counts])
+def histogram_buckets(values, bucket_count: int = 30):
+    """TensorBoard's histogram format, computed with TensorFlow ops (so it runs inside a compiled call).
+
+    Args:
+        values: any shape; non-finite values are left out.
+
+    Returns:
+        a (bucket_count, 3) float64 tensor of [left edge, right edge, count] rows over [min, max],
+        (0, 3) when no value is finite.
+
+    Example:
+        >>> histogram_buckets(np.array([0.0, 0.1, 0.1, 0.5, 1.0]), 5)[:, 2].numpy()
+        array([3., 0., 1., 0., 1.])
+    """
+    values = tf.cast(tf.reshape(values, [-1]), tf.float64)   # float64: float32's whole range fits in it
+    values = tf.boolean_mask(values, tf.math.is_finite(values))
+    empty = tf.equal(tf.size(values), 0)
+    low = tf.where(empty, tf.constant(0.0, tf.float64), tf.reduce_min(values))
+    high = tf.where(empty, tf.constant(0.0, tf.float64), tf.reduce_max(values))
+    # all equal (a zero-initialised bias): a range around the value, unit-wide unless the value is huge
+    pad = tf.where(tf.equal(low, high), tf.maximum(tf.constant(0.5, tf.float64), tf.abs(low) * 1e-3), tf.constant(0.0, tf.float64))
+    low, high = low - pad, high + pad
+    edges = tf.linspace(low, high, bucket_count + 1)
+    counts = tf.histogram_fixed_width(values, tf.stack([low, high]), nbins=bucket_count)
+    buckets = tf.stack([edges[:-1], edges[1:], tf.cast(counts, tf.float64)], axis=1)   # (bucket_count, 3)
+    return buckets[:tf.where(empty, 0, bucket_count)]
+
+
+def _varint(n: int) -> bytes:
+    out = b""
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        if not n:
+            return out + bytes([byte])
+        out += bytes([byte | 0x80])
+
+
+def _field(number: int, payload: bytes) -> bytes:
+    """A length-delimited protobuf field."""
+    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+
+
+def scalar_value_prefix(tag: str, metadata: bytes) -> bytes:
+    """The bytes of a ``Summary.Value`` for one float32 scalar, all but the value's own 4 bytes.
+
+    Summary.Value{tag: 1, metadata: 9, tensor: 8 = TensorProto{dtype: DT_FLOAT, tensor_shape: [],
+    float_val: [x]}}, wrapped as field 1 of a ``Summary``. Appending the 4 little-endian bytes of x
+    completes it; concatenating several gives one Summary holding several tags.
+    """
+    tensor = b"\x08\x01" + b"\x12\x00" + b"\x2a\x04"        # dtype FLOAT, shape [], float_val: 4 bytes follow
+    value = _field(1, tag.encode()) + _field(9, metadata) + _varint(8 << 3 | 2) + _varint(len(tensor) + 4) + tensor
+    return _varint(1 << 3 | 2) + _varint(len(value) + 4) + value
+
+
+def encode_scalar_summaries(values, prefixes):
+    """One serialized ``Summary`` per row of ``values``, holding one scalar per tag.
+
+    Args:
+        values: (steps, k) float32, row i = the k scalars of step i.
+        prefixes: k byte strings from ``scalar_value_prefix``, one per column.
+
+    Returns:
+        (steps,) string tensor. One event per step instead of one per tag and step: the event
+        writer's cost is per event, and a small model logs ~10 scalars a step.
+    """
+    if sys.byteorder != "little":       # protobuf stores floats little-endian, tensors hold host order
+        raise RuntimeError("encode_scalar_summaries needs a little-endian machine")
+    values = tf.convert_to_tensor(values, tf.float32)
+    count = tf.size(values)
+    serialized = tf.io.serialize_tensor(values)                      # a TensorProto ending in the raw bytes
+    raw = tf.strings.substr(serialized, tf.strings.length(serialized) - 4 * count, 4 * count)
+    starts = tf.reshape(tf.range(0, 4 * count, 4), tf.shape(values))
+    floats = tf.strings.substr(raw, starts, tf.fill(tf.shape(starts), 4))   # (steps, k) 4-byte strings
+    return tf.strings.reduce_join(tf.constant(prefixes) + floats, axis=1)   # (steps,)
+
+
+def write_summary(writer, tag: str, value, step, metadata: bytes):
+    """``tf.summary.write(tag, value, step, metadata)`` into ``writer``, as one op.
+
+    tf.summary.write wraps every write in a ``tf.cond`` (for ``record_if``); inside a compiled call
+    that cond costs more than the write. This is the op it guards, WriteSummary, given the writer's
+    resource handle (an attribute TensorFlow keeps private, read here and in ``write_raw_summary``).
+    """
+    return tf.raw_ops.WriteSummary(writer=writer._resource, step=tf.cast(step, tf.int64), tensor=value,
+                                   tag=tag, summary_metadata=metadata)
+
+
+def write_raw_summary(writer, serialized_summaries, step):
+    """Write serialized ``Summary`` protos (each with several tags) as events at ``step``; none if empty."""
+    return tf.raw_ops.WriteRawProtoSummary(writer=writer._resource, step=tf.cast(step, tf.int64),
+                                           tensor=serialized_summaries)
 
 
 def markdown_table(rows: dict) -> str:
@@ -97,8 +176,7 @@ class RunLogger(Observer):
             tf.summary.create_file_writer(str(self.run_dir / split), max_queue=WRITER_QUEUE,
                                           flush_millis=FLUSH_MILLIS) for split in ("train", "validation"))
         self.param_tags = self.grad_tags = None
-        self.epochs = None
-        self._metadata, self._epoch_writers = {}, {}
+        self._metadata, self._histogram_tags = {}, []
         if hparams:
             self.log_text("run/hyperparameters", markdown_table(hparams))
         if goal:
@@ -106,7 +184,6 @@ class RunLogger(Observer):
 
     # --- observer hooks -------------------------------------------------------------
     def on_train_begin(self, model, config, names, initial):
-        self.epochs = config.epochs
         shapes = [np.shape(w) for w in initial]
         tags = ["batch_loss", "batch_accuracy", "gradient_norm"]
         if sum(int(np.prod(s)) for s in shapes) <= SMALL_MODEL_PARAMETERS:
@@ -117,64 +194,44 @@ class RunLogger(Observer):
                 for tag, value in zip(self.param_tags, flat):
                     tf.summary.scalar(tag, value, step=0)   # the path starts at the initial weight
             tags += self.param_tags + self.grad_tags
-        self._metadata = {tag: scalar_metadata.create_summary_metadata(tag, "") for tag in tags}
-        self._epoch_writers = {False: self._compile_epoch_writer(names, histograms=False),
-                               True: self._compile_epoch_writer(names, histograms=True)}
-
-    def step_summaries(self, step, loss, accuracy, grad_norm, flat_params, flat_grads):
-        """Per-step scalars, written from inside the compiled training loop (see Observer)."""
-        meta = self._metadata
-        with self.train.as_default():
-            # tf.summary.write, not .scalar: inside the loop .scalar would prefix the tag with "while/"
-            tf.summary.write("batch_loss", loss, step=step, metadata=meta["batch_loss"])
-            tf.summary.write("batch_accuracy", accuracy, step=step, metadata=meta["batch_accuracy"])
-            tf.summary.write("gradient_norm", grad_norm, step=step, metadata=meta["gradient_norm"])
-            if self.param_tags is not None:
-                for j, tag in enumerate(self.param_tags):
-                    tf.summary.write(tag, flat_params[j], step=step, metadata=meta[tag])
-                for j, tag in enumerate(self.grad_tags):
-                    tf.summary.write(tag, flat_grads[j], step=step, metadata=meta[tag])
-
-    def _compile_epoch_writer(self, names, *, histograms):
-        # Everything logged once an epoch in one compiled call: ~0.3 ms instead of ~5 ms of eager
-        # writes. Two versions, with and without histograms, chosen in Python by the cadence.
-        train, validation = self.train, self.validation
-        hist_tags = []
+        self._metadata = {tag: scalar_metadata.create_summary_metadata(tag, "").SerializeToString()
+                          for tag in tags + ["epoch_loss", "epoch_accuracy", "learning_rate"]}
+        self._step_prefixes = [scalar_value_prefix(tag, self._metadata[tag]) for tag in tags]
+        self._histogram_tags = []
         for name in names:
             layer, kind = name.rsplit("/", 1)
             family = {"kernel": "weights", "bias": "biases"}.get(kind, kind)
-            hist_tags += [f"{family}/{layer}", f"gradients/{layer}/{kind}"]
-        hist_meta = [histogram_metadata.create_summary_metadata(tag, "") for tag in hist_tags]
+            self._histogram_tags.append((f"{family}/{layer}", f"gradients/{layer}/{kind}"))
+        self._metadata.update({tag: histogram_metadata.create_summary_metadata(tag, "").SerializeToString()
+                               for pair in self._histogram_tags for tag in pair})
 
-        def write(epoch, train_values, val_values, buckets):
-            with train.as_default():
-                tf.summary.scalar("epoch_loss", train_values[0], step=epoch)
-                tf.summary.scalar("epoch_accuracy", train_values[1], step=epoch)
-                tf.summary.scalar("learning_rate", train_values[2], step=epoch)
-                if histograms:
-                    for tag, meta, counts in zip(hist_tags, hist_meta, buckets):
-                        tf.summary.write(tag, counts, step=epoch, metadata=meta)
-            with validation.as_default():
-                tf.summary.scalar("epoch_loss", val_values[0], step=epoch)
-                tf.summary.scalar("epoch_accuracy", val_values[1], step=epoch)
+    def step_summaries(self, first_step, loss, accuracy, grad_norm, params, grads):
+        """Per-step scalars of the steps just run, written inside the compiled epoch (see Observer)."""
+        columns = [tf.stack([loss, accuracy, grad_norm], axis=1)]       # (steps, 3)
+        if self.param_tags is not None:
+            columns += [params, grads]                                   # (steps, n_params) each
+        summaries = encode_scalar_summaries(tf.concat(columns, axis=1), self._step_prefixes)   # (steps,)
+        for i in tf.range(tf.shape(summaries)[0]):          # one event per step: it holds the step number
+            write_raw_summary(self.train, summaries[i:i + 1], first_step + tf.cast(i, tf.int64))
 
-        return tf.function(write, reduce_retracing=True)
+    def epoch_summaries(self, summary):
+        """Epoch scalars and, at the cadence, histograms: written inside the compiled epoch (see Observer)."""
+        meta, train, epoch = self._metadata, self.train, summary.epoch
+        for tag, value in (("epoch_loss", summary.loss), ("epoch_accuracy", summary.accuracy),
+                           ("learning_rate", summary.learning_rate)):
+            write_summary(train, tag, value, epoch, meta[tag])
+        for tag, value in (("epoch_loss", summary.val_loss), ("epoch_accuracy", summary.val_accuracy)):
+            write_summary(self.validation, tag, value, epoch, meta[tag])
 
-    def on_epoch_end(self, record):
-        if not record.complete:   # a diverged or interrupted epoch: its steps are already written
-            return
-        if self.histogram_every is None:    # default cadence, from the first epoch's number of steps
-            self.histogram_every = histogram_cadence(len(record.step_loss))
-        due = record.epoch % self.histogram_every == 0 or record.epoch == self.epochs
-        buckets = []
-        if due:
-            for value, grad in zip(record.variables, record.grads):
-                buckets += [tf.constant(histogram_buckets(value), tf.float64),
-                            tf.constant(histogram_buckets(grad), tf.float64)]
-        self._epoch_writers[due](
-            tf.constant(record.epoch, tf.int64),
-            tf.constant([record.loss, record.accuracy, record.learning_rate], tf.float32),
-            tf.constant([record.val_loss, record.val_accuracy], tf.float32), buckets)
+        def histograms():
+            for (value_tag, grad_tag), variable, grad in zip(self._histogram_tags, summary.variables, summary.grads):
+                write_summary(train, value_tag, histogram_buckets(variable), epoch, meta[value_tag])
+                write_summary(train, grad_tag, histogram_buckets(grad), epoch, meta[grad_tag])
+            return tf.constant(True)
+
+        every = self.histogram_every or histogram_cadence(summary.steps_per_epoch)
+        due = tf.logical_or(tf.equal(epoch % every, 0), tf.equal(epoch, summary.epochs))
+        tf.cond(due, histograms, lambda: tf.constant(False))
 
     def on_train_end(self, history):
         if history.stopped:   # "diverged at step ..." or "interrupted at step ..."

@@ -22,7 +22,7 @@ import numpy as np
 
 from course.config import OPTIMIZERS, Config, check_batch_size
 from course.models import is_binary, parameter_count, variable_name
-from course.records import EpochRecord, History, Observer, StepRecord  # noqa: F401 (re-exported)
+from course.records import EpochRecord, EpochSummary, History, Observer, StepRecord  # noqa: F401 (re-exported)
 from course.runtime import keras, tf
 
 # Models with at most this many parameters get one scalar per parameter in the
@@ -184,36 +184,72 @@ def _signals_deferred():
                 raise KeyboardInterrupt
 
 
-def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=False, hooks=()):
-    """Compile "the rest of an epoch": ``train_step`` in a ``tf.range`` loop over pre-shuffled tensors.
+def make_epoch(model, loss_fn, optimizer, batch_size: int, *, epochs: int, steps_per_epoch: int,
+               record_parameters=False,
+               step_hooks=(), epoch_hooks=(), eager=False):
+    """Compile "the rest of an epoch": ``train_step`` in a ``tf.range`` loop, then validation.
 
-    One Python call runs every remaining batch (framework overhead per step is what makes small
-    models slow); it stops early at a step whose loss or gradient is not finite.
-    (xs, ys, first_batch, first_step) -> per-step arrays (loss, n_correct, gradient norm, flat params,
-    flat grads) and the gradients of the last step run. ``hooks`` (observers' ``step_summaries``) are
-    called in the loop after every finite step, with the 1-based global step number.
+    One Python call runs every remaining batch of pre-shuffled tensors (framework overhead per
+    step is what makes small models slow), evaluates the validation split and calls the observers'
+    hooks, so an epoch costs one call. It stops early at a step whose loss or gradient is not finite.
+
+    (xs, ys, x_val, y_val, epoch, first_batch, first_step, carried, grads) -> (per-step arrays
+    [loss, n_correct, gradient norm, flat params, flat grads], the last step's grads, metrics
+    [loss, accuracy, val_loss, val_accuracy], NaN when the epoch did not finish). ``carried`` holds
+    (sum of loss * batch size, number correct) of the epoch's steps already run one at a time,
+    ``grads`` the gradients of the last of them. ``step_hooks`` (``Observer.step_summaries``) get
+    the series of the finite steps run, ``epoch_hooks`` (``Observer.epoch_summaries``) a complete epoch.
     """
     step = make_step(model, loss_fn, optimizer, eager=True, record_parameters=record_parameters)
+    evaluate = make_evaluate(model, loss_fn, eager=True)
     variables = model.trainable_variables
+    names = [variable_name(v) for v in variables]
+    n_flat = parameter_count(model) if record_parameters else 0
 
-    def run_batches(xs, ys, first_batch, first_step):
+    def run_epoch(xs, ys, x_val, y_val, epoch, first_batch, first_step, carried, grads):
         n = tf.shape(xs)[0]
         last_batch = (n + batch_size - 1) // batch_size
-        arrays = [tf.TensorArray(tf.float32, size=0, dynamic_size=True) for _ in range(5)]
-        grads = [tf.zeros_like(v) for v in variables]
+        shapes = [[], [], [], [n_flat], [n_flat]]
+        arrays = [tf.TensorArray(tf.float32, size=0, dynamic_size=True, element_shape=shape) for shape in shapes]
+        loss_sum, correct_sum = carried[0], carried[1]
+        finite = tf.constant(True)
         for b in tf.range(first_batch, last_batch):
             x, y = xs[b * batch_size:(b + 1) * batch_size], ys[b * batch_size:(b + 1) * batch_size]
             loss, correct, norm, grads, flat_params, flat_grads = step(x, y)
             i = b - first_batch
             arrays = [a.write(i, v) for a, v in zip(arrays, (loss, correct, norm, flat_params, flat_grads))]
-            if tf.logical_not(tf.logical_and(tf.math.is_finite(loss), tf.math.is_finite(norm))):
+            finite = tf.logical_and(tf.math.is_finite(loss), tf.math.is_finite(norm))
+            if not finite:
                 break
-            accuracy = correct / tf.cast(tf.shape(x)[0], tf.float32)
-            for hook in hooks:
-                hook(first_step + tf.cast(i, tf.int64), loss, accuracy, norm, flat_params, flat_grads)
-        return [a.stack() for a in arrays], grads
+            size = tf.cast(tf.shape(x)[0], tf.float32)
+            # float64 sums, in step order: the same numbers as when the steps run one at a time
+            loss_sum += tf.cast(loss, tf.float64) * tf.cast(size, tf.float64)
+            correct_sum += tf.cast(correct, tf.float64)
+        stacked = [a.stack() for a in arrays]
+        if step_hooks:
+            # The finite steps' series, logged after the updates, all at once (see Observer).
+            losses, corrects, norms, params, grads_flat = stacked
+            done = tf.shape(losses)[0] - tf.cast(tf.logical_not(finite), tf.int32)
+            starts = (first_batch + tf.range(done)) * batch_size
+            sizes = tf.cast(tf.minimum(batch_size, n - starts), tf.float32)    # the last batch may be smaller
+            for hook in step_hooks:
+                hook(first_step, losses[:done], corrects[:done] / sizes, norms[:done], params[:done],
+                     grads_flat[:done])
+        metrics = tf.fill([4], tf.constant(float("nan"), tf.float64))
+        if finite:
+            val_loss, val_accuracy = evaluate(x_val, y_val)
+            total = tf.cast(n, tf.float64)
+            metrics = tf.stack([loss_sum / total, correct_sum / total,
+                                tf.cast(val_loss, tf.float64), tf.cast(val_accuracy, tf.float64)])
+            summary = EpochSummary(epoch=epoch, epochs=epochs, steps_per_epoch=steps_per_epoch,
+                                   loss=tf.cast(metrics[0], tf.float32), accuracy=tf.cast(metrics[1], tf.float32),
+                                   val_loss=val_loss, val_accuracy=val_accuracy, learning_rate=tf.cast(optimizer.learning_rate, tf.float32),
+                                   names=names, variables=variables, grads=grads)
+            for hook in epoch_hooks:
+                hook(summary)
+        return stacked, grads, metrics
 
-    return tf.function(run_batches, reduce_retracing=True)
+    return run_epoch if eager else tf.function(run_epoch, reduce_retracing=True)
 
 
 class _EpochBuffer:
@@ -226,6 +262,14 @@ class _EpochBuffer:
         self.parts.append((np.atleast_1d(np.asarray(loss, np.float64)), np.atleast_1d(np.asarray(correct, np.float64)),
                            np.atleast_1d(np.asarray(norm, np.float64)), np.atleast_2d(flat_params),
                            np.atleast_2d(flat_grads), np.atleast_1d(np.asarray(sizes, np.float64))))
+
+    def sums(self):
+        """(sum of loss * batch size, number correct), added in step order as the compiled epoch does."""
+        loss_sum = correct_sum = 0.0
+        for loss, correct, size in zip(self.column(0), self.column(1), self.column(5)):
+            loss_sum += float(loss) * float(size)
+            correct_sum += float(correct)
+        return [loss_sum, correct_sum]
 
     def column(self, k):
         if not self.parts:
@@ -263,10 +307,8 @@ def fit(model, dataset, config: Config, observers=()) -> History:
     names = [variable_name(v) for v in variables]
     record_parameters = parameter_count(model) <= SMALL_MODEL_PARAMETERS
     step_fn = make_step(model, loss_fn, optimizer, eager=config.eager, record_parameters=record_parameters)
-    hooks = [obs.step_summaries for obs in observers if getattr(obs, "step_summaries", None) is not None]
-    epoch_fn = None if config.eager else make_epoch(model, loss_fn, optimizer, config.batch_size,
-                                                    record_parameters=record_parameters, hooks=hooks)
-    evaluate = make_evaluate(model, loss_fn, eager=config.eager)
+    step_hooks = [obs.step_summaries for obs in observers if getattr(obs, "step_summaries", None) is not None]
+    epoch_hooks = [obs.epoch_summaries for obs in observers if getattr(obs, "epoch_summaries", None) is not None]
     full_steps = max([int(getattr(obs, "full_steps", 0)) for obs in observers], default=0)
 
     # The data become tensors once; a batch is a slice of a shuffled copy.
@@ -279,12 +321,18 @@ def fit(model, dataset, config: Config, observers=()) -> History:
     batches = math.ceil(n / batch_size)
     sizes = np.minimum(batch_size, n - batch_size * np.arange(batches))   # the last batch may be smaller
     rng = np.random.default_rng(config.seed)
+    # With --eager every step runs one at a time from Python and the epoch function (uncompiled)
+    # only validates and calls the epoch hooks.
+    epoch_fn = make_epoch(model, loss_fn, optimizer, batch_size, epochs=config.epochs, steps_per_epoch=batches,
+                          record_parameters=record_parameters, step_hooks=step_hooks, epoch_hooks=epoch_hooks,
+                          eager=config.eager)
 
     for obs in observers:
         obs.on_train_begin(model, config, names, [v.numpy() for v in variables])
 
     history = History()
-    step, epoch, buffer, handed_over, grads = 0, 0, _EpochBuffer(), True, None
+    step, epoch, buffer, handed_over = 0, 0, _EpochBuffer(), True
+    grads = [tf.zeros_like(v) for v in variables]
     try:
         for epoch in range(1, config.epochs + 1):
             if config.shuffle:
@@ -294,21 +342,7 @@ def fit(model, dataset, config: Config, observers=()) -> History:
                 xs, ys = x_train, y_train
             buffer, handed_over = _EpochBuffer(), False
             b = 0
-            while b < batches and not history.stopped:
-                if epoch_fn is not None and step >= full_steps:
-                    # The fast path: every remaining batch of the epoch in one compiled call.
-                    arrays, grads = epoch_fn(xs, ys, tf.constant(b, tf.int32), tf.constant(step + 1, tf.int64))
-                    loss, correct, norm, flat_params, flat_grads = (a.numpy() for a in arrays)
-                    done = len(loss)
-                    if not (np.isfinite(loss[-1]) and np.isfinite(norm[-1])):
-                        done -= 1
-                        history.stopped = _divergence(step + done + 1, epoch, b + done + 1, float(loss[-1]),
-                                                      names, variables, grads)
-                    buffer.add(loss[:done], correct[:done], norm[:done], flat_params[:done], flat_grads[:done],
-                               sizes[b:b + done])
-                    step += done
-                    b = batches
-                    continue
+            while b < batches and (config.eager or step < full_steps):
                 # One step at a time, with full host copies for the observers that asked for this step.
                 x, y = xs[b * batch_size:(b + 1) * batch_size], ys[b * batch_size:(b + 1) * batch_size]
                 watchers = [obs for obs in observers if step < int(getattr(obs, "full_steps", 0))]
@@ -320,9 +354,9 @@ def fit(model, dataset, config: Config, observers=()) -> History:
                     if finite:
                         step += 1
                         b += 1
-                        for hook in hooks:
-                            hook(tf.constant(step, tf.int64), loss, correct / float(sizes[b - 1]), grad_norm,
-                                 flat_params, flat_grads)
+                        for hook in step_hooks:
+                            hook(tf.constant(step, tf.int64), loss[None], (correct / float(sizes[b - 1]))[None],
+                                 grad_norm[None], flat_params[None], flat_grads[None])
                         buffer.add(loss_value, float(correct), norm_value, flat_params.numpy(),
                                    flat_grads.numpy(), sizes[b - 1])
                 if not finite:
@@ -335,11 +369,27 @@ def fit(model, dataset, config: Config, observers=()) -> History:
                                         float(config.learning_rate), config.optimizer)
                     for obs in watchers:
                         obs.on_step(record)
+            metrics = None
+            if not history.stopped:
+                # The fast path: the rest of the epoch, validation and the epoch's logging in one call.
+                carried = tf.constant(buffer.sums(), tf.float64)
+                arrays, grads, metrics = epoch_fn(xs, ys, x_val, y_val, tf.constant(epoch, tf.int64),
+                                                  tf.constant(b, tf.int32), tf.constant(step + 1, tf.int64),
+                                                  carried, grads)
+                loss, correct, norm, flat_params, flat_grads = (a.numpy() for a in arrays)
+                done = len(loss)
+                metrics = metrics.numpy()
+                if done and not (np.isfinite(loss[-1]) and np.isfinite(norm[-1])):
+                    done -= 1
+                    history.stopped = _divergence(step + done + 1, epoch, b + done + 1, float(loss[-1]),
+                                                  names, variables, grads)
+                    metrics = None
+                buffer.add(loss[:done], correct[:done], norm[:done], flat_params[:done], flat_grads[:done],
+                           sizes[b:b + done])
+                step += done
             history.diverged = bool(history.stopped)
-            complete = not history.stopped
-            record = _epoch_record(epoch, step, buffer, names, variables, grads, config, record_parameters,
-                                   evaluate(x_val, y_val) if complete else None, n)
-            if complete:
+            record = _epoch_record(epoch, step, buffer, names, variables, grads, config, record_parameters, metrics)
+            if metrics is not None:
                 history.epoch.append(epoch)
                 history.loss.append(record.loss)
                 history.accuracy.append(record.accuracy)
@@ -355,7 +405,7 @@ def fit(model, dataset, config: Config, observers=()) -> History:
         # Ctrl-C (or SIGTERM, see course.cli): hand the finished steps of this epoch to the observers
         # so the partial run is logged, then let the interruption go on.
         partial = _epoch_record(epoch, step, buffer if not handed_over else _EpochBuffer(), names, variables,
-                                None, config, record_parameters, None, n)
+                                None, config, record_parameters, None)
         # The optimizer counts the updates it applied, even inside a compiled epoch cut short.
         history.steps = max(step, int(optimizer.iterations.numpy()))
         history.stopped = f"interrupted at step {history.steps} (epoch {epoch})"
@@ -368,22 +418,20 @@ def fit(model, dataset, config: Config, observers=()) -> History:
     return history
 
 
-def _epoch_record(epoch, step, buffer, names, variables, grads, config, record_parameters, val, n):
-    """Gather one epoch's per-step outputs; ``val`` is (val_loss, val_accuracy) or None (a partial epoch)."""
-    step_loss, step_norm, sizes = buffer.column(0), buffer.column(2), buffer.column(5)
-    step_acc = buffer.column(1) / np.maximum(sizes, 1)
+def _epoch_record(epoch, step, buffer, names, variables, grads, config, record_parameters, metrics):
+    """Gather one epoch's per-step outputs; ``metrics`` is [loss, accuracy, val_loss, val_accuracy]
+    from the compiled epoch, or None for a partial (diverged or interrupted) epoch."""
+    sizes = buffer.column(5)
     keep = record_parameters and len(buffer) > 0
-    nan = float("nan")
+    loss, accuracy, val_loss, val_accuracy = (float(v) for v in metrics) if metrics is not None else [math.nan] * 4
     return EpochRecord(
         epoch=epoch, first_step=step - len(buffer) + 1,
-        step_loss=step_loss, step_accuracy=step_acc, step_grad_norm=step_norm,
+        step_loss=buffer.column(0), step_accuracy=buffer.column(1) / np.maximum(sizes, 1),
+        step_grad_norm=buffer.column(2),
         step_params=buffer.column(3) if keep else None, step_grads=buffer.column(4) if keep else None,
-        loss=float(np.sum(step_loss * sizes) / n) if val is not None else nan,
-        accuracy=float(np.sum(step_acc * sizes) / n) if val is not None else nan,
-        val_loss=float(val[0]) if val is not None else nan,
-        val_accuracy=float(val[1]) if val is not None else nan,
+        loss=loss, accuracy=accuracy, val_loss=val_loss, val_accuracy=val_accuracy,
         learning_rate=float(config.learning_rate),
         names=names, variables=[v.numpy() for v in variables],
         grads=[g.numpy() for g in grads] if grads is not None else [],
-        complete=val is not None,
+        complete=metrics is not None,
     )

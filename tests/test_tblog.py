@@ -74,11 +74,21 @@ def test_large_models_get_histograms_but_no_per_parameter_scalars(tmp_path):
 
 def test_histogram_buckets_count_every_value():
     values = np.array([0.0, 0.1, 0.1, 0.5, 1.0])
-    buckets = tblog.histogram_buckets(values, bucket_count=5)
+    buckets = tblog.histogram_buckets(values, bucket_count=5).numpy()
     np.testing.assert_allclose(buckets[:, 0], [0.0, 0.2, 0.4, 0.6, 0.8])
     np.testing.assert_allclose(buckets[:, 2], [3, 0, 1, 0, 1])
-    constant = tblog.histogram_buckets(np.zeros(4))
+    constant = tblog.histogram_buckets(np.zeros(4)).numpy()
     assert constant[:, 2].sum() == 4 and constant[0, 0] == -0.5 and constant[-1, 1] == 0.5
+    assert tblog.histogram_buckets(np.array([np.nan, np.inf])).shape == (0, 3)
+
+
+def test_histogram_buckets_equal_numpy_histogram():
+    values = np.random.default_rng(0).normal(size=(64, 10)).astype(np.float32)
+    counts, edges = np.histogram(values.astype(np.float64), bins=30)
+    buckets = tblog.histogram_buckets(values).numpy()
+    np.testing.assert_allclose(buckets[:, 0], edges[:-1], rtol=1e-12)
+    np.testing.assert_allclose(buckets[:, 1], edges[1:], rtol=1e-12)
+    np.testing.assert_array_equal(buckets[:, 2], counts)
 
 
 def test_markdown_table():
@@ -98,16 +108,37 @@ def test_log_figure_rejects_what_is_not_a_figure(tmp_path):
 
 
 def test_histogram_buckets_of_huge_or_extreme_values_do_not_fail():
-    huge = tblog.histogram_buckets(np.array([3.3e28, 3.3e28 * (1 + 1e-15)]))
+    huge = tblog.histogram_buckets(np.array([3.3e28, 3.3e28 * (1 + 1e-6)], np.float32)).numpy()
     assert huge[:, 2].sum() == 2
-    extreme = tblog.histogram_buckets(np.array([-1e308, 1e308, np.nan, np.inf]))
-    assert extreme[:, 2].sum() == 2          # non-finite values are left out, finite ones all counted
+    top = np.finfo(np.float32).max
+    extreme = tblog.histogram_buckets(np.array([-top, top, np.nan, np.inf], np.float32)).numpy()
+    assert extreme[:, 2].sum() == 2 and np.all(np.isfinite(extreme))   # non-finite values left out
+    same = tblog.histogram_buckets(np.full(3, 2.5e29, np.float32)).numpy()   # a diverging weight, all equal
+    assert same[:, 2].sum() == 3 and same[0, 0] < 2.5e29 < same[-1, 1]
 
 
-def test_default_histogram_cadence_is_about_every_50_steps_and_the_last_epoch(tmp_path):
-    assert [tblog.histogram_cadence(n) for n in (1, 4, 10, 25, 50, 282)] == [50, 13, 5, 2, 1, 1]
+def test_default_histogram_cadence_is_about_every_100_steps_and_the_last_epoch(tmp_path):
+    assert [tblog.histogram_cadence(n) for n in (1, 4, 10, 25, 100, 282)] == [100, 25, 10, 4, 1, 1]
     ds = data.blobs(seed=0, n_samples=100)            # 80 train / 20 per batch = 4 steps an epoch
     _, train, _ = _train(tmp_path, models.perceptron(2, seed=0), ds, Config(epochs=30, batch_size=20),
                          histogram_every=None)
-    assert [s for s, _ in train["weights/output"]] == [13, 26, 30]
+    assert [s for s, _ in train["weights/output"]] == [25, 30]
     assert len(train["batch_loss"]) == 120 and len(train["epoch_loss"]) == 30   # scalars: all of them
+
+
+def test_encoded_step_summaries_parse_as_tensorboard_scalars():
+    from tensorboard.compat.proto import summary_pb2
+    from tensorboard.util import tensor_util
+    from tensorboard.plugins.scalar import metadata as scalar_metadata
+
+    tags = ["batch_loss", "parameters/output/kernel[0,0]"]
+    meta = scalar_metadata.create_summary_metadata("x", "").SerializeToString()
+    values = np.array([[0.6931, -1.5], [1e-30, 3.4e38], [0.0, -0.0]], np.float32)
+    encoded = tblog.encode_scalar_summaries(values, [tblog.scalar_value_prefix(t, meta) for t in tags]).numpy()
+    assert encoded.shape == (3,)
+    for row, blob in zip(values, encoded):
+        summary = summary_pb2.Summary.FromString(blob)
+        assert [v.tag for v in summary.value] == tags
+        assert all(v.metadata.plugin_data.plugin_name == "scalars" for v in summary.value)
+        np.testing.assert_array_equal([tensor_util.make_ndarray(v.tensor) for v in summary.value], row)
+    assert tblog.encode_scalar_summaries(np.zeros((0, 2), np.float32), ["a", "b"]).shape == (0,)
