@@ -238,7 +238,9 @@ def _cmd_tensorboard(args, parser) -> int:
         from tensorboard import program
         board = program.TensorBoard()
         board.configure(argv=[None, "--logdir", str(logdir), "--host", args.host, "--port", str(args.port),
-                               "--load_fast", "false"])   # the Python loader: no "experimental" notice
+                               "--load_fast", "false",    # the Python loader: no "experimental" notice
+                               # a run's train/ holds two growing event files (course.events): watch both
+                               "--reload_multifile", "true"])
         try:
             url = board.launch()
         except Exception as err:  # port taken, bad host: TensorBoard's own message, one line

@@ -11,9 +11,11 @@ One writer per split: ``<run_dir>/train`` and ``<run_dir>/validation``. Tags:
   ``gradients/<layer>/kernel[i,j]``, so each weight's path can be followed (step 0 = initial value)
 - text ``run/hyperparameters`` and ``run/goal``; images logged with ``log_figure``
 
-Everything per step and per epoch is written from inside the compiled epoch (``step_summaries``,
-``epoch_summaries``), the per-step scalars of a step as one event: logging then costs a few
-percent of a lesson model's training instead of doubling it.
+Where it is written from decides what logging costs: the per-epoch scalars and histograms from
+inside the compiled epoch (``epoch_summaries``, no extra call); the per-step scalars from Python,
+out of the host copies ``fit`` makes each epoch anyway, as one event per step in a file of their
+own (``course.events``). Ops, a loop and encoding inside the compiled epoch cost more than a tiny
+model's training; a few microseconds of Python a step do not.
 
     logger = RunLogger(run_dir, hparams={"epochs": 10}, goal="separate the moons")
     fit(model, ds, config, observers=[logger]); logger.close()
@@ -21,7 +23,6 @@ percent of a lesson model's training instead of doubling it.
 from __future__ import annotations
 
 import io
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ import numpy as np
 from tensorboard.plugins.histogram import metadata as histogram_metadata
 from tensorboard.plugins.scalar import metadata as scalar_metadata
 
+from course.events import StepEventFile
 from course.runtime import tf
 from course.training import SMALL_MODEL_PARAMETERS, Observer
 
@@ -87,69 +89,15 @@ def histogram_buckets(values, bucket_count: int = 30):
     return buckets[:tf.where(empty, 0, bucket_count)]
 
 
-def _varint(n: int) -> bytes:
-    out = b""
-    while True:
-        byte, n = n & 0x7F, n >> 7
-        if not n:
-            return out + bytes([byte])
-        out += bytes([byte | 0x80])
-
-
-def _field(number: int, payload: bytes) -> bytes:
-    """A length-delimited protobuf field."""
-    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
-
-
-def scalar_value_prefix(tag: str, metadata: bytes) -> bytes:
-    """The bytes of a ``Summary.Value`` for one float32 scalar, all but the value's own 4 bytes.
-
-    Summary.Value{tag: 1, metadata: 9, tensor: 8 = TensorProto{dtype: DT_FLOAT, tensor_shape: [],
-    float_val: [x]}}, wrapped as field 1 of a ``Summary``. Appending the 4 little-endian bytes of x
-    completes it; concatenating several gives one Summary holding several tags.
-    """
-    tensor = b"\x08\x01" + b"\x12\x00" + b"\x2a\x04"        # dtype FLOAT, shape [], float_val: 4 bytes follow
-    value = _field(1, tag.encode()) + _field(9, metadata) + _varint(8 << 3 | 2) + _varint(len(tensor) + 4) + tensor
-    return _varint(1 << 3 | 2) + _varint(len(value) + 4) + value
-
-
-def encode_scalar_summaries(values, prefixes):
-    """One serialized ``Summary`` per row of ``values``, holding one scalar per tag.
-
-    Args:
-        values: (steps, k) float32, row i = the k scalars of step i.
-        prefixes: k byte strings from ``scalar_value_prefix``, one per column.
-
-    Returns:
-        (steps,) string tensor. One event per step instead of one per tag and step: the event
-        writer's cost is per event, and a small model logs ~10 scalars a step.
-    """
-    if sys.byteorder != "little":       # protobuf stores floats little-endian, tensors hold host order
-        raise RuntimeError("encode_scalar_summaries needs a little-endian machine")
-    values = tf.convert_to_tensor(values, tf.float32)
-    count = tf.size(values)
-    serialized = tf.io.serialize_tensor(values)                      # a TensorProto ending in the raw bytes
-    raw = tf.strings.substr(serialized, tf.strings.length(serialized) - 4 * count, 4 * count)
-    starts = tf.reshape(tf.range(0, 4 * count, 4), tf.shape(values))
-    floats = tf.strings.substr(raw, starts, tf.fill(tf.shape(starts), 4))   # (steps, k) 4-byte strings
-    return tf.strings.reduce_join(tf.constant(prefixes) + floats, axis=1)   # (steps,)
-
-
 def write_summary(writer, tag: str, value, step, metadata: bytes):
     """``tf.summary.write(tag, value, step, metadata)`` into ``writer``, as one op.
 
     tf.summary.write wraps every write in a ``tf.cond`` (for ``record_if``); inside a compiled call
     that cond costs more than the write. This is the op it guards, WriteSummary, given the writer's
-    resource handle (an attribute TensorFlow keeps private, read here and in ``write_raw_summary``).
+    resource handle (an attribute TensorFlow keeps private, read here only).
     """
     return tf.raw_ops.WriteSummary(writer=writer._resource, step=tf.cast(step, tf.int64), tensor=value,
                                    tag=tag, summary_metadata=metadata)
-
-
-def write_raw_summary(writer, serialized_summaries, step):
-    """Write serialized ``Summary`` protos (each with several tags) as events at ``step``; none if empty."""
-    return tf.raw_ops.WriteRawProtoSummary(writer=writer._resource, step=tf.cast(step, tf.int64),
-                                           tensor=serialized_summaries)
 
 
 def markdown_table(rows: dict) -> str:
@@ -176,6 +124,7 @@ class RunLogger(Observer):
             tf.summary.create_file_writer(str(self.run_dir / split), max_queue=WRITER_QUEUE,
                                           flush_millis=FLUSH_MILLIS) for split in ("train", "validation"))
         self.param_tags = self.grad_tags = None
+        self.steps = None   # the per-step scalars' StepEventFile, opened when training begins
         self._metadata, self._histogram_tags = {}, []
         if hparams:
             self.log_text("run/hyperparameters", markdown_table(hparams))
@@ -186,17 +135,18 @@ class RunLogger(Observer):
     def on_train_begin(self, model, config, names, initial):
         shapes = [np.shape(w) for w in initial]
         tags = ["batch_loss", "batch_accuracy", "gradient_norm"]
-        if sum(int(np.prod(s)) for s in shapes) <= SMALL_MODEL_PARAMETERS:
+        small = sum(int(np.prod(s)) for s in shapes) <= SMALL_MODEL_PARAMETERS
+        if small:
             self.param_tags = _entry_tags("parameters", names, shapes)
             self.grad_tags = _entry_tags("gradients", names, shapes)
-            flat = np.concatenate([np.ravel(w) for w in initial])
-            with self.train.as_default():
-                for tag, value in zip(self.param_tags, flat):
-                    tf.summary.scalar(tag, value, step=0)   # the path starts at the initial weight
             tags += self.param_tags + self.grad_tags
+        if self.steps is not None:
+            self.steps.close()
+        self.steps = StepEventFile(self.run_dir / "train", tags)
+        if small:   # each parameter's path starts at its initial value, step 0
+            self.steps.write(0, np.concatenate([np.ravel(w) for w in initial])[None], tags=self.param_tags)
         self._metadata = {tag: scalar_metadata.create_summary_metadata(tag, "").SerializeToString()
-                          for tag in tags + ["epoch_loss", "epoch_accuracy", "learning_rate"]}
-        self._step_prefixes = [scalar_value_prefix(tag, self._metadata[tag]) for tag in tags]
+                          for tag in ("epoch_loss", "epoch_accuracy", "learning_rate")}
         self._histogram_tags = []
         for name in names:
             layer, kind = name.rsplit("/", 1)
@@ -204,15 +154,6 @@ class RunLogger(Observer):
             self._histogram_tags.append((f"{family}/{layer}", f"gradients/{layer}/{kind}"))
         self._metadata.update({tag: histogram_metadata.create_summary_metadata(tag, "").SerializeToString()
                                for pair in self._histogram_tags for tag in pair})
-
-    def step_summaries(self, first_step, loss, accuracy, grad_norm, params, grads):
-        """Per-step scalars of the steps just run, written inside the compiled epoch (see Observer)."""
-        columns = [tf.stack([loss, accuracy, grad_norm], axis=1)]       # (steps, 3)
-        if self.param_tags is not None:
-            columns += [params, grads]                                   # (steps, n_params) each
-        summaries = encode_scalar_summaries(tf.concat(columns, axis=1), self._step_prefixes)   # (steps,)
-        for i in tf.range(tf.shape(summaries)[0]):          # one event per step: it holds the step number
-            write_raw_summary(self.train, summaries[i:i + 1], first_step + tf.cast(i, tf.int64))
 
     def epoch_summaries(self, summary):
         """Epoch scalars and, at the cadence, histograms: written inside the compiled epoch (see Observer)."""
@@ -232,6 +173,15 @@ class RunLogger(Observer):
         every = self.histogram_every or histogram_cadence(summary.steps_per_epoch)
         due = tf.logical_or(tf.equal(epoch % every, 0), tf.equal(epoch, summary.epochs))
         tf.cond(due, histograms, lambda: tf.constant(False))
+
+    def on_epoch_end(self, record):
+        """The epoch's per-step scalars, from the host copies ``fit`` made (also for a partial epoch)."""
+        columns = [record.step_loss, record.step_accuracy, record.step_grad_norm]
+        if self.param_tags is not None and record.step_params is not None:
+            columns += [record.step_params, record.step_grads]
+        elif self.param_tags is not None:     # no step finished in this epoch
+            return
+        self.steps.write(record.first_step, np.column_stack(columns))
 
     def on_train_end(self, history):
         if history.stopped:   # "diverged at step ..." or "interrupted at step ..."
@@ -256,8 +206,12 @@ class RunLogger(Observer):
     def flush(self):
         self.train.flush()
         self.validation.flush()
+        if self.steps is not None:
+            self.steps.flush()
 
     def close(self):
         self.train.close()
         self.validation.close()
+        if self.steps is not None:
+            self.steps.close()
 

@@ -185,20 +185,19 @@ def _signals_deferred():
 
 
 def make_epoch(model, loss_fn, optimizer, batch_size: int, *, epochs: int, steps_per_epoch: int,
-               record_parameters=False,
-               step_hooks=(), epoch_hooks=(), eager=False):
+               record_parameters=False, epoch_hooks=(), eager=False):
     """Compile "the rest of an epoch": ``train_step`` in a ``tf.range`` loop, then validation.
 
     One Python call runs every remaining batch of pre-shuffled tensors (framework overhead per
     step is what makes small models slow), evaluates the validation split and calls the observers'
-    hooks, so an epoch costs one call. It stops early at a step whose loss or gradient is not finite.
+    ``epoch_summaries`` hooks, so an epoch costs one call. It stops early at a step whose loss or
+    gradient is not finite.
 
-    (xs, ys, x_val, y_val, epoch, first_batch, first_step, carried, grads) -> (per-step arrays
+    (xs, ys, x_val, y_val, epoch, first_batch, carried, grads) -> (per-step arrays
     [loss, n_correct, gradient norm, flat params, flat grads], the last step's grads, metrics
     [loss, accuracy, val_loss, val_accuracy], NaN when the epoch did not finish). ``carried`` holds
     (sum of loss * batch size, number correct) of the epoch's steps already run one at a time,
-    ``grads`` the gradients of the last of them. ``step_hooks`` (``Observer.step_summaries``) get
-    the series of the finite steps run, ``epoch_hooks`` (``Observer.epoch_summaries``) a complete epoch.
+    ``grads`` the gradients of the last of them.
     """
     step = make_step(model, loss_fn, optimizer, eager=True, record_parameters=record_parameters)
     evaluate = make_evaluate(model, loss_fn, eager=True)
@@ -206,7 +205,7 @@ def make_epoch(model, loss_fn, optimizer, batch_size: int, *, epochs: int, steps
     names = [variable_name(v) for v in variables]
     n_flat = parameter_count(model) if record_parameters else 0
 
-    def run_epoch(xs, ys, x_val, y_val, epoch, first_batch, first_step, carried, grads):
+    def run_epoch(xs, ys, x_val, y_val, epoch, first_batch, carried, grads):
         n = tf.shape(xs)[0]
         last_batch = (n + batch_size - 1) // batch_size
         shapes = [[], [], [], [n_flat], [n_flat]]
@@ -225,16 +224,6 @@ def make_epoch(model, loss_fn, optimizer, batch_size: int, *, epochs: int, steps
             # float64 sums, in step order: the same numbers as when the steps run one at a time
             loss_sum += tf.cast(loss, tf.float64) * tf.cast(size, tf.float64)
             correct_sum += tf.cast(correct, tf.float64)
-        stacked = [a.stack() for a in arrays]
-        if step_hooks:
-            # The finite steps' series, logged after the updates, all at once (see Observer).
-            losses, corrects, norms, params, grads_flat = stacked
-            done = tf.shape(losses)[0] - tf.cast(tf.logical_not(finite), tf.int32)
-            starts = (first_batch + tf.range(done)) * batch_size
-            sizes = tf.cast(tf.minimum(batch_size, n - starts), tf.float32)    # the last batch may be smaller
-            for hook in step_hooks:
-                hook(first_step, losses[:done], corrects[:done] / sizes, norms[:done], params[:done],
-                     grads_flat[:done])
         metrics = tf.fill([4], tf.constant(float("nan"), tf.float64))
         if finite:
             val_loss, val_accuracy = evaluate(x_val, y_val)
@@ -247,7 +236,7 @@ def make_epoch(model, loss_fn, optimizer, batch_size: int, *, epochs: int, steps
                                    names=names, variables=variables, grads=grads)
             for hook in epoch_hooks:
                 hook(summary)
-        return stacked, grads, metrics
+        return [a.stack() for a in arrays], grads, metrics
 
     return run_epoch if eager else tf.function(run_epoch, reduce_retracing=True)
 
@@ -307,7 +296,6 @@ def fit(model, dataset, config: Config, observers=()) -> History:
     names = [variable_name(v) for v in variables]
     record_parameters = parameter_count(model) <= SMALL_MODEL_PARAMETERS
     step_fn = make_step(model, loss_fn, optimizer, eager=config.eager, record_parameters=record_parameters)
-    step_hooks = [obs.step_summaries for obs in observers if getattr(obs, "step_summaries", None) is not None]
     epoch_hooks = [obs.epoch_summaries for obs in observers if getattr(obs, "epoch_summaries", None) is not None]
     full_steps = max([int(getattr(obs, "full_steps", 0)) for obs in observers], default=0)
 
@@ -324,7 +312,7 @@ def fit(model, dataset, config: Config, observers=()) -> History:
     # With --eager every step runs one at a time from Python and the epoch function (uncompiled)
     # only validates and calls the epoch hooks.
     epoch_fn = make_epoch(model, loss_fn, optimizer, batch_size, epochs=config.epochs, steps_per_epoch=batches,
-                          record_parameters=record_parameters, step_hooks=step_hooks, epoch_hooks=epoch_hooks,
+                          record_parameters=record_parameters, epoch_hooks=epoch_hooks,
                           eager=config.eager)
 
     for obs in observers:
@@ -354,9 +342,6 @@ def fit(model, dataset, config: Config, observers=()) -> History:
                     if finite:
                         step += 1
                         b += 1
-                        for hook in step_hooks:
-                            hook(tf.constant(step, tf.int64), loss[None], (correct / float(sizes[b - 1]))[None],
-                                 grad_norm[None], flat_params[None], flat_grads[None])
                         buffer.add(loss_value, float(correct), norm_value, flat_params.numpy(),
                                    flat_grads.numpy(), sizes[b - 1])
                 if not finite:
@@ -369,36 +354,38 @@ def fit(model, dataset, config: Config, observers=()) -> History:
                                         float(config.learning_rate), config.optimizer)
                     for obs in watchers:
                         obs.on_step(record)
-            metrics = None
-            if not history.stopped:
-                # The fast path: the rest of the epoch, validation and the epoch's logging in one call.
-                carried = tf.constant(buffer.sums(), tf.float64)
-                arrays, grads, metrics = epoch_fn(xs, ys, x_val, y_val, tf.constant(epoch, tf.int64),
-                                                  tf.constant(b, tf.int32), tf.constant(step + 1, tf.int64),
-                                                  carried, grads)
-                loss, correct, norm, flat_params, flat_grads = (a.numpy() for a in arrays)
-                done = len(loss)
-                metrics = metrics.numpy()
-                if done and not (np.isfinite(loss[-1]) and np.isfinite(norm[-1])):
-                    done -= 1
-                    history.stopped = _divergence(step + done + 1, epoch, b + done + 1, float(loss[-1]),
-                                                  names, variables, grads)
-                    metrics = None
-                buffer.add(loss[:done], correct[:done], norm[:done], flat_params[:done], flat_grads[:done],
-                           sizes[b:b + done])
-                step += done
-            history.diverged = bool(history.stopped)
-            record = _epoch_record(epoch, step, buffer, names, variables, grads, config, record_parameters, metrics)
-            if metrics is not None:
-                history.epoch.append(epoch)
-                history.loss.append(record.loss)
-                history.accuracy.append(record.accuracy)
-                history.val_loss.append(record.val_loss)
-                history.val_accuracy.append(record.val_accuracy)
-            history.steps = step
-            handed_over = True   # set first: an interruption in the observers must not log steps twice
-            for obs in observers:
-                obs.on_epoch_end(record)
+            # Ctrl-C waits for the compiled call and its hand-over to the observers: the updates it
+            # applied are then logged, never lost between the call and the logs.
+            with _signals_deferred():
+                metrics = None
+                if not history.stopped:
+                    # The fast path: the rest of the epoch, validation and the epoch's logging in one call.
+                    carried = tf.constant(buffer.sums(), tf.float64)
+                    arrays, grads, metrics = epoch_fn(xs, ys, x_val, y_val, tf.constant(epoch, tf.int64),
+                                                      tf.constant(b, tf.int32), carried, grads)
+                    loss, correct, norm, flat_params, flat_grads = (a.numpy() for a in arrays)
+                    done = len(loss)
+                    metrics = metrics.numpy()
+                    if done and not (np.isfinite(loss[-1]) and np.isfinite(norm[-1])):
+                        done -= 1
+                        history.stopped = _divergence(step + done + 1, epoch, b + done + 1, float(loss[-1]),
+                                                      names, variables, grads)
+                        metrics = None
+                    buffer.add(loss[:done], correct[:done], norm[:done], flat_params[:done], flat_grads[:done],
+                               sizes[b:b + done])
+                    step += done
+                history.diverged = bool(history.stopped)
+                record = _epoch_record(epoch, step, buffer, names, variables, grads, config, record_parameters, metrics)
+                if metrics is not None:
+                    history.epoch.append(epoch)
+                    history.loss.append(record.loss)
+                    history.accuracy.append(record.accuracy)
+                    history.val_loss.append(record.val_loss)
+                    history.val_accuracy.append(record.val_accuracy)
+                history.steps = step
+                handed_over = True   # set first: an interruption in the observers must not log steps twice
+                for obs in observers:
+                    obs.on_epoch_end(record)
             if history.stopped:
                 break
     except KeyboardInterrupt:
@@ -406,8 +393,7 @@ def fit(model, dataset, config: Config, observers=()) -> History:
         # so the partial run is logged, then let the interruption go on.
         partial = _epoch_record(epoch, step, buffer if not handed_over else _EpochBuffer(), names, variables,
                                 None, config, record_parameters, None)
-        # The optimizer counts the updates it applied, even inside a compiled epoch cut short.
-        history.steps = max(step, int(optimizer.iterations.numpy()))
+        history.steps = step
         history.stopped = f"interrupted at step {history.steps} (epoch {epoch})"
         for obs in observers:
             obs.on_epoch_end(partial)

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 from conftest import read_events
 
-from course import data, models, plots, tblog, training
+from course import data, events, models, plots, tblog, training
+from course.runtime import tf
 from course.config import Config
 
 SCALARS_PER_STEP = {"batch_loss", "batch_accuracy", "gradient_norm"}
@@ -51,10 +52,10 @@ def test_perceptron_run_has_exactly_the_documented_tags_and_values(tmp_path):
         buckets = train[tag][-1][1]
         assert buckets.shape[1] == 3 and buckets[:, 2].sum() == size
     # every scalar is finite
-    for tag, events in train.items():
+    for tag, logged in train.items():
         if tag not in ("run/hyperparameters", "run/goal", "decision_boundary") and not tag.startswith(
                 ("weights", "biases")):
-            assert all(np.all(np.isfinite(v)) for _, v in events), tag
+            assert all(np.all(np.isfinite(v)) for _, v in logged), tag
     text = train["run/hyperparameters"][0][1].item().decode()
     assert "| epochs | 3 |" in text and "| optimizer | sgd |" in text
     assert train["run/goal"][0][1].item().decode() == "learn the blobs"
@@ -126,19 +127,23 @@ def test_default_histogram_cadence_is_about_every_100_steps_and_the_last_epoch(t
     assert len(train["batch_loss"]) == 120 and len(train["epoch_loss"]) == 30   # scalars: all of them
 
 
-def test_encoded_step_summaries_parse_as_tensorboard_scalars():
-    from tensorboard.compat.proto import summary_pb2
+def test_step_events_parse_as_tensorboard_scalars(tmp_path):
+    from tensorboard.compat.proto import event_pb2
     from tensorboard.util import tensor_util
-    from tensorboard.plugins.scalar import metadata as scalar_metadata
 
     tags = ["batch_loss", "parameters/output/kernel[0,0]"]
-    meta = scalar_metadata.create_summary_metadata("x", "").SerializeToString()
-    values = np.array([[0.6931, -1.5], [1e-30, 3.4e38], [0.0, -0.0]], np.float32)
-    encoded = tblog.encode_scalar_summaries(values, [tblog.scalar_value_prefix(t, meta) for t in tags]).numpy()
-    assert encoded.shape == (3,)
-    for row, blob in zip(values, encoded):
-        summary = summary_pb2.Summary.FromString(blob)
-        assert [v.tag for v in summary.value] == tags
-        assert all(v.metadata.plugin_data.plugin_name == "scalars" for v in summary.value)
-        np.testing.assert_array_equal([tensor_util.make_ndarray(v.tensor) for v in summary.value], row)
-    assert tblog.encode_scalar_summaries(np.zeros((0, 2), np.float32), ["a", "b"]).shape == (0,)
+    rows = np.array([[0.6931, -1.5], [1e-30, 3.4e38], [0.0, -0.0]], np.float32)
+    file = events.StepEventFile(tmp_path / "train", tags)
+    file.write(5, rows)
+    file.write(0, np.array([[0.25]]), tags=tags[1:])
+    file.close()
+    records = [event_pb2.Event.FromString(r.numpy()) for r in tf.data.TFRecordDataset(str(file.path))]
+    assert records[0].file_version == "brain.Event:2"
+    assert [e.step for e in records[1:]] == [5, 6, 7, 0]
+    for row, event in zip(rows, records[1:4]):
+        assert [v.tag for v in event.summary.value] == tags
+        assert all(v.metadata.plugin_data.plugin_name == "scalars" for v in event.summary.value)
+        np.testing.assert_array_equal([tensor_util.make_ndarray(v.tensor) for v in event.summary.value], row)
+    assert [v.tag for v in records[4].summary.value] == tags[1:]
+    assert records[1].wall_time <= records[2].wall_time <= records[3].wall_time
+    assert file.path.name.startswith("events.out.tfevents.") and file.path.name.endswith(".steps.v2")
