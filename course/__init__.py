@@ -12,7 +12,11 @@ Modules: ``data`` (datasets), ``models`` (Keras builders), ``training`` (the
 GradientTape step and loop), ``trace`` (printing update steps), ``tblog``
 (TensorBoard run directories and logging), ``plots`` (matplotlib figures),
 ``numpy_ref`` (the NumPy oracle), ``runs`` (run directories), ``experiment``
-(one logged training run), ``config``, ``cli``.
+(one logged training run), ``events`` (per-step TensorBoard events), ``activations``
+(activation functions and derivatives), ``neuron`` (one neuron's gradients by hand),
+``gradcheck`` (finite-difference gradient check), ``layer_gradients`` (per-layer
+gradient norms), ``optimizers`` (NumPy update rules of SGD, momentum, RMSprop, Adam),
+``figures`` (a run of figures only), ``config``, ``cli``.
 """
 from __future__ import annotations
 
@@ -20,7 +24,8 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("cli", "config", "data", "experiment", "models", "numpy_ref", "plots", "records", "runs",
+_SUBMODULES = ("activations", "cli", "config", "data", "events", "experiment", "figures", "gradcheck",
+               "layer_gradients", "models", "neuron", "numpy_ref", "optimizers", "plots", "records", "runs",
                "runtime", "tblog", "trace", "training")
 
 

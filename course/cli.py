@@ -25,7 +25,8 @@ from pathlib import Path
 from course.config import OPTIMIZERS, Config, ConfigError
 
 # The lesson registry: module names only (course never imports lessons at import time).
-LESSONS = ("day1_perceptron", "day2_mlp")
+LESSONS = ("day1_perceptron", "day2_mlp", "day3_weights_bias", "day4_activations", "day5_softmax",
+           "day6_backprop", "day7_gradient_descent", "day8_optimizers")
 
 
 # --- argument types: each returns the value or raises with a message a learner can act on --------
@@ -205,10 +206,15 @@ def lesson_main(run, name, doc, argv=None, *, defaults: Config, datasets=(), pro
 # --- the `course` command -------------------------------------------------------------------
 
 def _cmd_list(args) -> int:
+    import textwrap
     width = max(len(n) for n in LESSONS)
-    for name in LESSONS:
-        print(f"{name:<{width}}  {lesson_goal(name)}")
-    print("\nRun one with: course run NAME   (or python -m lessons.NAME); add --help for its flags")
+    for name in LESSONS:   # each goal wrapped beside its name, a blank line between lessons
+        lines = textwrap.wrap(lesson_goal(name), width=max(40, 98 - width))
+        print(f"{name:<{width}}  {lines[0]}")
+        for line in lines[1:]:
+            print(f"{'':<{width}}  {line}")
+        print()
+    print("Run one with: course run NAME   (or python -m lessons.NAME); add --help for its flags")
     return 0
 
 
@@ -307,7 +313,13 @@ def main(argv=None) -> int:
         parser.print_help()
         return 2
     if args.command == "list":
-        return _cmd_list(args)
+        try:
+            code = _cmd_list(args)
+            sys.stdout.flush()
+            return code
+        except BrokenPipeError:              # `course list | head`: the reader left
+            sys.stdout = open(os.devnull, "w")
+            return 141
     if args.command == "run":
         return _cmd_run(args, parser)
     if args.command == "tensorboard":

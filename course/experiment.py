@@ -22,11 +22,12 @@ def describe_model(model) -> str:
 
 
 def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str = "",
-                  hparams: dict | None = None, print_fn=print) -> RunResult:
+                  hparams: dict | None = None, print_fn=print, observers=()) -> RunResult:
     """Train ``model`` with the traced GradientTape loop and log everything to a new run directory.
 
     Writes ``<logdir>/<lesson>/<timestamp>_<name>/{train,validation}`` event files and the PNGs
     ``training_curves.png`` (and ``decision_boundary.png`` for 2-D data), also logged as images.
+    ``observers`` are added to the logger and printers (e.g. a ``records.Recorder``).
     """
     check_fit_inputs(model, dataset, config)          # a rejected run writes nothing
     run_dir = new_run_dir(config.logdir, lesson, name)
@@ -36,7 +37,7 @@ def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str =
                 "optimizer": config.optimizer, "seed": config.seed, "eager": config.eager,
                 "shuffle": config.shuffle, **(hparams or {})}
     logger = RunLogger(run_dir, hparams=settings, goal=goal)
-    observers = [logger]
+    observers = [logger, *observers]
     if not config.quiet:
         observers += [TracePrinter(config.trace_steps, print_fn=print_fn), EpochPrinter(print_fn=print_fn)]
     try:

@@ -23,17 +23,19 @@ def _check_activation(activation):
     return activation
 
 
-def _dense(units, activation, name, seed):
+def _dense(units, activation, name, seed, use_bias=True):
     # Glorot-uniform kernels with an explicit seed per layer, zero biases: reproducible by construction.
     return keras.layers.Dense(
-        units, activation=activation, name=name,
+        units, activation=activation, name=name, use_bias=use_bias,
         kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
         bias_initializer="zeros",
     )
 
 
-def _stack(n_features, hidden, activation, output_units, output_activation, seed, name):
+def _stack(n_features, hidden, activation, output_units, output_activation, seed, name, use_bias=True):
     check_int("n_features", n_features)
+    if not isinstance(use_bias, bool):
+        raise ValueError(f"use_bias must be True or False, got {use_bias!r}")
     check_seed(seed)
     _check_activation(activation)
     hidden = tuple(hidden)
@@ -41,27 +43,29 @@ def _stack(n_features, hidden, activation, output_units, output_activation, seed
         check_int("each hidden layer size", units)
     layers = [keras.Input(shape=(n_features,), name="features")]
     for i, units in enumerate(hidden, start=1):
-        layers.append(_dense(units, activation, f"hidden_{i}", seed + i))
-    layers.append(_dense(output_units, output_activation, "output", seed))
+        layers.append(_dense(units, activation, f"hidden_{i}", seed + i, use_bias))
+    layers.append(_dense(output_units, output_activation, "output", seed, use_bias))
     return keras.Sequential(layers, name=name)
 
 
-def perceptron(n_features: int, seed: int = 0) -> keras.Model:
+def perceptron(n_features: int, seed: int = 0, use_bias: bool = True) -> keras.Model:
     """One Dense unit with a sigmoid: p = sigmoid(x @ w + b).
 
     Args:
         n_features: size of each input vector, x has shape (batch, n_features).
         seed: seeds the initial weights.
+        use_bias: False drops b: p = sigmoid(x @ w), a boundary that must pass through the origin.
 
     Example:
         >>> model = perceptron(2)
         >>> [v.shape for v in model.trainable_variables]    # kernel (2, 1), bias (1,)
         [(2, 1), (1,)]
     """
-    return _stack(n_features, (), "linear", 1, "sigmoid", seed, "perceptron")
+    return _stack(n_features, (), "linear", 1, "sigmoid", seed, "perceptron", use_bias)
 
 
-def mlp(n_features: int, hidden=(16, 16), activation: str = "relu", seed: int = 0) -> keras.Model:
+def mlp(n_features: int, hidden=(16, 16), activation: str = "relu", seed: int = 0,
+        use_bias: bool = True) -> keras.Model:
     """A multi-layer perceptron for binary labels: hidden Dense layers, then one sigmoid unit.
 
     Args:
@@ -69,13 +73,14 @@ def mlp(n_features: int, hidden=(16, 16), activation: str = "relu", seed: int = 
         hidden: units per hidden layer, e.g. (16, 16) -> layers hidden_1, hidden_2.
         activation: activation of the hidden layers (see ``ACTIVATIONS``).
         seed: seeds the initial weights.
+        use_bias: False builds every layer without a bias vector.
 
     Example:
         >>> model = mlp(2, hidden=(4,), activation="tanh")
         >>> [layer.name for layer in model.layers]
         ['hidden_1', 'output']
     """
-    return _stack(n_features, hidden, activation, 1, "sigmoid", seed, "mlp")
+    return _stack(n_features, hidden, activation, 1, "sigmoid", seed, "mlp", use_bias)
 
 
 def softmax_classifier(n_features: int, n_classes: int, hidden=(), activation: str = "relu",

@@ -86,7 +86,8 @@ def layers_from_keras(model):
     """Read a Keras Dense stack into ``(W, b, activation)`` triples (float64 copies)."""
     layers = []
     for layer in model.layers:
-        W, b = layer.get_weights()
+        W, *bias = layer.get_weights()               # a layer built with use_bias=False has no b
+        b = bias[0] if bias else np.zeros(W.shape[1], dtype=W.dtype)
         layers.append((W.astype(np.float64), b.astype(np.float64), layer.activation.__name__))
     return layers
 
@@ -174,3 +175,45 @@ def sgd_step(x, y, layers, learning_rate):
     new = [(W - learning_rate * dW, b - learning_rate * db, act)
            for (W, b, act), (dW, db) in zip(layers, grads)]
     return loss, new
+
+
+# --- multi-class outputs: cross-entropy and the confusion matrix ----------------------------
+
+def categorical_cross_entropy(y, p, eps=1e-7):
+    """Mean of -sum_k onehot(y)_k log p_k = -log p[true class], with p clipped to [eps, 1 - eps] as Keras does.
+
+    Args:
+        y: (n,) integer labels. p: (n, k) probabilities, each row summing to 1.
+
+    Example:
+        >>> categorical_cross_entropy([0], [[0.9, 0.07, 0.03]])    # -log 0.9
+        0.10536...
+    """
+    y = np.asarray(y).reshape(-1)
+    p = np.clip(np.asarray(p, dtype=np.float64), eps, 1 - eps)
+    if p.ndim != 2 or y.shape != (p.shape[0],) or y.size == 0:
+        raise ValueError(f"p must have shape (n, k) with one label in y per row, got p {p.shape} and y {y.shape}")
+    if y.min() < 0 or y.max() >= p.shape[1]:
+        raise ValueError(f"labels must lie in 0..{p.shape[1] - 1} for {p.shape[1]} classes")
+    return float(np.mean(-np.log(p[np.arange(len(y)), y])))
+
+
+def confusion_matrix(y_true, y_pred, n_classes):
+    """counts[i, j] = how many examples of true class i were predicted as class j.
+
+    The diagonal holds the correct predictions; each row sums to that class's count.
+
+    Example:
+        >>> confusion_matrix([0, 1, 1], [0, 1, 0], 2)
+        array([[1, 0],
+               [1, 1]])
+    """
+    y_true, y_pred = np.asarray(y_true).reshape(-1), np.asarray(y_pred).reshape(-1)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true and y_pred must have the same length, got {y_true.size} and {y_pred.size}")
+    for name, y in (("y_true", y_true), ("y_pred", y_pred)):
+        if y.size and (y.min() < 0 or y.max() >= n_classes):
+            raise ValueError(f"{name} must hold labels in 0..{n_classes - 1}")
+    counts = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(counts, (y_true.astype(np.int64), y_pred.astype(np.int64)), 1)
+    return counts

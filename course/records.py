@@ -107,16 +107,9 @@ class Observer:
 
     full_steps: int = 0
 
-    # Optional: ``step_summaries(first_step, loss, accuracy, grad_norm, params, grads)``, a function
-    # of tensors that fit calls *inside* the compiled epoch with the series of the update steps just
-    # run: shapes (steps,) and, for small models, (steps, n_params) (else (steps, 0)); the step
-    # numbers are first_step, first_step + 1, ... (For the traced steps, one step at a time.)
-    # Writing there costs microseconds a step; the same write from Python costs about a millisecond.
-    step_summaries = None
-
-    # Optional: ``epoch_summaries(summary: EpochSummary)``, called inside the same compiled call at
-    # the end of every complete epoch, after validation (not after a divergence). A separate
-    # compiled call per epoch would cost more than the whole epoch of a tiny model.
+    # Optional: ``epoch_summaries(summary: EpochSummary)``, a function of tensors that fit calls
+    # *inside* the compiled epoch at the end of every complete epoch, after validation (not after a
+    # divergence). A compiled call of its own each epoch would cost more than a tiny model's epoch.
     epoch_summaries = None
 
     def on_train_begin(self, model, config: Config, names: list, initial: list) -> None: ...
@@ -126,3 +119,45 @@ class Observer:
     def on_epoch_end(self, record: EpochRecord) -> None: ...
 
     def on_train_end(self, history: History) -> None: ...
+
+
+class Recorder(Observer):
+    """Keeps what ``fit`` reports, for a lesson to compare runs afterwards.
+
+    ``steps``: the first ``full_steps`` ``StepRecord``s (before, grads, after); ``epochs``: every
+    ``EpochRecord`` (per-step losses; for small models every parameter after every step).
+
+    Example:
+        >>> rec = Recorder(full_steps=1); fit(model, ds, config, observers=[rec])
+        >>> rec.steps[0].after, rec.step_losses().shape, rec.path().shape   # (steps,), (steps + 1, n_params)
+    """
+
+    def __init__(self, full_steps: int = 0):
+        if isinstance(full_steps, bool) or not isinstance(full_steps, int) or full_steps < 0:
+            raise ValueError(f"full_steps must be a non-negative integer, got {full_steps!r}")
+        self.full_steps = full_steps
+        self.initial, self.steps, self.epochs = None, [], []
+
+    def on_train_begin(self, model, config, names, initial):
+        self.initial = np.concatenate([np.ravel(w) for w in initial])   # (n_params,)
+        self.steps, self.epochs = [], []
+
+    def on_step(self, record):
+        self.steps.append(record)
+
+    def on_epoch_end(self, record):
+        self.epochs.append(record)
+
+    def step_losses(self, epoch: int | None = None) -> np.ndarray:
+        """The batch loss of every update step (of one 1-based ``epoch``, or of all): (steps,)."""
+        records = self.epochs if epoch is None else [r for r in self.epochs if r.epoch == epoch]
+        return np.concatenate([r.step_loss for r in records]) if records else np.zeros(0)
+
+    def path(self) -> np.ndarray:
+        """Every parameter, initial values first then after each step: (steps + 1, n_params).
+
+        Only for small models (``training.SMALL_MODEL_PARAMETERS``), whose steps fit records in full.
+        """
+        if any(r.step_params is None for r in self.epochs):
+            raise ValueError("the parameter path is only recorded for models with at most 20 parameters")
+        return np.concatenate([self.initial[None]] + [r.step_params for r in self.epochs])

@@ -83,8 +83,17 @@ def test_course_list_shows_every_lesson_with_its_goal():
                           timeout=60)
     assert proc.returncode == 0 and proc.stderr == ""
     lines = proc.stdout.splitlines()
-    assert lines[0].startswith("day1_perceptron  train a single sigmoid neuron with gradient descent")
-    assert lines[1].startswith("day2_mlp         compute an MLP's forward pass by hand")
+    width = max(len(name) for name in cli.LESSONS)
+    starts = [line for line in lines if line[:1].strip()]      # a lesson's first line starts with its name
+    assert [line.split()[0] for line in starts[:-1]] == list(cli.LESSONS)
+    for name, line in zip(cli.LESSONS, starts):
+        goal = cli.lesson_goal(name)
+        assert line == f"{name:<{width}}  {goal[:len(line) - width - 2]}" and len(line) <= 100
+    assert lines[0].startswith("day1_perceptron".ljust(width) + "  train a single sigmoid neuron with gradient")
+    assert starts[-1].startswith("Run one with: course run NAME")
+    head = subprocess.run(f"{sys.executable} -m course list | head -2", shell=True, capture_output=True,
+                          text=True, cwd=ROOT, timeout=60)        # a reader that leaves early
+    assert head.stdout.splitlines() == lines[:2] and head.stderr == ""
 
 
 def test_course_list_does_not_import_tensorflow():
@@ -97,8 +106,9 @@ def test_course_run_unknown_lesson_and_no_command(capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["run", "day99"])
     assert exit_info.value.code == 2
-    assert capsys.readouterr().err == ("course: error: unknown lesson 'day99'; choose from day1_perceptron, "
-                                       "day2_mlp (see --help)\n")
+    assert capsys.readouterr().err == (f"course: error: unknown lesson 'day99'; choose from "
+                                       f"{', '.join(cli.LESSONS)} (see --help)\n")
+    assert cli.LESSONS[:2] == ("day1_perceptron", "day2_mlp") and len(cli.LESSONS) == 8
     assert cli.main([]) == 2
 
 

@@ -1,0 +1,195 @@
+"""Day 5 - Softmax and categorical cross-entropy: more than two classes.
+
+Goal: compute softmax step by step (exponentials, their sum, the division, probabilities that sum
+to 1), see why implementations subtract the largest logit first, compute the categorical
+cross-entropy by hand, then train softmax classifiers on iris and on handwritten digits and read
+their confusion matrices.
+
+Run: python -m lessons.day5_softmax        (or: course run day5_softmax)
+
+New since Day 2: the output layer has one unit per class, and softmax turns their scores (logits)
+into probabilities that sum to 1. The loss is -log of the probability given to the true class.
+
+Note: --dataset picks the training part: all (iris, then digits), iris or digits. Both use the same
+flags; the classifiers have no hidden layer (softmax regression), so what you see is softmax itself.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from course import cli, data, models, numpy_ref, plots
+from course.config import Config, check_batch_size
+from course.experiment import describe_model, train_and_log
+from course.runs import LessonResult
+from course.runtime import keras, tf
+from course.tblog import RunLogger
+
+LESSON = "day5_softmax"
+GOAL = cli.lesson_goal(LESSON)
+DEFAULTS = Config(epochs=30, learning_rate=0.05, batch_size=32, optimizer="adam", dataset="all")
+DATASETS = ("all", "iris", "digits")
+
+LOGITS = np.array([5.1, 2.6, 1.7])      # the worked example: three classes' scores
+SHIFT = 994.9                            # LOGITS + SHIFT = [1000.0, 997.5, 996.6]: the same softmax, huge exp
+OUTPUT_LAYERS = (   # task, labels, output layer, loss
+    ("binary classification", "0 or 1", "1 unit, sigmoid", "binary cross-entropy"),
+    ("multi-class (k classes)", "one of 0..k-1", "k units, softmax", "categorical cross-entropy"),
+    ("multi-label (k yes/no)", "k zeros/ones", "k units, sigmoid", "binary cross-entropy per unit"),
+    ("regression (m numbers)", "m real numbers", "m units, linear", "mean squared error"),
+)
+
+
+def softmax_by_hand(say):
+    """Print softmax of LOGITS one operation at a time; return the probabilities."""
+    e = np.exp(LOGITS)                                    # (3,)
+    total = e.sum()
+    p = e / total                                         # (3,), sums to 1
+    say("  logits z           = [" + ", ".join(f"{v:.1f}" for v in LOGITS) + "]")
+    say("  1. exponentials    e^z = [" + ", ".join(f"e^{z:.1f} = {v:.4f}" for z, v in zip(LOGITS, e)) + "]")
+    say(f"  2. their sum       S = " + " + ".join(f"{v:.4f}" for v in e) + f" = {total:.4f}")
+    say("  3. divide by S     p = [" + ", ".join(f"{v:.4f} / {total:.4f} = {q:.4f}" for v, q in zip(e, p)) + "]")
+    say(f"  4. they sum to 1:  " + " + ".join(f"{q:.4f}" for q in p) + f" = {p.sum():.4f}")
+    keras_p = np.asarray(keras.activations.softmax(tf.constant(LOGITS[None], tf.float64)))[0]
+    say(f"  Keras's softmax gives [" + ", ".join(f"{q:.4f}" for q in keras_p) + "]"
+        f" (largest difference {np.max(np.abs(keras_p - p)):.1e})")
+    say(f"  The largest logit {LOGITS[0]:.1f} gets {p[0]:.4f}: exponentials stretch the gaps between scores.")
+    return p, total, keras_p
+
+
+def overflow(p, say):
+    """Softmax of LOGITS + SHIFT, naive (overflows) and with the maximum subtracted (does not)."""
+    big = LOGITS + SHIFT                                  # (3,) around 1000
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(big)                                   # e^1000 is beyond float64's ~1.8e308: inf
+        naive = e / e.sum()                               # inf / inf = nan
+    shifted = big - big.max()                             # [0, -2.5, -3.4]: e^0 = 1 is the largest
+    stable = np.exp(shifted) / np.exp(shifted).sum()
+    say("  logits z = [" + ", ".join(f"{v:.1f}" for v in big) + "]")
+    say("  naive:    e^z = [" + ", ".join(str(v) for v in e) + "]  ->  p = [" + ", ".join(str(v) for v in naive)
+        + "]   (e^1000 overflows float64)")
+    say("  stable:   z - max(z) = [" + ", ".join(f"{v:.1f}" for v in shifted) + "]  ->  p = ["
+        + ", ".join(f"{v:.4f}" for v in stable) + "]")
+    same = float(np.max(np.abs(stable - p)))
+    say(f"  The same probabilities as before (largest difference {same:.1e}): softmax(z - c) = softmax(z),")
+    say("  because e^(z - c) = e^z / e^c and e^c cancels in the division. Subtracting the maximum keeps")
+    say("  every exponent <= 0, so no exp can overflow. numpy_ref.softmax and Keras both do it.")
+    return naive, stable
+
+
+def cross_entropy_by_hand(p, say):
+    """-log p[true class] for each possible true class, beside Keras's loss."""
+    losses, keras_losses = [], []
+    cce = keras.losses.CategoricalCrossentropy()
+    say("  true class | one-hot y  | -sum y_k log p_k = -log p[true] | Keras CategoricalCrossentropy")
+    for c in range(len(p)):
+        onehot = np.eye(len(p))[c]
+        mine = numpy_ref.categorical_cross_entropy([c], p[None])
+        theirs = float(cce(onehot[None].astype(np.float32), p[None].astype(np.float32)))
+        losses.append(mine)
+        keras_losses.append(theirs)
+        say(f"  {c:10d} | {str(onehot.astype(int)):10s} | -log {p[c]:.4f} = {mine:.4f}{'':14s}| {theirs:.4f}")
+    say(f"  A confident right answer costs little ({losses[0]:.4f}); a confident wrong one costs a lot "
+        f"({losses[-1]:.4f}).")
+    say("  With integer labels Keras calls it SparseCategoricalCrossentropy: the same number, no one-hot.")
+    return np.array(losses), np.array(keras_losses)
+
+
+def confusion_part(run_, ds, say):
+    """Print the validation confusion matrix, save confusion_matrix.png and log it to TensorBoard."""
+    probabilities = np.asarray(run_.model(ds.x_val))                  # (n_val, k)
+    predicted = probabilities.argmax(axis=1)                           # (n_val,)
+    counts = numpy_ref.confusion_matrix(ds.y_val, predicted, ds.n_classes)
+    names = [n[:10] for n in ds.class_names]
+    width = max(6, max(len(n) for n in names))
+    say("  confusion matrix on the validation split (rows: true class, columns: predicted):")
+    say("  " + " " * width + " | " + " ".join(f"{n:>{width}}" for n in names))
+    for name, row in zip(names, counts):
+        say(f"  {name:>{width}} | " + " ".join(f"{v:>{width}d}" for v in row))
+    accuracy = np.trace(counts) / counts.sum()
+    say(f"  correct (the diagonal): {np.trace(counts)} of {counts.sum()} = {accuracy:.3f}")
+    off = counts - np.diag(np.diag(counts))
+    if off.any():
+        i, j = np.unravel_index(off.argmax(), off.shape)
+        say(f"  most frequent mistake: {names[i]} taken for {names[j]} ({off[i, j]} times)")
+    figure = plots.confusion_matrix(counts, class_names=names,
+                                    title=f"{ds.name}: validation accuracy {accuracy:.3f}")
+    figure.savefig(run_.run_dir / "confusion_matrix.png", dpi=100)
+    logger = RunLogger(run_.run_dir)                                  # a second writer on the same run
+    try:
+        logger.log_figure("confusion_matrix", figure, step=run_.history.steps)
+    finally:
+        logger.close()
+    return counts, predicted, accuracy
+
+
+def run(config: Config) -> LessonResult:
+    say = print
+    result = LessonResult(LESSON, config.logdir)
+    parts = ("iris", "digits") if config.dataset in ("all", "") else (config.dataset,)
+    # Every data set is loaded and checked first: a bad setting stops the lesson before it writes anything.
+    datasets = {part: data.load(part, seed=config.seed) for part in parts}
+    for ds in datasets.values():
+        check_batch_size(config, ds)
+    say(f"Day 5 - Softmax and categorical cross-entropy\nGoal: {GOAL}\n")
+
+    # --- 1. softmax, one operation at a time ----------------------------------------------
+    say("== 1. Softmax step by step: p_k = e^(z_k) / sum_j e^(z_j)")
+    p, total, keras_p = softmax_by_hand(say)
+    result.numbers.update(softmax_exp_sum=float(total), softmax_p=p, softmax_keras=keras_p)
+    say("")
+
+    # --- 2. why subtract the maximum ------------------------------------------------------
+    say(f"== 2. Why implementations subtract the maximum: the same logits plus {SHIFT}")
+    naive, stable = overflow(p, say)
+    result.numbers.update(overflow_naive=naive, overflow_stable=stable)
+    say("")
+
+    # --- 3. categorical cross-entropy -----------------------------------------------------
+    say("== 3. Categorical cross-entropy of these probabilities, for each possible true class")
+    losses, keras_losses = cross_entropy_by_hand(p, say)
+    result.numbers.update(cross_entropy=losses, cross_entropy_keras=keras_losses)
+    say("")
+
+    # --- 4./5. softmax classifiers on real data -------------------------------------------
+    # New: one softmax output unit per class, trained on sparse categorical cross-entropy.
+    for number, part in enumerate(parts, start=4):
+        ds = datasets[part]
+        model = models.softmax_classifier(ds.n_features, ds.n_classes, seed=config.seed)
+        say(f"== {number}. A softmax classifier {describe_model(model)}\n   on {ds}")
+        run_ = train_and_log(model, ds, config, lesson=LESSON, name=part, goal=GOAL)
+        acc = run_.metrics["val_accuracy"]
+        say(f"  validation accuracy on {part}: {acc:.3f}")
+        counts, _, cm_accuracy = confusion_part(run_, ds, say)
+        result.runs[part] = run_
+        result.numbers[f"{part}_val_accuracy"] = acc
+        result.numbers[f"{part}_confusion"] = counts
+        result.numbers[f"{part}_confusion_accuracy"] = cm_accuracy
+        say("")
+
+    # --- 6. (5 with one data set) which output layer for which task ---------------------------------------------
+    say(f"== {4 + len(parts)}. The output layer follows the task")
+    headers = ("task", "labels", "output layer", "loss")
+    widths = [max(len(h), *(len(row[i]) for row in OUTPUT_LAYERS)) for i, h in enumerate(headers)]
+    say(("  " + " | ".join(f"{h:<{w}}" for h, w in zip(headers, widths))).rstrip())
+    say("  " + "-+-".join("-" * w for w in widths))
+    for row in OUTPUT_LAYERS:
+        say(("  " + " | ".join(f"{c:<{w}}" for c, w in zip(row, widths))).rstrip())
+    say("")
+
+    # --- takeaways ------------------------------------------------------------------------
+    say("Takeaways:")
+    say("  - Softmax exponentiates the logits and divides by their sum: positive probabilities that sum to 1.")
+    say("  - Subtract the largest logit first: the same probabilities, and no exp can overflow.")
+    say("  - Categorical cross-entropy is -log of the probability of the true class.")
+    say("  - The confusion matrix shows which classes get mixed up, not only how many mistakes there are.")
+    say("  - Output layer by task: 1 sigmoid unit (binary), one softmax unit per class (multi-class),")
+    say("    linear units (regression).")
+    return result
+
+
+def main(argv=None, prog=None) -> int:
+    return cli.lesson_main(run, LESSON, __doc__, argv, defaults=DEFAULTS, datasets=DATASETS, prog=prog)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

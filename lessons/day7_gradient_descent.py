@@ -1,0 +1,182 @@
+"""Day 7 - Gradient descent: batch, stochastic, mini-batch, and the learning rate.
+
+Goal: train the same MLP from the same initial weights on the same data with batch, stochastic and
+mini-batch gradient descent for the same number of examples seen, and compare their update counts,
+loss noise and time; then train it with a learning rate too small, about right, too large and
+diverging, and see the diverging run stopped and reported.
+
+Run: python -m lessons.day7_gradient_descent        (or: course run day7_gradient_descent)
+
+The update is always w <- w - lr * dL/dw; what changes is how many examples the gradient dL/dw is
+averaged over. Batch gradient descent uses all of them (one smooth step per epoch), stochastic
+gradient descent one example (many noisy steps), mini-batch gradient descent --batch-size examples.
+
+Note: the three variants use batch sizes n_train, 1 and --batch-size with --optimizer (plain SGD by default) at
+--learning-rate; the learning-rate part trains mini-batches at --learning-rate times 0.02, 1 (part 1's
+mini-batch run), 100 and 1000. Only the first run of each part prints its first --trace-steps update steps.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from course import cli, data, models
+from course.config import Config, ConfigError, check_batch_size
+from course.experiment import describe_model, train_and_log
+from course.records import Recorder
+from course.runs import LessonResult
+
+LESSON = "day7_gradient_descent"
+GOAL = cli.lesson_goal(LESSON)
+DEFAULTS = Config(epochs=10, learning_rate=0.5, batch_size=32, optimizer="sgd", dataset="moons")
+DATASETS = ("moons", "circles", "xor_noisy", "blobs")
+HIDDEN = (8,)            # the MLP 2 -> 8 relu -> 1 sigmoid: relu lets a too-large step blow up for real
+LR_FACTORS = (("too_small", 0.02), ("about_right", 1.0), ("too_large", 100.0), ("diverging", 1000.0))
+
+
+def build_model(ds, seed):
+    """The same MLP with the same initial weights every time it is called with the same seed."""
+    return models.mlp(ds.n_features, hidden=HIDDEN, activation="relu", seed=seed)
+
+
+def _number(value, width=10) -> str:
+    """A table cell: 4 decimals, or scientific notation for a loss that blew up."""
+    return f"{value:{width}.4f}" if abs(value) < 1e5 else f"{value:{width}.3e}"
+
+
+def examples_seen(recorder, n_train, batch_size) -> int:
+    """Examples the gradient steps averaged over: each epoch's batches are batch_size, the last one the rest."""
+    total = 0
+    for record in recorder.epochs:
+        steps = len(record.step_loss)
+        sizes = np.minimum(batch_size, n_train - batch_size * np.arange(steps))   # (steps,)
+        total += int(sizes.sum())
+    return total
+
+
+def loss_noise(recorder, epoch) -> float:
+    """Standard deviation of the batch losses of the update steps of one epoch (0 for a single step)."""
+    return float(np.std(recorder.step_losses(epoch)))
+
+
+def compare_variants(ds, config, say, result):
+    """Batch, stochastic and mini-batch gradient descent: same data, model, initial weights, examples."""
+    n = len(ds.y_train)
+    variants = (("batch", n), ("stochastic", 1), ("minibatch", config.batch_size))
+    rows = []
+    for i, (name, batch_size) in enumerate(variants):
+        steps_per_epoch = -(-n // batch_size)
+        say(f"-- {name} gradient descent: batch size {batch_size}, {steps_per_epoch} update "
+            f"step{'s' * (steps_per_epoch > 1)} per epoch")
+        recorder = Recorder()
+        run_config = config.replace(batch_size=batch_size, trace_steps=config.trace_steps if i == 0 else 0)
+        start = time.perf_counter()
+        run_ = train_and_log(build_model(ds, config.seed), ds, run_config, lesson=LESSON, name=name, goal=GOAL,
+                             observers=[recorder], hparams={"variant": name})
+        seconds = time.perf_counter() - start
+        row = {"batch_size": batch_size, "steps_per_epoch": steps_per_epoch, "steps": run_.history.steps,
+               "examples_seen": examples_seen(recorder, n, batch_size),
+               "loss": run_.metrics["loss"], "val_accuracy": run_.metrics["val_accuracy"],
+               "loss_noise": loss_noise(recorder, config.epochs), "seconds": seconds}
+        rows.append((name, row))
+        result.runs[name] = run_
+        for key, value in row.items():
+            result.numbers[f"{name}_{key}"] = value
+        if not config.quiet:
+            say("")
+    say(f"  Same data ({n} training examples), same MLP and initial weights, {config.epochs} epochs, "
+        f"lr {config.learning_rate:g}:")
+    say("  variant     | batch | steps/epoch | updates | examples seen | final loss | val acc "
+        "| loss noise* | seconds")
+    for name, r in rows:
+        say(f"  {name:<11} | {r['batch_size']:5d} | {r['steps_per_epoch']:11d} | {r['steps']:7d} "
+            f"| {r['examples_seen']:13d} | {_number(r['loss'])} | {r['val_accuracy']:7.3f} "
+            f"| {r['loss_noise']:11.4f} | {r['seconds']:7.2f}")
+    say("  * loss noise: standard deviation of the batch losses over the last epoch's update steps.")
+    say("    seconds: wall time of the whole run (compiling, training, logging, figures).")
+
+
+def compare_learning_rates(ds, config, say, result):
+    """The same mini-batch run at four learning rates; the diverging one stops and says so.
+
+    The rung "about right" is --learning-rate itself: part 1's mini-batch run, not trained twice.
+    """
+    rows = []
+    first = True
+    for name, factor in LR_FACTORS:
+        lr = config.learning_rate * factor
+        if factor == 1.0:
+            run_ = result.runs["minibatch"]
+            say(f"-- learning rate {lr:g} (about right): the mini-batch run of part 1")
+        else:
+            say(f"-- learning rate {lr:g} ({name.replace('_', ' ')})")
+            run_config = config.replace(learning_rate=lr, trace_steps=config.trace_steps if first else 0)
+            run_ = train_and_log(build_model(ds, config.seed), ds, run_config, lesson=LESSON, name=f"lr_{name}",
+                                 goal=GOAL, hparams={"learning_rate_label": name})
+            result.runs[f"lr_{name}"] = run_
+            first = False
+        history = run_.history
+        rows.append((name, lr, run_))
+        result.numbers[f"lr_{name}_learning_rate"] = lr
+        result.numbers[f"lr_{name}_diverged"] = history.diverged
+        result.numbers[f"lr_{name}_steps"] = history.steps
+        result.numbers[f"lr_{name}_loss"] = run_.metrics["loss"]
+        result.numbers[f"lr_{name}_val_accuracy"] = run_.metrics["val_accuracy"]
+        if not config.quiet:
+            say("")
+    say("  learning rate |  label      | updates | final loss | val acc | outcome")
+    for name, lr, run_ in rows:
+        h = run_.history
+        where = h.stopped.split(":")[0].replace("diverged at ", "")     # "step 10 (epoch 1, batch 10)"
+        outcome = f"DIVERGED at {where}: loss not finite, stopped there" if h.diverged else "finished"
+        loss = _number(run_.metrics["loss"]) if h.epoch else f"{'-':>10}"
+        acc = f"{run_.metrics['val_accuracy']:7.3f}" if h.epoch else f"{'-':>7}"
+        say(f"  {lr:13g} | {name:<11} | {h.steps:7d} | {loss} | {acc} | {outcome}")
+    diverged = [name for name, _, run_ in rows if run_.history.diverged]
+    say(f"  Diverged: {', '.join(diverged) if diverged else 'none'} (reported and stopped, not crashed on).")
+
+
+def run(config: Config) -> LessonResult:
+    say = print
+    result = LessonResult(LESSON, config.logdir)
+    # Load and check everything first: a bad setting stops the lesson before it writes anything.
+    ds = data.load(config.dataset, seed=config.seed)
+    if ds.n_classes != 2:
+        raise ConfigError(f"dataset {config.dataset!r} has {ds.n_classes} classes; this lesson needs 2")
+    check_batch_size(config, ds)
+    for _, factor in LR_FACTORS:       # each rung of the ladder must be a valid rate
+        if not np.isfinite(config.learning_rate * factor):
+            raise ConfigError(f"learning_rate {config.learning_rate:g} x {factor:g} is not a finite number; "
+                              "use a smaller --learning-rate")
+    say(f"Day 7 - Gradient descent: batch, stochastic, mini-batch, and the learning rate\nGoal: {GOAL}\n")
+
+    # --- 1. three ways to average the gradient -------------------------------------------
+    say(f"== 1. Batch vs stochastic vs mini-batch gradient descent\n   {describe_model(build_model(ds, config.seed))}"
+        f" on {ds}")
+    compare_variants(ds, config, say, result)
+    say("  Batch GD takes one smooth step per epoch; stochastic GD takes one step per example, each")
+    say("  gradient from a single point, so its loss jumps around; mini-batches sit in between.\n")
+
+    # --- 2. the learning rate ------------------------------------------------------------
+    say(f"== 2. The learning rate: mini-batches of {config.batch_size}, {config.epochs} epochs, "
+        "the same initial weights")
+    compare_learning_rates(ds, config, say, result)
+    say("")
+
+    # --- takeaways -----------------------------------------------------------------------
+    say("Takeaways:")
+    say("  - For the same examples seen, smaller batches make more (noisier) updates: stochastic GD")
+    say("    learns most per epoch but every step costs the framework's overhead; batch GD is smooth but slow.")
+    say("  - Mini-batches are the usual compromise: vectorised steps, enough of them, moderate noise.")
+    say("  - Too small a learning rate crawls, too large bounces or stalls, far too large overflows to")
+    say("    NaN/inf: training stops at that step and says so; try a rate ten times smaller.")
+    return result
+
+
+def main(argv=None, prog=None) -> int:
+    return cli.lesson_main(run, LESSON, __doc__, argv, defaults=DEFAULTS, datasets=DATASETS, prog=prog)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

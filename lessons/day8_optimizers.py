@@ -1,0 +1,156 @@
+"""Day 8 - Optimizers: SGD, momentum, RMSprop and Adam.
+
+Goal: train the same 2-parameter model from the same initial weights on the same data with SGD,
+momentum, RMSprop and Adam, write out each one's first update with its numbers (for Adam: m, v, the
+bias correction and the step) checked against what Keras applied, and draw their paths over the
+loss surface.
+
+Run: python -m lessons.day8_optimizers        (or: course run day8_optimizers)
+
+The model is a perceptron on one feature, p = sigmoid(w * x + b): with only w and b to learn, the
+whole loss surface fits on one picture and each optimizer's path of (w, b) can be drawn on it.
+SGD steps along -lr * g; momentum keeps a running velocity; RMSprop divides each step by a running
+root-mean-square of that parameter's gradients; Adam does both, with a bias correction for the
+first steps.
+
+Note: the data are the breast-cancer measurements reduced to one feature, the tumour's mean radius
+(standardised). The default batch size, 455, is the whole training split: full-batch steps, so the
+paths are smooth. Every run starts from w = 3, b = 4, far from the minimum, so the paths are long
+enough to see; --optimizer is not used (all four run).
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from course import cli, data, models, optimizers, plots
+from course.config import OPTIMIZERS, Config, check_batch_size
+from course.experiment import describe_model, train_and_log
+from course.records import Recorder
+from course.runs import LessonResult
+from course.tblog import RunLogger
+
+LESSON = "day8_optimizers"
+GOAL = cli.lesson_goal(LESSON)
+DEFAULTS = Config(epochs=60, learning_rate=0.3, batch_size=455, optimizer="sgd")
+START = (3.0, 4.0)        # (w, b): the same, deliberately poor, initial weights for every optimizer
+FEATURE = 0               # breast_cancer's "mean radius"
+CHECK_TOLERANCE = 1e-6    # NumPy's first update vs what Keras applied (float32)
+GRID_W, GRID_B = np.linspace(-8.0, 5.0, 131), np.linspace(-3.0, 6.0, 91)
+
+
+def one_feature(ds, k):
+    """The data set reduced to its feature ``k``: x has shape (n, 1)."""
+    return dataclasses.replace(ds, x_train=ds.x_train[:, k:k + 1], x_val=ds.x_val[:, k:k + 1],
+                               feature_names=(ds.feature_names[k],), mean=ds.mean[k:k + 1], std=ds.std[k:k + 1],
+                               description=f"{ds.name} reduced to the feature {ds.feature_names[k]!r}")
+
+
+def build_model(seed):
+    """p = sigmoid(w * x + b), started at START."""
+    model = models.perceptron(1, seed=seed)
+    model.get_layer("output").set_weights([np.array([[START[0]]], np.float32), np.array([START[1]], np.float32)])
+    return model
+
+
+def check_first_step(step) -> tuple[float, list]:
+    """Recompute a StepRecord's update with ``course.optimizers``: (largest |NumPy - Keras|, NumPy afters)."""
+    ours = [optimizers.first_update(step.optimizer, w, g, step.learning_rate)[0]
+            for w, g in zip(step.before, step.grads)]
+    diff = max(float(np.max(np.abs(o - np.asarray(a, np.float64)))) for o, a in zip(ours, step.after))
+    return diff, ours
+
+
+def run(config: Config) -> LessonResult:
+    say = print
+    result = LessonResult(LESSON, config.logdir)
+    # Load and check everything first: a bad setting stops the lesson before it writes anything.
+    ds = one_feature(data.load("breast_cancer", seed=config.seed), FEATURE)
+    check_batch_size(config, ds)
+    say(f"Day 8 - Optimizers: SGD, momentum, RMSprop and Adam\nGoal: {GOAL}\n")
+
+    # --- data and model -------------------------------------------------------------------
+    n = len(ds.y_train)
+    kind = "full batch" if config.batch_size >= n else f"mini-batches of {config.batch_size}"
+    say(f"== 1. Four optimizers, one model: {describe_model(build_model(config.seed))}")
+    say(f"   on {ds.description} ({n} train / {len(ds.y_val)} validation examples, "
+        f"{ds.class_names[0]} vs {ds.class_names[1]});")
+    say(f"   start w = {START[0]:g}, b = {START[1]:g}; lr {config.learning_rate:g}, {config.epochs} epochs, {kind}\n")
+
+    # --- train: the same start, one run per optimizer --------------------------------------
+    # New: the optimizer is the only thing that changes between the runs.
+    recorders = {}
+    for name in OPTIMIZERS:
+        say(f"-- {name}")
+        recorder = Recorder(full_steps=1)         # keeps step 1 (before, grads, after) and the path
+        run_ = train_and_log(build_model(config.seed), ds, config.replace(optimizer=name), lesson=LESSON,
+                             name=name, goal=GOAL, observers=[recorder])
+        recorders[name] = recorder
+        result.runs[name] = run_
+        result.numbers[f"{name}_loss"] = run_.metrics["loss"]
+        result.numbers[f"{name}_val_accuracy"] = run_.metrics["val_accuracy"]
+        if not config.quiet:
+            say("")
+
+    # --- the first update, by hand -----------------------------------------------------------
+    say("== 2. The first update of w (output/kernel[0,0]), written out, and checked against Keras")
+    for name, recorder in recorders.items():
+        step = recorder.steps[0]
+        diff, ours = check_first_step(step)
+        w, g = float(step.before[0].flat[0]), float(step.grads[0].flat[0])
+        say(f"  {name}:")
+        for line in optimizers.explain_first_update(name, "w", w, g, step.learning_rate):
+            say("    " + line)
+        verdict = "equal within 1e-6" if diff <= CHECK_TOLERANCE else "NOT equal within 1e-6"
+        say(f"      Keras applied w = {float(step.after[0].flat[0]):.6f}, b = {float(step.after[1].flat[0]):.6f}; "
+            f"NumPy gives w = {float(ours[0].flat[0]):.6f}, b = {float(ours[1].flat[0]):.6f}: "
+            f"largest difference {diff:.1e}, {verdict}")
+        result.numbers[f"{name}_first_step_max_abs_diff"] = diff
+        result.numbers[f"{name}_first_step_after"] = [np.asarray(a) for a in step.after]
+    say("")
+
+    # --- visualise: the paths over the loss surface --------------------------------------------
+    say("== 3. The paths of (w, b) over the loss surface (optimizer_paths.png in every run)")
+    W, B = np.meshgrid(GRID_W, GRID_B)                                      # (91, 131) each
+    losses = optimizers.logistic_loss_surface(ds.x_train, ds.y_train, W, B)  # (91, 131)
+    k = np.unravel_index(np.argmin(losses), losses.shape)
+    best = (float(W[k]), float(B[k]), float(losses[k]))
+    paths = {name: rec.path() for name, rec in recorders.items()}           # (steps + 1, 2) each
+    figure = plots.optimizer_paths(W, B, losses, paths, labels=("w (mean radius)", "b"),
+                                   title=f"lr {config.learning_rate:g}, {config.epochs} epochs, {kind}")
+    for name, run_ in result.runs.items():
+        figure.savefig(run_.run_dir / "optimizer_paths.png", dpi=100)
+        logger = RunLogger(run_.run_dir)                                    # adds to the run's event files
+        try:
+            logger.log_figure("optimizer_paths", figure, step=run_.history.steps)
+        finally:
+            logger.close()
+    say(f"  lowest loss on the grid: {best[2]:.4f} at w = {best[0]:.2f}, b = {best[1]:.2f}")
+    say("  optimizer | updates |  final w |  final b | distance travelled | final loss | val acc")
+    for name, p in paths.items():
+        travelled = float(np.sum(np.linalg.norm(np.diff(p, axis=0), axis=1)))
+        run_ = result.runs[name]
+        say(f"  {name:<9} | {run_.history.steps:7d} | {p[-1, 0]:8.3f} | {p[-1, 1]:8.3f} | {travelled:18.3f} "
+            f"| {run_.metrics['loss']:10.4f} | {run_.metrics['val_accuracy']:7.3f}")
+        result.numbers[f"{name}_final_w"], result.numbers[f"{name}_final_b"] = float(p[-1, 0]), float(p[-1, 1])
+        result.numbers[f"{name}_travelled"] = travelled
+    result.numbers["grid_min"] = best
+    say("")
+
+    # --- takeaways ------------------------------------------------------------------------------
+    say("Takeaways:")
+    say("  - SGD's step is lr x g: small where the surface is flat, so from a poor start it crawls.")
+    say("  - Momentum adds up past steps: it speeds along a consistent slope and can overshoot and swing back.")
+    say("  - RMSprop and Adam divide by a running root-mean-square of each parameter's gradient: every")
+    say("    parameter moves about lr per step at first, whatever the size of its gradient.")
+    say("  - Adam's m and v start at 0; the bias correction (1 - beta^t) undoes that for the first steps.")
+    return result
+
+
+def main(argv=None, prog=None) -> int:
+    return cli.lesson_main(run, LESSON, __doc__, argv, defaults=DEFAULTS, prog=prog)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

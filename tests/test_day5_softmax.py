@@ -1,0 +1,131 @@
+"""Day 5: the worked softmax numbers, the overflow, cross-entropy, and the classifiers' bars at default flags."""
+import contextlib
+import io
+
+import numpy as np
+import pytest
+from conftest import read_events
+from sklearn.metrics import confusion_matrix as sk_confusion_matrix
+
+from course import numpy_ref, plots
+from lessons import day5_softmax
+
+LOGITS = np.array([5.1, 2.6, 1.7])
+
+
+@pytest.fixture(scope="module")
+def lesson(tmp_path_factory):
+    """One run of the whole lesson at its default flags (quiet): every number below comes from it."""
+    logdir, out = tmp_path_factory.mktemp("logs"), io.StringIO()
+    with contextlib.redirect_stdout(out):
+        result = day5_softmax.run(day5_softmax.DEFAULTS.replace(logdir=str(logdir), quiet=True))
+    return result, out.getvalue()
+
+
+def test_softmax_worked_example(lesson):
+    result, out = lesson
+    n = result.numbers
+    e = np.exp(LOGITS)                                       # hand-derived oracle
+    assert n["softmax_exp_sum"] == pytest.approx(182.9596, abs=1e-4)
+    assert n["softmax_exp_sum"] == pytest.approx(e.sum(), rel=1e-12)
+    np.testing.assert_allclose(n["softmax_p"], e / e.sum(), rtol=1e-12)
+    np.testing.assert_allclose(n["softmax_p"], [0.8965, 0.0736, 0.0299], atol=5e-5)
+    assert n["softmax_p"][0] == pytest.approx(0.90, abs=0.01)          # the largest logit, 5.1, gets ~0.90
+    assert n["softmax_p"].sum() == pytest.approx(1.0, abs=1e-12)
+    np.testing.assert_allclose(n["softmax_keras"], n["softmax_p"], atol=1e-12)   # Keras, float64
+    for line in ("e^5.1 = 164.0219, e^2.6 = 13.4637, e^1.7 = 5.4739",
+                 "S = 164.0219 + 13.4637 + 5.4739 = 182.9596",
+                 "164.0219 / 182.9596 = 0.8965",
+                 "0.8965 + 0.0736 + 0.0299 = 1.0000"):
+        assert line in out
+
+
+def test_subtracting_the_maximum_avoids_overflow(lesson):
+    result, out = lesson
+    n = result.numbers
+    assert np.all(np.isnan(n["overflow_naive"]))                       # e^1000 = inf, inf / inf = nan
+    np.testing.assert_allclose(n["overflow_stable"], n["softmax_p"], atol=1e-12)   # shift-invariant
+    np.testing.assert_allclose(numpy_ref.softmax(LOGITS + 994.9), n["softmax_p"], atol=1e-12)
+    assert "logits z = [1000.0, 997.5, 996.6]" in out
+    assert "p = [nan, nan, nan]" in out and "z - max(z) = [0.0, -2.5, -3.4]" in out
+
+
+def test_categorical_cross_entropy(lesson):
+    result, out = lesson
+    n = result.numbers
+    np.testing.assert_allclose(n["cross_entropy"], -np.log(n["softmax_p"]), rtol=1e-12)
+    np.testing.assert_allclose(n["cross_entropy"], [0.1093, 2.6093, 3.5093], atol=5e-5)
+    np.testing.assert_allclose(n["cross_entropy_keras"], n["cross_entropy"], rtol=1e-6)   # Keras, float32
+    assert "-log 0.8965 = 0.1093" in out
+
+
+def test_classifiers_meet_the_bars_and_confusion_matrices_match_sklearn(lesson):
+    result, _ = lesson
+    n = result.numbers
+    assert n["iris_val_accuracy"] >= 0.90
+    assert n["digits_val_accuracy"] >= 0.90
+    from course import data
+    for part in ("iris", "digits"):
+        ds, run_ = data.load(part, seed=0), result.runs[part]
+        predicted = np.asarray(run_.model(ds.x_val)).argmax(axis=1)
+        expected = sk_confusion_matrix(ds.y_val, predicted, labels=range(ds.n_classes))
+        np.testing.assert_array_equal(n[f"{part}_confusion"], expected)
+        assert n[f"{part}_confusion"].sum() == len(ds.y_val)
+        assert n[f"{part}_confusion_accuracy"] == pytest.approx(n[f"{part}_val_accuracy"], abs=1e-6)
+
+
+def test_runs_hold_the_confusion_matrix_png_and_image(lesson):
+    result, _ = lesson
+    for part in ("iris", "digits"):
+        run_dir = result.runs[part].run_dir
+        assert sorted(p.name for p in run_dir.glob("*.png")) == ["confusion_matrix.png", "training_curves.png"]
+        train = read_events(run_dir / "train")
+        assert {"confusion_matrix", "training_curves", "epoch_loss", "batch_loss", "weights/output",
+                "gradients/output/kernel", "run/hyperparameters", "run/goal"} <= set(train)
+        ((step, value),) = train["confusion_matrix"]
+        assert step == result.runs[part].history.steps
+        assert value[2][:8] == b"\x89PNG\r\n\x1a\n"                  # [width, height, PNG bytes]
+        assert set(read_events(run_dir / "validation")) == {"epoch_loss", "epoch_accuracy"}
+
+
+def test_output_layer_table_and_takeaways_printed(lesson):
+    _, out = lesson
+    for text in ("binary classification", "1 unit, sigmoid", "k units, softmax", "m units, linear",
+                 "Takeaways:", "== 6. The output layer follows the task"):
+        assert text in out
+
+
+def test_confusion_matrix_and_cross_entropy_against_oracles(rng):
+    y_true, y_pred = rng.integers(0, 4, 200), rng.integers(0, 4, 200)
+    np.testing.assert_array_equal(numpy_ref.confusion_matrix(y_true, y_pred, 4),
+                                  sk_confusion_matrix(y_true, y_pred, labels=range(4)))
+    np.testing.assert_array_equal(numpy_ref.confusion_matrix([0, 1, 1], [0, 1, 0], 2), [[1, 0], [1, 1]])
+    with pytest.raises(ValueError, match="y_pred must hold labels in 0..1"):
+        numpy_ref.confusion_matrix([0, 1], [0, 2], 2)
+    from course.runtime import keras
+    p = numpy_ref.softmax(rng.normal(size=(50, 5)) * 3)
+    y = rng.integers(0, 5, 50)
+    expected = float(keras.losses.SparseCategoricalCrossentropy()(y, p.astype(np.float32)))
+    assert numpy_ref.categorical_cross_entropy(y, p) == pytest.approx(expected, rel=1e-5)
+    with pytest.raises(ValueError, match="labels must lie in 0..4"):
+        numpy_ref.categorical_cross_entropy([5], p[:1])
+
+
+def test_confusion_matrix_plot_writes_every_count():
+    counts = np.array([[5, 1, 0], [2, 7, 0], [0, 0, 9]])
+    fig = plots.confusion_matrix(counts, class_names=["a", "b", "c"])
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts == [str(v) for v in counts.ravel()]
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["a", "b", "c"]
+    with pytest.raises(ValueError, match="square"):
+        plots.confusion_matrix(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="class_names must hold 3 names"):
+        plots.confusion_matrix(counts, class_names=["a"])
+
+
+def test_bad_dataset_flag_exits_2_and_writes_nothing(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        day5_softmax.main(["--dataset", "moons", "--logdir", str(tmp_path / "logs")])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'moons'" in capsys.readouterr().err
+    assert not (tmp_path / "logs").exists()

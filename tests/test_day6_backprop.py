@@ -1,0 +1,155 @@
+"""Day 6 and course.gradcheck: hand-derived gradients vs GradientTape vs finite differences."""
+import contextlib
+import io
+
+import numpy as np
+import pytest
+from conftest import read_events
+
+from course import data, gradcheck, models, numpy_ref
+from course.config import Config
+from course.runtime import keras, tf
+from lessons import day6_backprop as day6
+
+TOL = 1e-6
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _loss(W1, b1, W2, b2, x=day6.X, y=day6.Y):
+    p = _sigmoid(_sigmoid(x @ W1 + b1) @ W2 + b2)[0]
+    return -(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+@pytest.fixture(scope="module")
+def lesson(tmp_path_factory):
+    """One tiny run of the lesson (2 epochs): the worked numbers do not depend on the epochs."""
+    config = Config(epochs=2, learning_rate=0.05, optimizer="adam", logdir=str(tmp_path_factory.mktemp("logs")),
+                    trace_steps=1, dataset="moons")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        result = day6.run(config)
+    return result, out.getvalue()
+
+
+def test_forward_values_and_deltas_match_hand_derivation(lesson):
+    result, out = lesson
+    n = result.numbers
+    np.testing.assert_allclose(n["z1"], [1.3, 0.1, -0.5], atol=1e-12)      # 1*w + 2*w' + b, by hand
+    np.testing.assert_allclose(n["a1"], _sigmoid(np.array([1.3, 0.1, -0.5])), atol=1e-12)
+    assert n["p"][0] == pytest.approx(0.562800, abs=1e-6)
+    assert n["loss"] == pytest.approx(0.574831, abs=1e-6)
+    assert n["loss"] == pytest.approx(_loss(day6.W1, day6.B1, day6.W2, day6.B2), abs=1e-15)
+    assert n["delta2"][0] == pytest.approx(n["p"][0] - 1, abs=1e-15)
+    np.testing.assert_allclose(n["delta1"], [-0.044148, 0.087222, -0.041097], atol=1e-6)
+    for line in ("z1[1] = 1*(-0.4) + 2*(0.3) + (-0.1) =  0.1000",
+                 "delta2 = dL/dz2 = p - y = 0.562800 - 1 = -0.437200",
+                 "dL/dW2[0] = a1[0] * delta2 = 0.785835 * (-0.437200) = -0.343567",
+                 "delta1[1] = delta2 * W2[1] * a1[1](1 - a1[1]) = (-0.437200)*(-0.8)*0.249376 =  0.087222"):
+        assert line in out
+
+
+def test_hand_gradients_equal_an_independent_tape_and_finite_differences(lesson):
+    result, _ = lesson
+    grads = result.numbers["grads"]
+    # GradientTape on plain float64 tensors, written here independently of course.gradcheck
+    params = [tf.Variable(v) for v in (day6.W1, day6.B1, day6.W2, day6.B2)]
+    with tf.GradientTape() as tape:
+        h = tf.sigmoid(tf.constant(day6.X[None]) @ params[0] + params[1])
+        p = tf.sigmoid(h @ params[2] + params[3])
+        loss = -tf.math.log(p[0, 0])                                        # y = 1
+    for name, g in zip(day6.NAMES, tape.gradient(loss, params)):
+        np.testing.assert_allclose(grads[name], g.numpy(), rtol=1e-12, atol=1e-15)
+    # centered finite differences in NumPy, entry by entry
+    values = [day6.W1, day6.B1, day6.W2, day6.B2]
+    for k, name in enumerate(day6.NAMES):
+        numeric = np.zeros_like(values[k])
+        for index in np.ndindex(values[k].shape):
+            plus, minus = [v.copy() for v in values], [v.copy() for v in values]
+            plus[k][index] += 1e-6
+            minus[k][index] -= 1e-6
+            numeric[index] = (_loss(*plus) - _loss(*minus)) / 2e-6
+        np.testing.assert_allclose(grads[name], numeric, rtol=1e-7)
+
+
+def test_printed_relative_errors_are_within_1e_6(lesson):
+    result, out = lesson
+    n = result.numbers
+    assert set(n["hand_vs_tape"]) == set(day6.NAMES) == set(n["finite_difference_vs_tape"])
+    assert max(n["hand_vs_tape"].values()) <= 1e-12           # the same arithmetic, float64
+    assert max(n["finite_difference_vs_tape"].values()) <= TOL
+    assert n["numpy_ref_vs_hand"] <= 1e-12
+    assert n["tape_loss"] == pytest.approx(n["loss"], abs=1e-14)
+    assert n["forgotten_derivative_error"] > 0.5                 # the bug is caught: 0.83
+    assert max(n["bigger_model_vs_finite_difference"].values()) <= TOL
+    assert max(n["bigger_model_vs_numpy"].values()) <= 1e-10
+    assert set(n["bigger_model_vs_numpy"]) == {f"{l}/{k}" for l in ("hidden_1", "hidden_2", "output")
+                                               for k in ("kernel", "bias")}
+    assert max(n["trained_vs_finite_difference"].values()) <= TOL
+    assert "(at most 1e-06): all agree" in out and "largest" in out and "all within 1e-6" in out
+    assert out.count("  hidden_1/kernel[") == 6 + 6        # 6 table rows + 6 lines of the traced step 1
+    assert "Takeaways:" in out
+
+
+def test_training_run_logs_every_gradient_of_the_13_parameters(lesson):
+    result, out = lesson
+    run_ = result.runs["moons"]
+    train = read_events(run_.run_dir / "train")
+    tags = {t for t in train if t.startswith("gradients/") and "[" in t}
+    assert len(tags) == 13 and "gradients/hidden_1/kernel[1,2]" in tags and "gradients/output/bias[0]" in tags
+    assert "step 1 (epoch 1, batch 1/25)" in out
+    assert result.numbers["val_accuracy"] == run_.metrics["val_accuracy"]
+
+
+# --- course.gradcheck -------------------------------------------------------------------------
+
+def test_gradient_check_on_a_softmax_model_agrees_with_numpy_backprop():
+    ds = data.iris(seed=0)
+    model = models.softmax_classifier(4, 3, hidden=(8,), activation="tanh", seed=1)
+    before = [w.copy() for w in model.get_weights()]
+    x, y = ds.x_train[:16], ds.y_train[:16]
+    errors = gradcheck.gradient_check(model, x, y)
+    assert set(errors) == {"hidden_1/kernel", "hidden_1/bias", "output/kernel", "output/bias"}
+    assert max(errors.values()) <= TOL
+    loss, tape = gradcheck.tape_gradients(model, x, y)
+    ref_loss, ref = numpy_ref.loss_and_gradients(x, y, numpy_ref.layers_from_keras(model))
+    assert loss == pytest.approx(ref_loss, rel=1e-12)
+    for g, r in zip(tape.values(), [g for pair in ref for g in pair]):
+        np.testing.assert_allclose(g, r, rtol=1e-10, atol=1e-14)
+    for w, b in zip(model.get_weights(), before):                 # the model itself is untouched
+        np.testing.assert_array_equal(w, b)
+    assert model.trainable_variables[0].dtype == "float32"
+
+
+def test_gradient_check_with_a_named_loss_matches_the_mse_formula(rng):
+    model = models.perceptron(3, seed=0)
+    x, y = rng.normal(size=(10, 3)), rng.integers(0, 2, 10)
+    errors = gradcheck.gradient_check(model, x, y, loss="mean_squared_error")
+    assert max(errors.values()) <= TOL
+    _, tape = gradcheck.tape_gradients(model, x, y, loss=keras.losses.MeanSquaredError())
+    w, b = (v.astype(np.float64) for v in model.get_weights())
+    p = _sigmoid(x @ w + b).reshape(-1)
+    common = 2 * (p - y) * p * (1 - p) / len(y)                    # d mean((p - y)^2) / dz
+    np.testing.assert_allclose(tape["output/kernel"].reshape(-1), x.T @ common, rtol=1e-10)
+    np.testing.assert_allclose(tape["output/bias"], [common.sum()], rtol=1e-10)
+
+
+def test_as_float64_and_relative_error_and_bad_input():
+    model = models.mlp(2, hidden=(4,), activation="relu", seed=0)
+    copy = gradcheck.as_float64(model)
+    assert all(v.dtype == "float64" for v in copy.trainable_variables) and copy.inputs[0].dtype == "float64"
+    x = np.linspace(-1, 1, 10).reshape(5, 2).astype(np.float32)
+    np.testing.assert_allclose(np.asarray(copy(x)), np.asarray(model(x)), atol=1e-6)
+    assert gradcheck.relative_error([1.0, 2.0], [1.0, 2.000002]) == pytest.approx(2e-6 / 2.000002, rel=1e-9)
+    assert gradcheck.relative_error([0.0, 1.0], [0.0, 1.0]) == 0.0
+    assert gradcheck.relative_error([1.0], [-1.0]) == 2.0
+    with pytest.raises(ValueError, match="same shape"):
+        gradcheck.relative_error([1.0], [1.0, 2.0])
+    with pytest.raises(TypeError, match="keras.Model"):
+        gradcheck.gradient_check("model", x, [0] * 5)
+    with pytest.raises(ValueError, match="eps"):
+        gradcheck.finite_difference_gradients(model, x, [0] * 5, eps=0)
+    with pytest.raises(ValueError, match="one label in y per row"):
+        gradcheck.tape_gradients(model, x, [0] * 4)

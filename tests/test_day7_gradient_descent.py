@@ -1,0 +1,81 @@
+"""Day 7: batch vs stochastic vs mini-batch gradient descent, and the learning-rate ladder."""
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from conftest import read_events
+
+from lessons import day7_gradient_descent as day7
+
+
+def _recorder(*epochs):
+    """A stand-in Recorder: epochs given as lists of batch losses."""
+    records = [SimpleNamespace(epoch=i, step_loss=np.array(losses)) for i, losses in enumerate(epochs, start=1)]
+    rec = day7.Recorder()
+    rec.epochs = records
+    return rec
+
+
+def test_examples_seen_counts_the_last_smaller_batch():
+    # 10 examples in batches of 4: 4 + 4 + 2 per epoch; a diverged epoch counts only its finished steps
+    assert day7.examples_seen(_recorder([0.1] * 3, [0.1] * 3), n_train=10, batch_size=4) == 20
+    assert day7.examples_seen(_recorder([0.1] * 3, [0.1]), n_train=10, batch_size=4) == 14
+    assert day7.examples_seen(_recorder([0.1]), n_train=10, batch_size=10) == 10
+
+
+def test_loss_noise_is_the_std_of_one_epochs_batch_losses():
+    rec = _recorder([5.0, 1.0], [1.0, 2.0, 3.0, 4.0])
+    assert day7.loss_noise(rec, 2) == pytest.approx(np.std([1.0, 2.0, 3.0, 4.0]), abs=1e-12)   # 1.1180
+    assert day7.loss_noise(_recorder([0.7]), 1) == 0.0          # one full-batch step: no noise
+
+
+def test_lesson_tiny_run(tmp_path, capsys):
+    config = day7.DEFAULTS.replace(epochs=2, logdir=str(tmp_path), quiet=True)
+    result = day7.run(config)
+    out = capsys.readouterr().out
+    n, runs = result.numbers, result.runs
+    assert list(runs) == ["batch", "stochastic", "minibatch", "lr_too_small", "lr_too_large", "lr_diverging"]
+    # same data, model and initial weights: same number of examples seen, very different numbers of updates
+    assert n["batch_examples_seen"] == n["stochastic_examples_seen"] == n["minibatch_examples_seen"] == 2 * 800
+    assert (n["batch_steps"], n["stochastic_steps"], n["minibatch_steps"]) == (2, 1600, 50)
+    assert (n["batch_steps_per_epoch"], n["stochastic_steps_per_epoch"], n["minibatch_steps_per_epoch"]) == (1, 800, 25)
+    for name in ("batch", "stochastic", "minibatch"):
+        train = read_events(runs[name].run_dir / "train")
+        losses = np.array([float(v) for _, v in train["batch_loss"]])
+        assert len(losses) == n[f"{name}_steps"]
+        # the printed loss noise is the std of the last epoch's logged batch losses
+        last_epoch = losses[-n[f"{name}_steps_per_epoch"]:]
+        assert n[f"{name}_loss_noise"] == pytest.approx(float(np.std(last_epoch)), abs=1e-6)
+    assert n["batch_loss_noise"] == 0.0
+    assert n["stochastic_loss_noise"] > n["minibatch_loss_noise"] > 0
+    # the learning-rate ladder: lr x 0.02, 1, 100, 1000; only the last one diverges, and says so
+    assert [n[f"lr_{k}_learning_rate"] for k, _ in day7.LR_FACTORS] == pytest.approx([0.01, 0.5, 50.0, 500.0])
+    assert [n[f"lr_{k}_diverged"] for k, _ in day7.LR_FACTORS] == [False, False, False, True]
+    assert n["lr_about_right_loss"] == n["minibatch_loss"]            # the same run, not trained twice
+    assert n["lr_diverging_steps"] < 2 * 25 and np.isnan(n["lr_diverging_loss"])
+    assert n["lr_about_right_loss"] < n["lr_too_small_loss"] < n["lr_too_large_loss"]
+    stopped = read_events(runs["lr_diverging"].run_dir / "train")["run/stopped"]
+    assert stopped[0][0] == n["lr_diverging_steps"]
+    assert stopped[0][1].item().decode().startswith(f"diverged at step {n['lr_diverging_steps'] + 1} ")
+    for name in ("lr_too_small", "lr_too_large"):
+        assert "run/stopped" not in read_events(runs[name].run_dir / "train")
+    assert f"DIVERGED at step {n['lr_diverging_steps'] + 1} (epoch 1" in out
+    assert "Stopped early: diverged at step" in out
+    assert "Diverged: diverging (reported and stopped, not crashed on)." in out
+    assert f"| {2 * 800:13d} |" in out and "Takeaways:" in out
+
+
+def test_same_initial_weights_in_every_run():
+    ds = day7.data.load("moons", seed=0)
+    a, b = day7.build_model(ds, 0), day7.build_model(ds, 0)
+    for va, vb in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_array_equal(va, vb)
+
+
+def test_a_learning_rate_ladder_that_overflows_is_refused_before_writing(tmp_path, capsys):
+    logdir = tmp_path / "logs"
+    with pytest.raises(SystemExit) as exit_:
+        day7.main(["--learning-rate", "1e306", "--logdir", str(logdir)])
+    assert exit_.value.code == 2
+    assert "is not a finite number" in capsys.readouterr().err
+    assert not logdir.exists()
