@@ -1,15 +1,19 @@
-"""TensorBoard scalar events built in Python, for the per-step series of a run.
+"""TensorBoard events built in Python: the scalars and histograms of a training run.
 
-A run's per-step scalars (``batch_loss``, ``batch_accuracy``, ``gradient_norm`` and, for small
-models, every parameter and gradient entry) reach the host anyway, once an epoch, as NumPy arrays.
-Writing them from there costs microseconds a step; writing them from inside the compiled epoch
-costs ops, a loop and string encoding that, for a 3-weight perceptron, add up to more than the
-training. So ``StepEventFile`` writes them itself: one event per step holding every tag, appended
-as TFRecords (the event file format) to a file of its own in the run's ``train`` directory, beside
-the file of TensorFlow's summary writer. TensorBoard reads every event file of a run directory.
+Everything ``fit`` reports reaches the host anyway, once an epoch, as NumPy arrays: every step's
+loss, accuracy and gradient norm (for small models every parameter and gradient entry too), the
+epoch's metrics, the weights and the last gradients. Writing them from there costs microseconds:
+``EventFile`` encodes each event itself (a few protobuf fields) and appends it as a TFRecord, the
+event file format. Summary ops inside the compiled epoch would cost ops, a loop, string encoding
+and compile time that, for a 3-weight perceptron, add up to more than its training.
 
-    events = StepEventFile(run_dir / "train", ["batch_loss", "gradient_norm"])
-    events.write(first_step=1, rows=np.array([[0.69, 0.1], [0.65, 0.09]]))   # steps 1 and 2
+One event per step holds every tag of that step. A run directory's ``train`` folder then holds
+two event files, this one and TensorFlow's (text and images); TensorBoard reads every event file
+of a run.
+
+    events = EventFile(run_dir / "train")
+    events.scalars(1, [[0.69, 0.1], [0.65, 0.09]], ["batch_loss", "gradient_norm"])   # steps 1, 2
+    events.histograms(2, {"weights/output": histogram_buckets(w)})
     events.close()
 """
 from __future__ import annotations
@@ -23,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tensorboard.plugins.histogram import metadata as histogram_metadata
 from tensorboard.plugins.scalar import metadata as scalar_metadata
 
 from course.runtime import tf
@@ -57,49 +62,90 @@ def scalar_value_prefix(tag: str) -> bytes:
     return _varint(1 << 3 | 2) + _varint(len(value) + 4) + value
 
 
-def scalar_event(step: int, wall_time: float, prefixes, values) -> bytes:
-    """A serialized ``Event`` at ``step`` whose summary holds ``values[i]`` under ``prefixes[i]``'s tag."""
-    raw = np.asarray(values, dtype="<f4").tobytes()                # protobuf floats are little-endian
-    summary = b"".join(p + raw[4 * i:4 * i + 4] for i, p in enumerate(prefixes))
+def histogram_value(tag: str, buckets) -> bytes:
+    """A ``Summary.Value`` (as field 1 of a ``Summary``) of a (k, 3) [left, right, count] array."""
+    buckets = np.asarray(buckets, dtype="<f8").reshape(-1, 3)
+    shape = _field(2, b"\x08" + _varint(len(buckets))) + _field(2, b"\x08\x03")     # dims k and 3
+    tensor = b"\x08\x02" + _field(2, shape) + _field(4, buckets.tobytes())          # DT_DOUBLE, content
+    metadata = histogram_metadata.create_summary_metadata(tag, "").SerializeToString()
+    return _field(1, _field(1, tag.encode()) + _field(9, metadata) + _field(8, tensor))
+
+
+def histogram_buckets(values, bucket_count: int = 30) -> np.ndarray:
+    """TensorBoard's histogram format: a (bucket_count, 3) array of [left edge, right edge, count].
+
+    Non-finite values are left out; (0, 3) when none is finite.
+
+    Example:
+        >>> histogram_buckets(np.array([0.0, 0.1, 0.1, 0.5, 1.0]), 5)[:, 2]
+        array([3., 0., 1., 0., 1.])
+    """
+    values = np.asarray(values, dtype=np.float64).ravel()
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return np.zeros((0, 3))
+    low, high = values.min(), values.max()
+    if low == high:   # all equal (a zero-initialised bias): a range around the value
+        pad = max(0.5, abs(low) * 1e-3)
+        low, high = low - pad, high + pad
+    with np.errstate(over="ignore", invalid="ignore"):    # a range wider than float64 can hold
+        edges = np.linspace(low, high, bucket_count + 1)
+    if not np.all(np.isfinite(edges)) or np.any(np.diff(edges) <= 0):
+        # huge values whose spread float64 cannot split: one bucket
+        return np.array([[low, high, values.size]], dtype=np.float64)
+    counts, edges = np.histogram(values, bins=edges)
+    return np.column_stack([edges[:-1], edges[1:], counts]).astype(np.float64)
+
+
+def _event(step: int, wall_time: float, summary: bytes) -> bytes:
     # Event{wall_time: 1 (double), step: 2 (varint), summary: 5}
     return b"\x09" + struct.pack("<d", wall_time) + b"\x10" + _varint(int(step)) + _field(5, summary)
 
 
-class StepEventFile:
-    """Per-step scalars of one run, appended from Python to an event file of their own.
+class EventFile:
+    """A TensorBoard event file of one run split (``<run_dir>/train`` or ``/validation``), written from Python.
 
     Args:
-        directory: the run's split directory (``<run_dir>/train``); created if missing.
-        tags: the scalar tags, one per column of the rows given to ``write``.
+        directory: the split's directory; created if missing.
     """
 
     FLUSH_SECONDS = 2.0     # a TensorBoard open beside a training run sees new steps this often
 
-    def __init__(self, directory, tags):
+    def __init__(self, directory):
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         name = (f"events.out.tfevents.{int(time.time())}.{socket.gethostname()}.{os.getpid()}"
-                f".{next(_FILE_NUMBERS)}.steps.v2")
+                f".{next(_FILE_NUMBERS)}.course.v2")
         self.path = directory / name
-        self.tags = list(tags)
-        self._prefix = {tag: scalar_value_prefix(tag) for tag in self.tags}
+        self._prefixes = {}
         self._writer = tf.io.TFRecordWriter(str(self.path))      # the framing and CRCs of an event file
         now = time.time()
         self._writer.write(b"\x09" + struct.pack("<d", now) + _field(3, b"brain.Event:2"))   # file_version
         self._last_time = self._last_flush = now
 
-    def write(self, first_step: int, rows, tags=None) -> None:
+    def scalars(self, first_step: int, rows, tags) -> None:
         """One event per row: step ``first_step + i`` holds ``rows[i, j]`` under ``tags[j]``.
 
-        ``tags``: a subset of the file's tags, in the rows' column order (default: all of them).
         Wall times are spread evenly since the previous write (the steps ran in one compiled call).
         """
-        prefixes = [self._prefix[tag] for tag in (self.tags if tags is None else tags)]
-        rows = np.asarray(rows, dtype=np.float32).reshape(-1, len(prefixes))
+        prefixes = [self._prefixes.get(tag) or self._prefixes.setdefault(tag, scalar_value_prefix(tag))
+                    for tag in tags]
+        rows = np.asarray(rows, dtype="<f4").reshape(-1, len(prefixes))     # protobuf floats: little-endian
         now = time.time()
         for i, row in enumerate(rows):
-            wall = self._last_time + (now - self._last_time) * (i + 1) / len(rows)
-            self._writer.write(scalar_event(first_step + i, wall, prefixes, row))
+            raw = row.tobytes()
+            summary = b"".join(p + raw[4 * j:4 * j + 4] for j, p in enumerate(prefixes))
+            self._writer.write(_event(first_step + i, self._last_time + (now - self._last_time) * (i + 1) / len(rows),
+                                      summary))
+        self._after_write(now)
+
+    def histograms(self, step: int, buckets: dict) -> None:
+        """One event at ``step`` holding a histogram per tag: ``{tag: (k, 3) buckets}``."""
+        now = time.time()
+        self._writer.write(_event(step, now, b"".join(histogram_value(t, b) for t, b in buckets.items())))
+        self._after_write(now)
+
+    def _after_write(self, now):
         self._last_time = now
         if now - self._last_flush >= self.FLUSH_SECONDS:
             self.flush()

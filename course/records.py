@@ -57,26 +57,6 @@ class EpochRecord:
 
 
 @dataclass
-class EpochSummary:
-    """What an observer's ``epoch_summaries`` hook gets, *inside* the compiled epoch.
-
-    The metrics are float32 scalar tensors; ``epoch`` is an int64 tensor. The ints are known when
-    the epoch is compiled, so a hook can choose a cadence in Python (``epoch % every == 0``).
-    """
-    epoch: object                   # int64 scalar tensor, 1-based
-    epochs: int                     # how many epochs the run has
-    steps_per_epoch: int
-    loss: object                    # mean training loss over the epoch's batches
-    accuracy: object
-    val_loss: object
-    val_accuracy: object
-    learning_rate: object
-    names: list                     # variable names, "hidden_1/kernel", ...
-    variables: list                 # the model's trainable variables, after the epoch
-    grads: list                     # gradients of the epoch's last step
-
-
-@dataclass
 class History:
     """Per-epoch metrics, returned by ``fit``."""
     epoch: list = field(default_factory=list)
@@ -106,11 +86,6 @@ class Observer:
     """
 
     full_steps: int = 0
-
-    # Optional: ``epoch_summaries(summary: EpochSummary)``, a function of tensors that fit calls
-    # *inside* the compiled epoch at the end of every complete epoch, after validation (not after a
-    # divergence). A compiled call of its own each epoch would cost more than a tiny model's epoch.
-    epoch_summaries = None
 
     def on_train_begin(self, model, config: Config, names: list, initial: list) -> None: ...
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from course.config import OPTIMIZERS, Config, check_batch_size
 from course.models import is_binary, parameter_count, variable_name
-from course.records import EpochRecord, EpochSummary, History, Observer, StepRecord  # noqa: F401 (re-exported)
+from course.records import EpochRecord, History, Observer, StepRecord  # noqa: F401 (re-exported)
 from course.runtime import keras, tf
 
 # Models with at most this many parameters get one scalar per parameter in the
@@ -184,16 +184,14 @@ def _signals_deferred():
                 raise KeyboardInterrupt
 
 
-def make_epoch(model, loss_fn, optimizer, batch_size: int, *, epochs: int, steps_per_epoch: int,
-               record_parameters=False, epoch_hooks=(), eager=False):
+def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=False, eager=False):
     """Compile "the rest of an epoch": ``train_step`` in a ``tf.range`` loop, then validation.
 
     One Python call runs every remaining batch of pre-shuffled tensors (framework overhead per
-    step is what makes small models slow), evaluates the validation split and calls the observers'
-    ``epoch_summaries`` hooks, so an epoch costs one call. It stops early at a step whose loss or
-    gradient is not finite.
+    step is what makes small models slow) and evaluates the validation split, so an epoch costs one
+    call. It stops early at a step whose loss or gradient is not finite.
 
-    (xs, ys, x_val, y_val, epoch, first_batch, carried, grads) -> (per-step arrays
+    (xs, ys, x_val, y_val, first_batch, carried, grads) -> (per-step arrays
     [loss, n_correct, gradient norm, flat params, flat grads], the last step's grads, metrics
     [loss, accuracy, val_loss, val_accuracy], NaN when the epoch did not finish). ``carried`` holds
     (sum of loss * batch size, number correct) of the epoch's steps already run one at a time,
@@ -201,11 +199,9 @@ def make_epoch(model, loss_fn, optimizer, batch_size: int, *, epochs: int, steps
     """
     step = make_step(model, loss_fn, optimizer, eager=True, record_parameters=record_parameters)
     evaluate = make_evaluate(model, loss_fn, eager=True)
-    variables = model.trainable_variables
-    names = [variable_name(v) for v in variables]
     n_flat = parameter_count(model) if record_parameters else 0
 
-    def run_epoch(xs, ys, x_val, y_val, epoch, first_batch, carried, grads):
+    def run_epoch(xs, ys, x_val, y_val, first_batch, carried, grads):
         n = tf.shape(xs)[0]
         last_batch = (n + batch_size - 1) // batch_size
         shapes = [[], [], [], [n_flat], [n_flat]]
@@ -230,12 +226,6 @@ def make_epoch(model, loss_fn, optimizer, batch_size: int, *, epochs: int, steps
             total = tf.cast(n, tf.float64)
             metrics = tf.stack([loss_sum / total, correct_sum / total,
                                 tf.cast(val_loss, tf.float64), tf.cast(val_accuracy, tf.float64)])
-            summary = EpochSummary(epoch=epoch, epochs=epochs, steps_per_epoch=steps_per_epoch,
-                                   loss=tf.cast(metrics[0], tf.float32), accuracy=tf.cast(metrics[1], tf.float32),
-                                   val_loss=val_loss, val_accuracy=val_accuracy, learning_rate=tf.cast(optimizer.learning_rate, tf.float32),
-                                   names=names, variables=variables, grads=grads)
-            for hook in epoch_hooks:
-                hook(summary)
         return [a.stack() for a in arrays], grads, metrics
 
     return run_epoch if eager else tf.function(run_epoch, reduce_retracing=True)
@@ -296,7 +286,6 @@ def fit(model, dataset, config: Config, observers=()) -> History:
     names = [variable_name(v) for v in variables]
     record_parameters = parameter_count(model) <= SMALL_MODEL_PARAMETERS
     step_fn = make_step(model, loss_fn, optimizer, eager=config.eager, record_parameters=record_parameters)
-    epoch_hooks = [obs.epoch_summaries for obs in observers if getattr(obs, "epoch_summaries", None) is not None]
     full_steps = max([int(getattr(obs, "full_steps", 0)) for obs in observers], default=0)
 
     # The data become tensors once; a batch is a slice of a shuffled copy.
@@ -311,8 +300,7 @@ def fit(model, dataset, config: Config, observers=()) -> History:
     rng = np.random.default_rng(config.seed)
     # With --eager every step runs one at a time from Python and the epoch function (uncompiled)
     # only validates and calls the epoch hooks.
-    epoch_fn = make_epoch(model, loss_fn, optimizer, batch_size, epochs=config.epochs, steps_per_epoch=batches,
-                          record_parameters=record_parameters, epoch_hooks=epoch_hooks,
+    epoch_fn = make_epoch(model, loss_fn, optimizer, batch_size, record_parameters=record_parameters,
                           eager=config.eager)
 
     for obs in observers:
@@ -361,8 +349,7 @@ def fit(model, dataset, config: Config, observers=()) -> History:
                 if not history.stopped:
                     # The fast path: the rest of the epoch, validation and the epoch's logging in one call.
                     carried = tf.constant(buffer.sums(), tf.float64)
-                    arrays, grads, metrics = epoch_fn(xs, ys, x_val, y_val, tf.constant(epoch, tf.int64),
-                                                      tf.constant(b, tf.int32), carried, grads)
+                    arrays, grads, metrics = epoch_fn(xs, ys, x_val, y_val, tf.constant(b, tf.int32), carried, grads)
                     loss, correct, norm, flat_params, flat_grads = (a.numpy() for a in arrays)
                     done = len(loss)
                     metrics = metrics.numpy()

@@ -46,11 +46,11 @@ def softmax_by_hand(say):
     p = e / total                                         # (3,), sums to 1
     say("  logits z           = [" + ", ".join(f"{v:.1f}" for v in LOGITS) + "]")
     say("  1. exponentials    e^z = [" + ", ".join(f"e^{z:.1f} = {v:.4f}" for z, v in zip(LOGITS, e)) + "]")
-    say(f"  2. their sum       S = " + " + ".join(f"{v:.4f}" for v in e) + f" = {total:.4f}")
+    say("  2. their sum       S = " + " + ".join(f"{v:.4f}" for v in e) + f" = {total:.4f}")
     say("  3. divide by S     p = [" + ", ".join(f"{v:.4f} / {total:.4f} = {q:.4f}" for v, q in zip(e, p)) + "]")
-    say(f"  4. they sum to 1:  " + " + ".join(f"{q:.4f}" for q in p) + f" = {p.sum():.4f}")
+    say("  4. they sum to 1:  " + " + ".join(f"{q:.4f}" for q in p) + f" = {p.sum():.4f}")
     keras_p = np.asarray(keras.activations.softmax(tf.constant(LOGITS[None], tf.float64)))[0]
-    say(f"  Keras's softmax gives [" + ", ".join(f"{q:.4f}" for q in keras_p) + "]"
+    say("  Keras's softmax gives [" + ", ".join(f"{q:.4f}" for q in keras_p) + "]"
         f" (largest difference {np.max(np.abs(keras_p - p)):.1e})")
     say(f"  The largest logit {LOGITS[0]:.1f} gets {p[0]:.4f}: exponentials stretch the gaps between scores.")
     return p, total, keras_p
