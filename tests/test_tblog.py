@@ -83,6 +83,15 @@ def test_histogram_buckets_count_every_value():
     assert tblog.histogram_buckets(np.array([np.nan, np.inf])).shape == (0, 3)
 
 
+def test_histogram_buckets_equal_numpy_histogram():
+    for values in (np.random.default_rng(0).normal(size=(64, 10)), np.random.default_rng(1).uniform(-3, 5, 1000)):
+        counts, edges = np.histogram(values, bins=30)
+        buckets = tblog.histogram_buckets(values)
+        np.testing.assert_allclose(buckets[:, 0], edges[:-1], rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(buckets[:, 1], edges[1:], rtol=1e-12, atol=1e-12)
+        np.testing.assert_array_equal(buckets[:, 2], counts)
+
+
 def test_markdown_table():
     assert tblog.markdown_table({"lr": 0.1}) == "| setting | value |\n|---|---|\n| lr | 0.1 |"
 
