@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from course import data, models, numpy_ref, training
+from course.cli import LESSONS
 from course.config import Config
 from course.runtime import keras, tf
 from course.tblog import RunLogger
@@ -217,7 +218,7 @@ def main(argv=None):
         LOGGING_WORK.clear()
         results["models"].append(row)
         print_row(row)
-    for lesson in ("day1_perceptron", "day2_mlp"):
+    for lesson in LESSONS:
         results["lessons"][lesson] = lesson_footprint(lesson)
         print(f"lesson {lesson}: {results['lessons'][lesson]['wall_s']} s wall, "
               f"{results['lessons'][lesson]['peak_rss_mib']} MiB peak resident memory")
