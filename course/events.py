@@ -101,11 +101,20 @@ def histogram_buckets(values, bucket_count: int = 30) -> np.ndarray:
     if not np.isfinite(width) or width <= 0 or low + width == low:
         # huge values whose spread float64 cannot hold or split: one bucket
         return np.array([[low, high, values.size]], dtype=np.float64)
-    index = np.minimum(((values - low) / width).astype(np.intp), bucket_count - 1)   # the last bucket is closed
-    counts = np.bincount(index, minlength=bucket_count)
     edges = low + width * np.arange(bucket_count + 1)
     edges[-1] = high
+    index = np.minimum(((values - low) / width).astype(np.intp), bucket_count - 1)   # the last bucket is closed
+    # The division may round a value on an edge into the wrong neighbour: compare with the edges.
+    index -= values < edges[index]
+    index += (values >= edges[index + 1]) & (index < bucket_count - 1)
+    counts = np.bincount(index, minlength=bucket_count)
     return np.column_stack([edges[:-1], edges[1:], counts]).astype(np.float64)
+
+
+def _check_step(step) -> int:
+    if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 0:
+        raise ValueError(f"step must be an integer >= 0, got {step!r}")
+    return int(step)
 
 
 def _event(step: int, wall_time: float, summary: bytes) -> bytes:
@@ -139,6 +148,7 @@ class EventFile:
 
         Wall times are spread evenly since the previous write (the steps ran in one compiled call).
         """
+        first_step = _check_step(first_step)
         prefixes = [self._prefixes.get(tag) or self._prefixes.setdefault(tag, scalar_value_prefix(tag))
                     for tag in tags]
         rows = np.asarray(rows, dtype="<f4").reshape(-1, len(prefixes))     # protobuf floats: little-endian
@@ -152,6 +162,7 @@ class EventFile:
 
     def histograms(self, step: int, buckets: dict) -> None:
         """One event at ``step`` holding a histogram per tag: ``{tag: (k, 3) buckets}``."""
+        step = _check_step(step)
         now = time.time()
         self._writer.write(_event(step, now, b"".join(histogram_value(t, b) for t, b in buckets.items())))
         self._after_write(now)

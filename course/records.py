@@ -134,5 +134,6 @@ class Recorder(Observer):
         Only for small models (``training.SMALL_MODEL_PARAMETERS``), whose steps fit records in full.
         """
         if any(r.step_params is None for r in self.epochs):
-            raise ValueError("the parameter path is only recorded for models with at most 20 parameters")
+            raise ValueError("the parameter path is only recorded for small models (see "
+                             "training.SMALL_MODEL_PARAMETERS)")
         return np.concatenate([self.initial[None]] + [r.step_params for r in self.epochs])

@@ -20,9 +20,9 @@ import numpy as np
 from course import cli, data, models, numpy_ref, plots
 from course.config import Config, check_batch_size
 from course.experiment import describe_model, train_and_log
+from course.figures import add_figures
 from course.runs import LessonResult
 from course.runtime import keras, tf
-from course.tblog import RunLogger
 
 LESSON = "day5_softmax"
 GOAL = cli.lesson_goal(LESSON)
@@ -113,12 +113,7 @@ def confusion_part(run_, ds, say):
         say(f"  most frequent mistake: {names[i]} taken for {names[j]} ({off[i, j]} times)")
     figure = plots.confusion_matrix(counts, class_names=names,
                                     title=f"{ds.name}: validation accuracy {accuracy:.3f}")
-    figure.savefig(run_.run_dir / "confusion_matrix.png", dpi=100)
-    logger = RunLogger(run_.run_dir)                                  # a second writer on the same run
-    try:
-        logger.log_figure("confusion_matrix", figure, step=run_.history.steps)
-    finally:
-        logger.close()
+    add_figures(run_, {"confusion_matrix": figure})                    # PNG + TensorBoard image of the run
     return counts, predicted, accuracy
 
 

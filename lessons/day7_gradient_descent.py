@@ -146,9 +146,10 @@ def run(config: Config) -> LessonResult:
         raise ConfigError(f"dataset {config.dataset!r} has {ds.n_classes} classes; this lesson needs 2")
     check_batch_size(config, ds)
     for _, factor in LR_FACTORS:       # each rung of the ladder must be a valid rate
-        if not np.isfinite(config.learning_rate * factor):
-            raise ConfigError(f"learning_rate {config.learning_rate:g} x {factor:g} is not a finite number; "
-                              "use a smaller --learning-rate")
+        rate = config.learning_rate * factor
+        if not (np.isfinite(rate) and rate > 0):
+            raise ConfigError(f"learning_rate {config.learning_rate:g} x {factor:g} = {rate:g} is not a positive "
+                              "finite number; use a --learning-rate nearer 0.5")
     say(f"Day 7 - Gradient descent: batch, stochastic, mini-batch, and the learning rate\nGoal: {GOAL}\n")
 
     # --- 1. three ways to average the gradient -------------------------------------------

@@ -27,9 +27,9 @@ import numpy as np
 from course import cli, data, models, optimizers, plots
 from course.config import OPTIMIZERS, Config, check_batch_size
 from course.experiment import describe_model, train_and_log
+from course.figures import add_figures
 from course.records import Recorder
 from course.runs import LessonResult
-from course.tblog import RunLogger
 
 LESSON = "day8_optimizers"
 GOAL = cli.lesson_goal(LESSON)
@@ -119,13 +119,8 @@ def run(config: Config) -> LessonResult:
     paths = {name: rec.path() for name, rec in recorders.items()}           # (steps + 1, 2) each
     figure = plots.optimizer_paths(W, B, losses, paths, labels=("w (mean radius)", "b"),
                                    title=f"lr {config.learning_rate:g}, {config.epochs} epochs, {kind}")
-    for name, run_ in result.runs.items():
-        figure.savefig(run_.run_dir / "optimizer_paths.png", dpi=100)
-        logger = RunLogger(run_.run_dir)                                    # adds to the run's event files
-        try:
-            logger.log_figure("optimizer_paths", figure, step=run_.history.steps)
-        finally:
-            logger.close()
+    for run_ in result.runs.values():
+        add_figures(run_, {"optimizer_paths": figure})                      # PNG + TensorBoard image of each run
     say(f"  lowest loss on the grid: {best[2]:.4f} at w = {best[0]:.2f}, b = {best[1]:.2f}")
     say("  optimizer | updates |  final w |  final b | distance travelled | final loss | val acc")
     for name, p in paths.items():

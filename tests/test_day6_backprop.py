@@ -142,7 +142,8 @@ def test_as_float64_and_relative_error_and_bad_input():
     assert all(v.dtype == "float64" for v in copy.trainable_variables) and copy.inputs[0].dtype == "float64"
     x = np.linspace(-1, 1, 10).reshape(5, 2).astype(np.float32)
     np.testing.assert_allclose(np.asarray(copy(x)), np.asarray(model(x)), atol=1e-6)
-    assert gradcheck.relative_error([1.0, 2.0], [1.0, 2.000002]) == pytest.approx(2e-6 / 2.000002, rel=1e-9)
+    assert gradcheck.relative_error([3.0, 4.0], [3.0, 4.000005]) == pytest.approx(5e-6 / np.hypot(3, 4.000005), rel=1e-9)
+    assert gradcheck.relative_error(2.0, 2.000002) == pytest.approx(2e-6 / 2.000002, rel=1e-9)
     assert gradcheck.relative_error([0.0, 1.0], [0.0, 1.0]) == 0.0
     assert gradcheck.relative_error([1.0], [-1.0]) == 2.0
     with pytest.raises(ValueError, match="same shape"):
@@ -153,3 +154,15 @@ def test_as_float64_and_relative_error_and_bad_input():
         gradcheck.finite_difference_gradients(model, x, [0] * 5, eps=0)
     with pytest.raises(ValueError, match="one label in y per row"):
         gradcheck.tape_gradients(model, x, [0] * 4)
+
+
+def test_gradient_check_accepts_correct_gradients_with_tiny_entries():
+    # A sigmoid MLP on 30 breast-cancer features: many gradient entries are tiny, and finite
+    # differences' absolute error (~1e-10) made an entrywise ratio exceed 1e-6 for correct gradients.
+    ds = data.breast_cancer(seed=0)
+    model = models.mlp(30, hidden=(16, 16), activation="sigmoid", seed=0)
+    errors = gradcheck.gradient_check(model, ds.x_train[:32], ds.y_train[:32])
+    assert max(errors.values()) < 1e-6
+    tape = gradcheck.tape_gradients(model, ds.x_train[:32], ds.y_train[:32])[1]
+    wrong = {name: g * (1 + 1e-3) for name, g in tape.items()}     # a 0.1 % error is caught
+    assert all(gradcheck.relative_error(wrong[n], tape[n]) == pytest.approx(1e-3 / (1 + 1e-3)) for n in tape)

@@ -72,10 +72,12 @@ def test_same_initial_weights_in_every_run():
         np.testing.assert_array_equal(va, vb)
 
 
-def test_a_learning_rate_ladder_that_overflows_is_refused_before_writing(tmp_path, capsys):
+@pytest.mark.parametrize("rate, shown", [("1e306", "1e+306 x 1000 = inf"), ("1e-323", "9.88131e-324 x 0.02 = 0")])
+def test_a_learning_rate_ladder_that_overflows_or_underflows_is_refused_before_writing(tmp_path, capsys, rate, shown):
     logdir = tmp_path / "logs"
     with pytest.raises(SystemExit) as exit_:
-        day7.main(["--learning-rate", "1e306", "--logdir", str(logdir)])
+        day7.main(["--learning-rate", rate, "--logdir", str(logdir)])
     assert exit_.value.code == 2
-    assert "is not a finite number" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"learning_rate {shown} is not a positive finite number" in err and "Traceback" not in err
     assert not logdir.exists()

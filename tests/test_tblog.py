@@ -84,7 +84,9 @@ def test_histogram_buckets_count_every_value():
 
 
 def test_histogram_buckets_equal_numpy_histogram():
-    for values in (np.random.default_rng(0).normal(size=(64, 10)), np.random.default_rng(1).uniform(-3, 5, 1000)):
+    rng = np.random.default_rng(0)
+    for values in (rng.normal(size=(64, 10)), rng.uniform(-3, 5, 1000),
+                   np.round(rng.normal(size=400), 1), np.arange(31) / 10):   # values on bucket edges
         counts, edges = np.histogram(values, bins=30)
         buckets = tblog.histogram_buckets(values)
         np.testing.assert_allclose(buckets[:, 0], edges[:-1], rtol=1e-12, atol=1e-12)
@@ -152,3 +154,11 @@ def test_events_parse_as_tensorboard_scalars_and_histograms(tmp_path):
     np.testing.assert_array_equal(tensor_util.make_ndarray(histogram.tensor), buckets)
     assert tensor_util.make_ndarray(empty.tensor).shape == (0, 3)
     assert file.path.name.startswith("events.out.tfevents.") and file.path.name.endswith(".course.v2")
+
+
+def test_event_steps_must_be_non_negative_integers(tmp_path):
+    file = events.EventFile(tmp_path / "train")
+    for step in (-1, 1.5, True):
+        with pytest.raises(ValueError, match="step must be an integer >= 0"):
+            file.scalars(step, [[1.0]], ["batch_loss"])
+    file.close()
