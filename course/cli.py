@@ -145,7 +145,7 @@ def print_footer(result, print_fn=print):
     for run_dir in result.run_dirs:
         print_fn(f"  {run_dir}")
     logdir = Path(result.logdir) / result.lesson
-    print_fn("Look at them in TensorBoard, then open http://localhost:6006 :")
+    print_fn("Look at them in TensorBoard, then open http://127.0.0.1:6006 :")
     print_fn(f"  tensorboard --logdir {logdir}")
     print_fn(f"  (or: course tensorboard --logdir {logdir}   which hides TensorFlow's start-up notices)")
 

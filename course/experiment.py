@@ -53,7 +53,8 @@ def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str =
         if dataset.n_features == 2:
             figures["decision_boundary"] = plots.decision_boundary(
                 model, dataset.x_val, dataset.y_val, class_names=dataset.class_names,
-                title=f"{name}: validation accuracy {final['val_accuracy']:.3f}")
+                title=(f"{name}: validation accuracy {final['val_accuracy']:.3f}" if history.epoch
+                       else f"{name}: stopped in epoch 1, before any validation"))
         for tag, figure in figures.items():
             figure.savefig(run_dir / f"{tag}.png", dpi=100)
             logger.log_figure(tag, figure, step=history.steps)

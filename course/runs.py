@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import tempfile
 import re
 import time
 from dataclasses import dataclass, field
@@ -37,6 +38,13 @@ def check_logdir(logdir) -> Path:
         raise ConfigError(f"logdir {str(root)!r} cannot be created: {str(probe)!r} is not a directory")
     if not os.access(probe, os.W_OK | os.X_OK):
         raise ConfigError(f"logdir {str(root)!r} is not writable")
+    if probe != root:
+        # Permission bits can say yes where the file system says no (/proc, a read-only mount):
+        # try, with a directory that is removed at once.
+        try:
+            tempfile.TemporaryDirectory(dir=probe).cleanup()
+        except OSError as err:
+            raise ConfigError(f"logdir {str(root)!r} cannot be created: {err.strerror or err}") from None
     return root
 
 

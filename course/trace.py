@@ -125,8 +125,13 @@ class EpochPrinter(Observer):
             self.print(format_epoch(record, self.epochs))
 
 
+def _loss(value) -> str:
+    """4 decimals, or 4 significant digits once a loss has blown up (2.463e+11, not 246287954668.6063)."""
+    return f"{value:.4f}" if abs(value) < 1e5 else f"{value:.3e}"
+
+
 def format_epoch(record, epochs) -> str:
     """``epoch  3/20  loss 0.4123  acc 0.850 | val loss 0.4012  val acc 0.860``"""
     width = len(str(epochs))
-    return (f"epoch {record.epoch:>{width}}/{epochs}  loss {record.loss:.4f}  acc {record.accuracy:.3f}"
-            f"  | val loss {record.val_loss:.4f}  val acc {record.val_accuracy:.3f}")
+    return (f"epoch {record.epoch:>{width}}/{epochs}  loss {_loss(record.loss)}  acc {record.accuracy:.3f}"
+            f"  | val loss {_loss(record.val_loss)}  val acc {record.val_accuracy:.3f}")

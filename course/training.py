@@ -153,7 +153,7 @@ def _divergence(step, epoch, batch, loss, names, variables, grads) -> str:
         return (f"the {kind} of {bad[0]} is not finite" if len(bad) == 1
                 else f"the {kind}s of {', '.join(bad)} are not finite")
     where = (listed("gradient", bad_grads) if bad_grads else listed("weight", bad_weights) if bad_weights
-             else "the gradients are too large to add up")
+             else "every gradient entry is finite, but the gradient's norm or the loss overflowed float32")
     return (f"diverged at step {step} (epoch {epoch}, batch {batch}): the loss is {loss:.4g} and {where}; "
             "lower the learning rate (--learning-rate), e.g. ten times smaller")
 

@@ -63,7 +63,7 @@ def away_from_origin(ds, distance=SHIFT):
 
 def response_table(say):
     """Where sigmoid(w*x + b) and relu(w*x + b) switch on, with a few worked values."""
-    say("    w      b  | switches on at x = -b/w | sigmoid(w*0+b) sigmoid(w*1+b) | relu(w*0+b) relu(w*1+b)")
+    say("     w      b  | switches on at x = -b/w | sigmoid(w*0+b) sigmoid(w*1+b) | relu(w*0+b) relu(w*1+b)")
     rows = [(w, 0.0) for w in WEIGHTS] + [(1.0, b) for b in BIASES if b != 0.0]
     for w, b in rows:
         s0, s1 = FUNCTIONS["sigmoid"](np.array([b, w + b]))
@@ -92,9 +92,9 @@ def hand_descent(config, say):
     first = steps[0]
     say(f"  data: x = {HAND_X.tolist()}, y = {HAND_Y.tolist()};  start w = {HAND_W}, b = {HAND_B}, lr = {lr:g}")
     say("  step 1, every number:")
-    say("      x   y |  z = w*x+b  p = sigmoid(z) |   p - y  dL/dz = (p-y)/n  dL/dz * x")
+    say("       x   y |  z = w*x+b  p = sigmoid(z) |   p - y  dL/dz = (p-y)/n  dL/dz * x")
     for xi, yi, zi, pi, dzi in zip(HAND_X, HAND_Y, first.z, first.p, first.dz):
-        say(f"    {xi:4.1f} {yi:3d} | {zi:10.4f} {pi:14.4f} | {pi - yi:7.4f} {dzi:16.4f} {dzi * xi:10.4f}")
+        say(f"    {xi:4.1f} {yi:3d} | {zi:10.4f} {pi:15.4f} | {pi - yi:7.4f} {dzi:16.4f} {dzi * xi:10.4f}")
     bce_terms = " + ".join(f"{-np.log(p if y else 1 - p):.4f}" for y, p in zip(HAND_Y, first.p))
     say(f"  BCE  L = mean(-[y log p + (1-y) log(1-p)]) = ({bce_terms}) / {n} = {first.loss:.4f}")
     say(f"  dL/dw = sum(dL/dz * x) = {first.dw:.4f}     dL/db = sum(dL/dz) = {first.db:.4f}")
@@ -152,7 +152,8 @@ def run(config: Config) -> LessonResult:
     say("== 1. One neuron f(w*x + b): the weight sets the slope, the bias shifts the switching point")
     rows = response_table(say)
     say("  With w = 1: b = 2 switches on at x = -2 (earlier), b = -2 at x = 2 (later);")
-    say("  a larger w makes sigmoid steeper and relu rise faster, but does not move the switch.\n")
+    say("  a larger w makes sigmoid steeper and relu rise faster; with b = 0 the switch stays at x = 0,")
+    say("  with b != 0 it sits at x = -b/w, so w and b together place it.\n")
     result.numbers["switch_points"] = {(w, b): -b / w + 0.0 for w, b in rows}
 
     # --- 2. no bias vs bias ------------------------------------------------------------------

@@ -87,7 +87,7 @@ def cross_entropy_by_hand(p, say):
         theirs = float(cce(onehot[None].astype(np.float32), p[None].astype(np.float32)))
         losses.append(mine)
         keras_losses.append(theirs)
-        say(f"  {c:10d} | {str(onehot.astype(int)):10s} | -log {p[c]:.4f} = {mine:.4f}{'':14s}| {theirs:.4f}")
+        say(f"  {c:10d} | {str(onehot.astype(int)):10s} | -log {p[c]:.4f} = {mine:.4f}{'':12s}| {theirs:.4f}")
     say(f"  A confident right answer costs little ({losses[0]:.4f}); a confident wrong one costs a lot "
         f"({losses[-1]:.4f}).")
     say("  With integer labels Keras calls it SparseCategoricalCrossentropy: the same number, no one-hot.")

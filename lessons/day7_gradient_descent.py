@@ -134,7 +134,8 @@ def compare_learning_rates(ds, config, say, result):
         acc = f"{run_.metrics['val_accuracy']:7.3f}" if h.epoch else f"{'-':>7}"
         say(f"  {lr:13g} | {name:<11} | {h.steps:7d} | {loss} | {acc} | {outcome}")
     diverged = [name for name, _, run_ in rows if run_.history.diverged]
-    say(f"  Diverged: {', '.join(diverged) if diverged else 'none'} (reported and stopped, not crashed on).")
+    say(f"  Runs that diverged: {', '.join(diverged) if diverged else 'none'} (each reported and stopped at "
+        "that step, not crashed on).")
 
 
 def run(config: Config) -> LessonResult:
@@ -167,8 +168,9 @@ def run(config: Config) -> LessonResult:
 
     # --- takeaways -----------------------------------------------------------------------
     say("Takeaways:")
-    say("  - For the same examples seen, smaller batches make more (noisier) updates: stochastic GD")
-    say("    learns most per epoch but every step costs the framework's overhead; batch GD is smooth but slow.")
+    say("  - For the same examples seen, smaller batches make more, noisier updates: batch GD takes one")
+    say("    smooth step per epoch and learns slowly; stochastic GD takes a step per example, so its loss")
+    say("    jumps around and every step pays the framework's overhead. Compare the table above.")
     say("  - Mini-batches are the usual compromise: vectorised steps, enough of them, moderate noise.")
     say("  - Too small a learning rate crawls, too large bounces or stalls, far too large overflows to")
     say("    NaN/inf: training stops at that step and says so; try a rate ten times smaller.")

@@ -61,7 +61,7 @@ def test_lesson_tiny_run(tmp_path, capsys):
         assert "run/stopped" not in read_events(runs[name].run_dir / "train")
     assert f"DIVERGED at step {n['lr_diverging_steps'] + 1} (epoch 1" in out
     assert "Stopped early: diverged at step" in out
-    assert "Diverged: diverging (reported and stopped, not crashed on)." in out
+    assert "Runs that diverged: diverging (each reported and stopped at that step, not crashed on)." in out
     assert f"| {2 * 800:13d} |" in out and "Takeaways:" in out
 
 

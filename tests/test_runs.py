@@ -33,6 +33,12 @@ def test_logdir_that_cannot_be_created_is_rejected(tmp_path):
     (tmp_path / "afile").write_text("x")
     with pytest.raises(ValueError, match="cannot be created"):
         runs.check_logdir(tmp_path / "afile" / "logs")
+    # /proc's permission bits say writable to root, but no directory can be made there.
+    with pytest.raises(ValueError, match="logdir '/proc/course-logs' cannot be created"):
+        runs.check_logdir("/proc/course-logs")
+    before = sorted(tmp_path.iterdir())
+    assert runs.check_logdir(tmp_path / "new" / "logs") == tmp_path / "new" / "logs"
+    assert sorted(tmp_path.iterdir()) == before          # the probe left nothing behind
 
 
 @pytest.mark.parametrize("lesson, name", [("day1", "a/b"), ("../x", "run"), ("day1", "")])

@@ -100,3 +100,11 @@ def test_small_changes_get_more_decimals_instead_of_vanishing():
     assert (format_update("hidden_1/bias", "0", 0.0, 0.0016, -0.000016, 0.01, "sgd")
             == "hidden_1/bias[0]: 0.000000 - 0.01 x (0.001600) = -0.000016")
     assert format_update("w", "0", 0.5, 0.0, 0.5, 0.1, "sgd") == "w[0]: 0.5000 - 0.1 x (0.0000) = 0.5000"
+
+
+def test_epoch_line_of_a_blown_up_loss_is_readable():
+    record = EpochRecord(epoch=1, first_step=1, step_loss=np.zeros(1), step_accuracy=np.zeros(1),
+                         step_grad_norm=np.zeros(1), step_params=None, step_grads=None, loss=246287954668.6063,
+                         accuracy=0.5, val_loss=0.25, val_accuracy=0.75, learning_rate=50.0, names=[],
+                         variables=[], grads=[])
+    assert format_epoch(record, 10) == "epoch  1/10  loss 2.463e+11  acc 0.500  | val loss 0.2500  val acc 0.750"
