@@ -12,10 +12,12 @@ For each lesson model (the perceptron on blobs, an MLP 2-16-16-1 on moons, a sof
 
 The first epoch of every run (tracing, compiling) is left out. Each repeat runs every variant once,
 in turn, so a slow moment of the machine hits all of them alike. It prints ms/epoch (median, min,
-max over repeats), samples/s and the speed-up against `model.fit`, then each lesson's wall time and
-peak memory run as a learner would, and writes the same as JSON.
+max over repeats), samples/s and the speed-up against `model.fit`; the logging cost twice: the
+logger's own work per epoch (timed around it) and logged vs unlogged whole epochs (median of the
+paired repeats, noisy); then every lesson's wall time and peak memory run as a learner would, and
+writes the same as JSON.
 
-    python -m benchmarks.bench_training                 # about 3 minutes on 2 cores
+    python -m benchmarks.bench_training                 # about 8 minutes on 2 cores
     python -m benchmarks.bench_training --quick         # fewer repeats, a smoke run
 """
 from __future__ import annotations
