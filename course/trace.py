@@ -7,7 +7,7 @@ lessons' notation::
 
 Models with more than ``SMALL_MODEL_PARAMETERS`` parameters print one line per
 variable instead: the norms of w, of the gradient g and of the change, the
-ratio |change|/|w|, and the first few entries. ``EpochPrinter`` then prints one
+ratio |change|/|w|, and the few entries with the largest |g|. ``EpochPrinter`` then prints one
 line per epoch (every n-th epoch for long runs).
 """
 from __future__ import annotations
@@ -66,7 +66,11 @@ def _format_step(record) -> list[str]:
             shape = "x".join(str(d) for d in w0.shape)
             lines.append(f"  {name} ({shape}): |w| {w_norm:.4f}  |g| {np.linalg.norm(g):.4f}  "
                          f"|change| {change_norm:.4f}  |change|/|w| {ratio}")
-        for i in range(shown):
+        # A large variable shows the entries with the largest |gradient| (ties: the first ones), in
+        # index order: the first entries may never move (a digits pixel that is always 0).
+        entries = (range(shown) if n_params <= SMALL_MODEL_PARAMETERS
+                   else sorted(np.argsort(-np.abs(g.ravel()), kind="stable")[:shown]))
+        for i in entries:
             lines.append("    " * (n_params > SMALL_MODEL_PARAMETERS) + "  " + format_update(
                 name, _index(w0.shape, i), float(w0.flat[i]), float(g.flat[i]), float(w1.flat[i]),
                 record.learning_rate, record.optimizer))

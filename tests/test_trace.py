@@ -46,6 +46,16 @@ def test_large_model_prints_norms_ratio_and_first_entries():
                          "      hidden_1/kernel[0,1]: 0.2000 - 0.1 x (0.4000) = 0.1600"]
 
 
+def test_large_model_shows_the_entries_with_the_largest_gradient():
+    w0 = np.zeros((5, 5))
+    g = np.zeros((5, 5))
+    g[3, 1], g[0, 4], g[2, 2] = -0.9, 0.5, 0.1       # the first entries have no gradient at all
+    w1 = w0 - 0.1 * g
+    lines = format_step(_record([w0], [g], [w1], ["hidden_1/kernel"]))
+    assert lines[2:] == ["      hidden_1/kernel[0,4]: 0.0000 - 0.1 x (0.5000) = -0.0500",
+                         "      hidden_1/kernel[3,1]: 0.0000 - 0.1 x (-0.9000) = 0.0900"]
+
+
 def test_trace_printer_prints_exactly_k_steps_from_real_training():
     out = []
     model = models.perceptron(2, seed=0)
