@@ -127,7 +127,8 @@ def hand_descent(config, say):
     loop_config = config.replace(optimizer="sgd", batch_size=n, epochs=HAND_STEPS, shuffle=False,
                                  trace_steps=HAND_STEPS)
     if not config.quiet:
-        say("  The GradientTape loop on the same 4 points, from the same start, prints its own trace:")
+        say("  The GradientTape loop on the same 4 points, from the same start, prints its own trace")
+        say("  (the 4 points are its training and its validation split):")
     loop = train_and_log(model, ds, loop_config, lesson=LESSON, name="by_hand", goal=GOAL, observers=[recorder])
     say("  step | w by hand   w by the loop | b by hand   b by the loop | largest |difference|")
     diffs = []
