@@ -101,6 +101,22 @@ def binary_cross_entropy(y, p, eps=1e-7):
     return float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))
 
 
+def bce_from_logits(y, z, axis=-1):
+    """Mean binary cross-entropy of p = sigmoid(z), from the logit z without forming p.
+
+    max(z, 0) - z*y + log(1 + e^-|z|) equals -[y log p + (1 - y) log(1 - p)] and never overflows.
+    ``y`` broadcasts against ``z``; the mean is over ``axis`` (a float when the result is 0-d).
+
+    Example:
+        >>> bce_from_logits(np.array([1.0, 0.0]), np.array([2.0, -2.0]))   # -log sigmoid(2)
+        0.12692801104297263
+    """
+    z = np.asarray(z, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    loss = np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))), axis=axis)
+    return float(loss) if np.ndim(loss) == 0 else loss
+
+
 def perceptron_criterion(y, z):
     """Mean of max(0, -t * z) with labels t = +1/-1 (from y = 1/0) and z the pre-activation.
 
@@ -146,7 +162,7 @@ def loss_and_gradients(x, y, layers):
     if last["activation"] == "sigmoid":
         z, t = last["z"], y.reshape(-1, 1).astype(np.float64)           # (n, 1)
         # cross-entropy from the logit z, stable for any z (what Keras computes for a sigmoid output)
-        loss = float(np.mean(np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))))
+        loss = bce_from_logits(t, z, axis=None)
         delta = (last["a"] - t) / n                                      # dL/dz, (n, 1)
     elif last["activation"] == "softmax":
         k = last["a"].shape[1]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from course import numpy_ref
 from course.config import OPTIMIZERS
 
 # Keras 3's default hyperparameters for the course's optimizer names (see training.make_optimizer).
@@ -171,5 +172,4 @@ def logistic_loss_surface(x, y, w_grid, b_grid) -> np.ndarray:
     if w_grid.shape != b_grid.shape:
         raise ValueError(f"w_grid and b_grid must have the same shape, got {w_grid.shape} and {b_grid.shape}")
     z = w_grid[..., None] * x + b_grid[..., None]                  # (G1, G2, n)
-    # the stable cross-entropy from the logit z, as Keras computes it for a sigmoid output
-    return np.mean(np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z))), axis=-1)
+    return numpy_ref.bce_from_logits(t, z, axis=-1)                # (G1, G2)

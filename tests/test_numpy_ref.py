@@ -133,3 +133,14 @@ def test_sgd_step_moves_against_the_gradient():
     np.testing.assert_allclose(new[0][0], [[0.5 - 0.1 * (p - 1) * 1.0], [-0.5 - 0.1 * (p - 1) * 2.0]])
     np.testing.assert_allclose(new[0][1], [0.1 - 0.1 * (p - 1)])
     assert loss == pytest.approx(-np.log(p))
+
+
+def test_bce_from_logits_equals_the_probability_formula_and_does_not_overflow():
+    z = np.array([-30.0, -2.0, 0.0, 0.5, 4.0, 30.0])
+    y = np.array([1.0, 0.0, 1.0, 1.0, 0.0, 1.0])
+    p = numpy_ref.sigmoid(z)
+    expected = np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    assert numpy_ref.bce_from_logits(y, z) == pytest.approx(expected, rel=1e-12)
+    assert numpy_ref.bce_from_logits(np.array([0.0]), np.array([1000.0])) == pytest.approx(1000.0)   # no overflow
+    grid = numpy_ref.bce_from_logits(y, np.stack([z, -z]), axis=-1)      # one loss per row
+    assert grid.shape == (2,) and grid[0] == pytest.approx(expected, rel=1e-12)
