@@ -61,20 +61,21 @@ def test_interrupted_run_flushes_its_logs_and_exits_with_the_signal_code(tmp_pat
     proc = _start(tmp_path, *flags)
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)
-    assert proc.returncode == code
-    assert "Traceback" not in err
+    seen = f"stdout ends {out[-1500:]!r}\nstderr ends {err[-1500:]!r}"      # shown if an assertion fails
+    assert proc.returncode == code, seen
+    assert "Traceback" not in err, seen
     assert f"Stopped by {word}: what was logged so far stays readable in TensorBoard." in err
     (run_dir,) = (tmp_path / "day1_perceptron").iterdir()
     assert f"Interrupted: the partial run is in {run_dir}" in out
     train = read_events(run_dir / "train")
     steps = [s for s, _ in train["batch_loss"]]
-    assert len(steps) >= 10 and steps == list(range(1, len(steps) + 1))   # nothing lost, nothing doubled
+    assert len(steps) >= 10 and steps == list(range(1, len(steps) + 1)), (steps[:3], steps[-3:], seen)
     per_step = [t for t in train if t in ("batch_loss", "batch_accuracy", "gradient_norm") or "[" in t]
     assert len(per_step) == 3 + 6                                      # and one curve per parameter/gradient
     assert {train[t][-1][0] for t in per_step} == {steps[-1]}       # no step half logged
     (stopped,) = train["run/stopped"]
     text = stopped[1].item().decode()
-    assert text.startswith(f"interrupted at step {steps[-1]} (epoch ")   # 10 steps an epoch
+    assert text.startswith(f"interrupted at step {steps[-1]} (epoch "), (text, steps[-1], seen)   # 10 steps an epoch
     assert int(text.split("(epoch ")[1].rstrip(")")) in ((steps[-1] - 1) // 10 + 1, steps[-1] // 10 + 1)
     assert len(read_events(run_dir / "validation")["epoch_loss"]) >= 1
 
