@@ -299,7 +299,7 @@ def fit(model, dataset, config: Config, observers=()) -> History:
     sizes = np.minimum(batch_size, n - batch_size * np.arange(batches))   # the last batch may be smaller
     rng = np.random.default_rng(config.seed)
     # With --eager every step runs one at a time from Python and the epoch function (uncompiled)
-    # only validates and calls the epoch hooks.
+    # only validates.
     epoch_fn = make_epoch(model, loss_fn, optimizer, batch_size, record_parameters=record_parameters,
                           eager=config.eager)
 
