@@ -119,6 +119,9 @@ def lesson_parser(name: str, doc: str, defaults: Config, datasets=(), prog=None)
         add("--dataset", choices=datasets, default=defaults.dataset or datasets[0],
             help=f"which data to train on (default: {defaults.dataset or datasets[0]})")
     add("--quiet", action="store_true", help="print only the results: no per-step or per-epoch lines")
+    add("--log-every-step", action="store_true",
+        help="TensorBoard histograms and pictures after every update step instead of a few per run "
+             "(tiny runs: at most 1,000 parameters and 2,000 steps; every step then runs on its own)")
     return parser
 
 
@@ -245,7 +248,10 @@ def _cmd_tensorboard(args, parser) -> int:
         board = program.TensorBoard()
         board.configure(argv=[None, "--logdir", str(logdir), "--host", args.host, "--port", str(args.port),
                                "--load_fast", "false",    # the Python loader: no "experimental" notice
-                               # a run's train/ holds two growing event files (course.events): watch both
+                               # keep every picture of a run, not a sample of 10 (--log-every-step writes
+                               # up to 2,000), and every trace step's text
+                               "--samples_per_plugin", "images=2000,text=200",
+                               # runs written by older versions hold two growing files in train/
                                "--reload_multifile", "true"])
         try:
             url = board.launch()

@@ -51,6 +51,7 @@ class Config:
     dataset: str = ""              # the lesson's dataset choice ("" = the lesson's default)
     quiet: bool = False            # print only the lesson's results, no per-step or per-epoch lines
     shuffle: bool = True           # reshuffle the training examples every epoch (seeded)
+    log_every_step: bool = False   # TensorBoard histograms and pictures after every update step (tiny runs)
 
     def __post_init__(self):
         check_int("epochs", self.epochs)

@@ -7,13 +7,14 @@ epoch's metrics, the weights and the last gradients. Writing them from there cos
 event file format. Summary ops inside the compiled epoch would cost ops, a loop, string encoding
 and compile time that, for a 3-weight perceptron, add up to more than its training.
 
-One event per step holds every tag of that step. A run directory's ``train`` folder then holds
-two event files, this one and TensorFlow's (text and images); TensorBoard reads every event file
-of a run.
+One event per step holds every tag of that step. Text, images (PNG bytes), any ready-made
+``Summary`` (hparams, the custom-scalars layout) and the graph of the training step go through the
+same file: a run split holds one event file, and TensorFlow's summary writer is not needed.
 
     events = EventFile(run_dir / "train")
     events.scalars(1, [[0.69, 0.1], [0.65, 0.09]], ["batch_loss", "gradient_norm"])   # steps 1, 2
     events.histograms(2, {"weights/output": histogram_buckets(w)})
+    events.images(2, {"per_epoch/decision_boundary": [png_bytes]})
     events.close()
 """
 from __future__ import annotations
@@ -28,8 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
+from tensorboard.compat.proto import summary_pb2, tensor_pb2, tensor_shape_pb2, types_pb2
 from tensorboard.plugins.histogram import metadata as histogram_metadata
+from tensorboard.plugins.image import metadata as image_metadata
 from tensorboard.plugins.scalar import metadata as scalar_metadata
+from tensorboard.plugins.text import metadata as text_metadata
 
 from course.runtime import tf
 
@@ -111,6 +115,37 @@ def histogram_buckets(values, bucket_count: int = 30) -> np.ndarray:
     return np.column_stack([edges[:-1], edges[1:], counts]).astype(np.float64)
 
 
+def png_size(png: bytes) -> tuple:
+    """(width, height) of PNG bytes, read from the IHDR chunk."""
+    if not isinstance(png, (bytes, bytearray)) or png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 24:
+        raise ValueError("image must be the bytes of a PNG file")
+    return struct.unpack(">II", bytes(png[16:24]))
+
+
+def _string_tensor(strings, shape) -> tensor_pb2.TensorProto:
+    dims = [tensor_shape_pb2.TensorShapeProto.Dim(size=d) for d in shape]
+    return tensor_pb2.TensorProto(dtype=types_pb2.DT_STRING, tensor_shape=tensor_shape_pb2.TensorShapeProto(dim=dims),
+                                  string_val=list(strings))
+
+
+def image_value(tag: str, pngs, description: str = "") -> summary_pb2.Summary.Value:
+    """The images plugin's form, as ``tf.summary.image`` writes it: a string tensor
+    [width, height, png_1, ..., png_k] (k images of one size at one step, shown as k samples)."""
+    sizes = {png_size(png) for png in pngs}
+    if len(sizes) != 1:
+        raise ValueError(f"the images of {tag!r} must be 1 or more PNGs of one size, got sizes {sorted(sizes)}")
+    (width, height), = sizes
+    strings = [str(width).encode(), str(height).encode(), *pngs]
+    return summary_pb2.Summary.Value(tag=tag, metadata=image_metadata.create_summary_metadata(tag, description),
+                                     tensor=_string_tensor(strings, [len(strings)]))
+
+
+def text_value(tag: str, text: str) -> summary_pb2.Summary.Value:
+    """The text plugin's form: a scalar string tensor (Markdown)."""
+    return summary_pb2.Summary.Value(tag=tag, metadata=text_metadata.create_summary_metadata(tag, ""),
+                                     tensor=_string_tensor([text.encode()], []))
+
+
 def _check_step(step) -> int:
     if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 0:
         raise ValueError(f"step must be an integer >= 0, got {step!r}")
@@ -165,6 +200,30 @@ class EventFile:
         step = _check_step(step)
         now = time.time()
         self._writer.write(_event(step, now, b"".join(histogram_value(t, b) for t, b in buckets.items())))
+        self._after_write(now)
+
+    def images(self, step: int, images: dict, descriptions: dict | None = None) -> None:
+        """One event at ``step``: ``{tag: [png bytes, ...]}`` (several PNGs of one size = samples)."""
+        descriptions = descriptions or {}
+        values = [image_value(tag, pngs, descriptions.get(tag, "")) for tag, pngs in images.items()]
+        self.summary(step, summary_pb2.Summary(value=values))
+
+    def text(self, step: int, tag: str, text: str) -> None:
+        """Markdown text (tables render) under ``tag`` at ``step``."""
+        self.summary(step, summary_pb2.Summary(value=[text_value(tag, text)]))
+
+    def summary(self, step: int, summary) -> None:
+        """A ready-made ``Summary`` proto (e.g. from the hparams or custom-scalars plugins) at ``step``."""
+        step = _check_step(step)
+        now = time.time()
+        self._writer.write(_event(step, now, summary.SerializeToString()))
+        self._after_write(now)
+
+    def graph(self, graph_def) -> None:
+        """A ``GraphDef`` (proto or bytes) for the Graphs dashboard: Event.graph_def, field 4."""
+        data = graph_def if isinstance(graph_def, bytes) else graph_def.SerializeToString()
+        now = time.time()
+        self._writer.write(b"\x09" + struct.pack("<d", now) + _field(4, data))
         self._after_write(now)
 
     def _after_write(self, now):

@@ -5,7 +5,7 @@
 """
 from __future__ import annotations
 
-from course import plots
+from course import diagram, plots, snapshots
 from course.models import parameter_count
 from course.runs import RunResult, new_run_dir
 from course.tblog import RunLogger
@@ -21,23 +21,44 @@ def describe_model(model) -> str:
     return " -> ".join(parts)
 
 
+TINY_MODEL_PARAMETERS = 1000   # --log-every-step: the largest model, and snapshots.EVERY_STEP_LIMIT steps
+
+
+def every_step_limits(model, dataset, config) -> str:
+    """Why ``config.log_every_step`` cannot apply to this run ("" when it can)."""
+    steps = config.epochs * -(-len(dataset.y_train) // config.batch_size)
+    params = parameter_count(model)
+    if params > TINY_MODEL_PARAMETERS or steps > snapshots.EVERY_STEP_LIMIT:
+        return (f"--log-every-step is for tiny runs (at most {TINY_MODEL_PARAMETERS:,} parameters and "
+                f"{snapshots.EVERY_STEP_LIMIT:,} update steps); this run has {params:,} parameters and {steps:,} "
+                f"steps, so it logs at the default cadence")
+    return ""
+
+
 def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str = "",
                   hparams: dict | None = None, print_fn=print, observers=()) -> RunResult:
     """Train ``model`` with the traced GradientTape loop and log everything to a new run directory.
 
-    Writes ``<logdir>/<lesson>/<timestamp>_<name>/{train,validation}`` event files and the PNGs
-    ``training_curves.png`` (and ``decision_boundary.png`` for 2-D data), also logged as images.
-    ``observers`` are added to the logger and printers (e.g. a ``records.Recorder``).
+    Writes ``<logdir>/<lesson>/<timestamp>_<name>/{train,validation}`` event files (``tblog``), the
+    per-epoch pictures of a 2-D model (``snapshots``) and the PNGs ``training_curves.png`` (and
+    ``decision_boundary.png`` for 2-D data, ``network.png`` for a small network), also logged as
+    images. ``observers`` are added to the logger and printers (e.g. a ``records.Recorder``).
     """
     check_fit_inputs(model, dataset, config)          # a rejected run writes nothing
+    every_step = config.log_every_step
+    if every_step and (why := every_step_limits(model, dataset, config)):
+        print_fn(f"Note: {why}.")
+        every_step = False
     run_dir = new_run_dir(config.logdir, lesson, name)
     settings = {"lesson": lesson, "run": name, "dataset": str(dataset), "model": describe_model(model),
                 "parameters": parameter_count(model), "epochs": config.epochs,
                 "learning_rate": config.learning_rate, "batch_size": config.batch_size,
                 "optimizer": config.optimizer, "seed": config.seed, "eager": config.eager,
-                "shuffle": config.shuffle, **(hparams or {})}
-    logger = RunLogger(run_dir, hparams=settings, goal=goal)
+                "shuffle": config.shuffle, "log_every_step": every_step, **(hparams or {})}
+    logger = RunLogger(run_dir, hparams=settings, goal=goal, trace_steps=config.trace_steps, every_step=every_step)
     observers = [logger, *observers]
+    if snapshots.supports(model):
+        observers.append(snapshots.Snapshots(logger, dataset.x_val, dataset.y_val, every_step=every_step))
     if not config.quiet:
         observers += [TracePrinter(config.trace_steps, print_fn=print_fn), EpochPrinter(print_fn=print_fn)]
     try:
@@ -55,6 +76,8 @@ def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str =
                 model, dataset.x_val, dataset.y_val, class_names=dataset.class_names,
                 title=(f"{name}: validation accuracy {final['val_accuracy']:.3f}" if history.epoch
                        else f"{name}: stopped in epoch 1, before any validation"))
+        if diagram.supports(model):
+            figures["network"] = diagram.network_diagram(model, feature_names=dataset.feature_names)
         for tag, figure in figures.items():
             figure.savefig(run_dir / f"{tag}.png", dpi=100)
             logger.log_figure(tag, figure, step=history.steps)

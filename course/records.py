@@ -83,11 +83,16 @@ class Observer:
     ``full_steps``: how many of the first update steps this observer wants as full ``StepRecord``s
     (host copies of every variable before and after). Those steps run one at a time; the rest of
     each epoch runs in one compiled call and reaches observers only through ``on_epoch_end``.
+    ``on_graph`` is called once, after ``on_train_begin``, for observers with ``wants_graph``
+    (not with ``config.eager``, which has no graph).
     """
 
     full_steps: int = 0
+    wants_graph: bool = False   # True: ``on_graph`` receives the compiled training step's tf.Graph
 
     def on_train_begin(self, model, config: Config, names: list, initial: list) -> None: ...
+
+    def on_graph(self, graph) -> None: ...
 
     def on_step(self, record: StepRecord) -> None: ...
 

@@ -1,33 +1,45 @@
 """TensorBoard logging for one run: what is written, where, and how often.
 
-Tags, with ``<run_dir>/train`` and ``<run_dir>/validation`` as TensorBoard's two runs:
+Tags, with ``<run_dir>/train`` and ``<run_dir>/validation`` as TensorBoard's two runs. "Step" is the
+update step (the x axis of ``batch_loss``) everywhere except the ``epoch_*`` scalars, which count epochs:
 
 - train, per step: ``batch_loss``, ``batch_accuracy``, ``gradient_norm``
 - train and validation, per epoch: ``epoch_loss``, ``epoch_accuracy`` (the twins overlay in TensorBoard)
-- train, per epoch: ``learning_rate``; and about every ``HISTOGRAM_STEPS`` steps (at an epoch's end, and
-  after the last epoch) histograms ``weights/<layer>``, ``biases/<layer>``, ``gradients/<layer>/kernel``,
-  ``gradients/<layer>/bias``
+- train, per epoch: ``learning_rate``; histograms ``weights/<layer>``, ``biases/<layer>`` at step 0 and,
+  with ``gradients/<layer>/kernel`` and ``gradients/<layer>/bias``, about every ``HISTOGRAM_STEPS``
+  steps (at an epoch's end, and after the last epoch)
 - small models (at most ``SMALL_MODEL_PARAMETERS``): per step ``parameters/<layer>/kernel[i,j]`` and
   ``gradients/<layer>/kernel[i,j]``, so each weight's path can be followed (step 0 = initial value)
-- text ``run/hyperparameters`` and ``run/goal``; images logged with ``log_figure``
+- text ``run/hyperparameters``, ``run/goal`` and, for each of the first ``trace_steps`` steps,
+  ``trace/update_step`` (parameter, before, gradient, learning rate, after); images from ``log_figure``
+  and ``log_images``; the graph of the compiled training step (Graphs dashboard)
+- the run directory itself (a third TensorBoard run): the HParams session (``hparams``, with the
+  train/validation ``epoch_loss`` and ``epoch_accuracy`` as its metrics) and the Custom Scalars layout
+  (train and validation loss on one chart, accuracy on another)
 
-Scalars and histograms are written from Python, out of the host copies ``fit`` makes each epoch
-anyway (``course.events``): a few microseconds a step. Nothing is written from inside the compiled
-epoch, so logging adds neither ops nor compile time to it. Text and images, a few per run, go
-through TensorFlow's summary writer.
+``every_step=True`` writes the histograms after every update step instead (tiny runs; each step
+then runs on its own). Everything is written from Python through ``course.events``, out of the host
+copies ``fit`` makes each epoch anyway: a few microseconds a step, nothing inside the compiled epoch.
 
-    logger = RunLogger(run_dir, hparams={"epochs": 10}, goal="separate the moons")
+    logger = RunLogger(run_dir, hparams={"epochs": 10}, goal="separate the moons", trace_steps=3)
     fit(model, ds, config, observers=[logger]); logger.close()
 """
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 
 import numpy as np
+from tensorboard.plugins.custom_scalar import layout_pb2
+from tensorboard.plugins.custom_scalar import summary as custom_scalar_summary
+from tensorboard.compat.proto import summary_pb2
+from tensorboard.plugins.hparams import api_pb2, plugin_data_pb2
+from tensorboard.plugins.hparams import metadata as hparams_metadata
+from tensorboard.plugins.hparams import summary_v2 as hp
 
 from course.events import EventFile, histogram_buckets  # noqa: F401 (histogram_buckets re-exported)
-from course.runtime import tf
+from course.trace import update_table
 from course.training import SMALL_MODEL_PARAMETERS, Observer
 
 # Histograms (NumPy bucketing of every variable) cost more than scalars: by default they are
@@ -62,24 +74,87 @@ def markdown_table(rows: dict) -> str:
     return "\n".join(lines)
 
 
+# The HParams dashboard's metric columns: the last value of each, per run.
+METRICS = (("epoch_loss", "train"), ("epoch_loss", "validation"),
+           ("epoch_accuracy", "train"), ("epoch_accuracy", "validation"))
+
+
+def _hparam_value(value):
+    return value if isinstance(value, (bool, int, float, str)) else str(value)
+
+
+def hparams_experiment(values: dict) -> summary_pb2.Summary:
+    """The HParams dashboard's columns: each hyperparameter with its type, and the ``METRICS``.
+
+    (TensorBoard uses the first such summary it finds; every run writes the same metrics.)
+    """
+    types = {bool: api_pb2.DATA_TYPE_BOOL, str: api_pb2.DATA_TYPE_STRING}
+    experiment = api_pb2.Experiment(
+        hparam_infos=[api_pb2.HParamInfo(name=name, type=types.get(type(value), api_pb2.DATA_TYPE_FLOAT64))
+                      for name, value in values.items()],
+        metric_infos=[api_pb2.MetricInfo(name=api_pb2.MetricName(group=group, tag=tag),
+                                         display_name=f"{group} {tag.replace('epoch_', '')}")
+                      for tag, group in METRICS])
+    content = plugin_data_pb2.HParamsPluginData(experiment=experiment)
+    return summary_pb2.Summary(value=[summary_pb2.Summary.Value(
+        tag=hparams_metadata.EXPERIMENT_TAG, metadata=hparams_metadata.create_summary_metadata(content),
+        tensor=hparams_metadata.NULL_TENSOR)])
+
+
+def custom_scalars_layout() -> layout_pb2.Layout:
+    """Train and validation loss on one chart, train and validation accuracy on another."""
+    def chart(title, tag):
+        return layout_pb2.Chart(title=title, multiline=layout_pb2.MultilineChartContent(tag=[tag]))
+
+    return layout_pb2.Layout(category=[layout_pb2.Category(title="train vs validation, per epoch", chart=[
+        chart("loss: train and validation", r"^epoch_loss$"),
+        chart("accuracy: train and validation", r"^epoch_accuracy$")])])
+
+
 class RunLogger(Observer):
-    """Writes a run's scalars, histograms, text and images to TensorBoard event files."""
+    """Writes a run's scalars, histograms, text, images, graph and hparams to TensorBoard event files.
+
+    Args:
+        run_dir: the run's directory (``runs.new_run_dir``).
+        hparams: {name: value}, shown as a table and recorded for the HParams dashboard.
+        goal: one line of text for the Text tab.
+        histogram_every: epochs between histograms (default: about every ``HISTOGRAM_STEPS`` steps).
+        trace_steps: the first update steps written as ``trace/update_step`` tables.
+        every_step: histograms after every update step (tiny runs: every step then runs on its own).
+    """
+
+    wants_graph = True
 
     def __init__(self, run_dir, *, hparams: dict | None = None, goal: str = "",
-                 histogram_every: int | None = None):
-        if histogram_every is not None and (isinstance(histogram_every, bool) or
-                                            not isinstance(histogram_every, int) or histogram_every < 1):
-            raise ValueError(f"histogram_every must be a positive integer or None, got {histogram_every!r}")
+                 histogram_every: int | None = None, trace_steps: int = 0, every_step: bool = False):
+        for name, value, low, kind in (("histogram_every", histogram_every, 1, "a positive integer or None"),
+                                       ("trace_steps", trace_steps, 0, "a non-negative integer")):
+            if (value is not None or low == 0) and (isinstance(value, bool) or not isinstance(value, int)
+                                                    or value < low):
+                raise ValueError(f"{name} must be {kind}, got {value!r}")
         self.run_dir = Path(run_dir)
-        self.histogram_every = histogram_every
-        self.train = tf.summary.create_file_writer(str(self.run_dir / "train"))   # text and images
+        self.histogram_every, self.trace_steps, self.every_step = histogram_every, trace_steps, bool(every_step)
+        self.full_steps = sys.maxsize if every_step else trace_steps
         self.param_tags = self.grad_tags = None
-        self.events = None   # {"train": EventFile, "validation": EventFile}, opened when training begins
+        # {"train": ..., "validation": ..., "run": the run directory itself}; validation opens when training begins
+        self.events = {"train": EventFile(self.run_dir / "train")}
         self.epochs, self._histogram_tags = None, []
         if hparams:
             self.log_text("run/hyperparameters", markdown_table(hparams))
+            self._log_hparams(hparams)
         if goal:
             self.log_text("run/goal", goal)
+
+    def _log_hparams(self, hparams):
+        """The HParams session (this run) and, for the dashboard's columns, the experiment's layout."""
+        values = {str(k): _hparam_value(v) for k, v in hparams.items()}
+        if "run" not in self.events:
+            self.events["run"] = EventFile(self.run_dir)
+        run = self.events["run"]
+        run.summary(0, hparams_experiment(values))
+        # the session's name: <lesson>/<run>, unique within a log directory
+        run.summary(0, hp.hparams_pb(values, trial_id=f"{self.run_dir.parent.name}/{self.run_dir.name}"))
+        run.summary(0, custom_scalar_summary.pb(custom_scalars_layout()))
 
     # --- observer hooks -------------------------------------------------------------
     def on_train_begin(self, model, config, names, initial):
@@ -91,8 +166,8 @@ class RunLogger(Observer):
             self.grad_tags = _entry_tags("gradients", names, shapes)
             tags += self.param_tags + self.grad_tags
         self.step_tags, self.epochs = tags, config.epochs
-        if self.events is None:
-            self.events = {split: EventFile(self.run_dir / split) for split in ("train", "validation")}
+        if "validation" not in self.events:
+            self.events["validation"] = EventFile(self.run_dir / "validation")
         if small:   # each parameter's path starts at its initial value, step 0
             self.events["train"].scalars(0, np.concatenate([np.ravel(w) for w in initial])[None], self.param_tags)
         self._histogram_tags = []
@@ -100,6 +175,18 @@ class RunLogger(Observer):
             layer, kind = name.rsplit("/", 1)
             family = {"kernel": "weights", "bias": "biases"}.get(kind, kind)
             self._histogram_tags.append((f"{family}/{layer}", f"gradients/{layer}/{kind}"))
+        # the initial weights (no gradients yet) at step 0
+        self.events["train"].histograms(0, {value_tag: histogram_buckets(value)
+                                            for (value_tag, _), value in zip(self._histogram_tags, initial)})
+
+    def on_graph(self, graph):
+        self.events["train"].graph(graph.as_graph_def())
+
+    def on_step(self, record):
+        if record.step <= self.trace_steps:
+            self.log_text("trace/update_step", update_table(record), step=record.step)
+        if self.every_step:
+            self._histograms(record.step, record.after, record.grads)
 
     def on_epoch_end(self, record):
         """Every step's scalars (also of a partial epoch), the epoch's metrics and, at the cadence, histograms."""
@@ -117,11 +204,14 @@ class RunLogger(Observer):
                                           ["epoch_loss", "epoch_accuracy"])
         if self.histogram_every is None:    # default cadence, from the first epoch's number of steps
             self.histogram_every = histogram_cadence(len(record.step_loss))
-        if record.epoch % self.histogram_every == 0 or record.epoch == self.epochs:
-            buckets = {}
-            for (value_tag, grad_tag), value, grad in zip(self._histogram_tags, record.variables, record.grads):
-                buckets[value_tag], buckets[grad_tag] = histogram_buckets(value), histogram_buckets(grad)
-            train.histograms(record.epoch, buckets)
+        if not self.every_step and (record.epoch % self.histogram_every == 0 or record.epoch == self.epochs):
+            self._histograms(record.first_step + len(record.step_loss) - 1, record.variables, record.grads)
+
+    def _histograms(self, step, variables, grads):
+        buckets = {}
+        for (value_tag, grad_tag), value, grad in zip(self._histogram_tags, variables, grads):
+            buckets[value_tag], buckets[grad_tag] = histogram_buckets(value), histogram_buckets(grad)
+        self.events["train"].histograms(step, buckets)
 
     def on_train_end(self, history):
         if history.stopped:   # "diverged at step ..." or "interrupted at step ..."
@@ -130,8 +220,12 @@ class RunLogger(Observer):
 
     # --- things a lesson logs itself -------------------------------------------------
     def log_text(self, tag: str, text: str, step: int = 0):
-        with self.train.as_default():
-            tf.summary.text(tag, text, step=step)
+        """Markdown text (tables render) in the Text tab."""
+        self.events["train"].text(step, tag, text)
+
+    def log_images(self, step: int, images: dict, descriptions: dict | None = None):
+        """``{tag: [png bytes, ...]}`` at ``step`` (several PNGs of one size show as samples)."""
+        self.events["train"].images(step, images, descriptions)
 
     def log_figure(self, tag: str, figure, step: int = 0):
         """Log a matplotlib figure as an image (rendered to PNG in memory)."""
@@ -139,17 +233,12 @@ class RunLogger(Observer):
             raise TypeError(f"figure must be a matplotlib Figure, got {type(figure).__name__}")
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=100)
-        image = tf.image.decode_png(buffer.getvalue(), channels=4)[tf.newaxis]   # (1, H, W, 4)
-        with self.train.as_default():
-            tf.summary.image(tag, image, step=step)
+        self.log_images(step, {tag: [buffer.getvalue()]})
 
     def flush(self):
-        self.train.flush()
-        for events in (self.events or {}).values():
+        for events in self.events.values():
             events.flush()
 
     def close(self):
-        self.train.close()
-        for events in (self.events or {}).values():
+        for events in self.events.values():
             events.close()
-

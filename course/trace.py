@@ -53,28 +53,59 @@ def format_step(record) -> list[str]:
         return _format_step(record)
 
 
+def shown_entries(record):
+    """The entries a trace shows, per variable: (name, w0, g, w1, [flat indices]).
+
+    Every entry of a small model; for a larger one the ``ENTRIES_PER_VARIABLE`` entries with the
+    largest |gradient| (ties: the first ones), in index order: the first entries may never move (a
+    digits pixel that is always 0).
+    """
+    small = sum(int(np.size(w)) for w in record.before) <= SMALL_MODEL_PARAMETERS
+    for name, w0, g, w1 in zip(record.names, record.before, record.grads, record.after):
+        w0, g, w1 = np.asarray(w0), np.asarray(g), np.asarray(w1)
+        if small:
+            entries = list(range(w0.size))
+        else:
+            entries = sorted(np.argsort(-np.abs(g.ravel()), kind="stable")[:min(ENTRIES_PER_VARIABLE, w0.size)])
+        yield name, w0, g, w1, entries
+
+
 def _format_step(record) -> list[str]:
     lines = [f"step {record.step} (epoch {record.epoch}, batch {record.batch}/{record.batches_per_epoch}): "
              f"loss {record.loss:.4f}, gradient norm {record.grad_norm:.4f}"]
-    n_params = sum(int(np.size(w)) for w in record.before)
-    for name, w0, g, w1 in zip(record.names, record.before, record.grads, record.after):
-        w0, g, w1 = np.asarray(w0), np.asarray(g), np.asarray(w1)
-        shown = w0.size if n_params <= SMALL_MODEL_PARAMETERS else min(ENTRIES_PER_VARIABLE, w0.size)
-        if n_params > SMALL_MODEL_PARAMETERS:
+    large = sum(int(np.size(w)) for w in record.before) > SMALL_MODEL_PARAMETERS
+    for name, w0, g, w1, entries in shown_entries(record):
+        if large:
             w_norm, change_norm = np.linalg.norm(w0), np.linalg.norm(w1 - w0)
             ratio = f"{change_norm / w_norm:.2e}" if w_norm > 0 else "n/a (w = 0)"
             shape = "x".join(str(d) for d in w0.shape)
             lines.append(f"  {name} ({shape}): |w| {w_norm:.4f}  |g| {np.linalg.norm(g):.4f}  "
                          f"|change| {change_norm:.4f}  |change|/|w| {ratio}")
-        # A large variable shows the entries with the largest |gradient| (ties: the first ones), in
-        # index order: the first entries may never move (a digits pixel that is always 0).
-        entries = (range(shown) if n_params <= SMALL_MODEL_PARAMETERS
-                   else sorted(np.argsort(-np.abs(g.ravel()), kind="stable")[:shown]))
         for i in entries:
-            lines.append("    " * (n_params > SMALL_MODEL_PARAMETERS) + "  " + format_update(
+            lines.append("    " * large + "  " + format_update(
                 name, _index(w0.shape, i), float(w0.flat[i]), float(g.flat[i]), float(w1.flat[i]),
                 record.learning_rate, record.optimizer))
     return lines
+
+
+def update_table(record) -> str:
+    """One update step as a Markdown table for TensorBoard's Text tab (the entries the trace shows).
+
+    Example:
+        >>> print(update_table(record).splitlines()[2])
+        | output/kernel[0,0] | 0.512000 | -0.231000 | 0.1 | 0.535100 | +0.023100 |
+    """
+    head = (f"**step {record.step}** (epoch {record.epoch}, batch {record.batch}/{record.batches_per_epoch}): "
+            f"loss {record.loss:.6g}, gradient norm {record.grad_norm:.6g}, optimizer {record.optimizer}"
+            + (" (w <- w - lr * dL/dw)" if record.optimizer == "sgd" else "") + "\n\n")
+    rows = ["| parameter | before | gradient dL/dw | learning rate | after | change |", "|---|---|---|---|---|---|"]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for name, w0, g, w1, entries in shown_entries(record):
+            for i in entries:
+                before, grad, after = float(w0.flat[i]), float(g.flat[i]), float(w1.flat[i])
+                rows.append(f"| {name}[{_index(w0.shape, i)}] | {before:.6f} | {grad:.6f} | "
+                            f"{record.learning_rate:g} | {after:.6f} | {after - before:+.6f} |")
+    return head + "\n".join(rows)
 
 
 class TracePrinter(Observer):

@@ -305,6 +305,12 @@ def fit(model, dataset, config: Config, observers=()) -> History:
 
     for obs in observers:
         obs.on_train_begin(model, config, names, [v.numpy() for v in variables])
+    graph_watchers = [obs for obs in observers if getattr(obs, "wants_graph", False)]
+    if graph_watchers and not config.eager:
+        # Tracing the step now costs nothing extra: its first call reuses this trace.
+        graph = step_fn.get_concrete_function(x_train[:batch_size], y_train[:batch_size]).graph
+        for obs in graph_watchers:
+            obs.on_graph(graph)
 
     history = History()
     step, epoch, buffer, handed_over = 0, 0, _EpochBuffer(), True

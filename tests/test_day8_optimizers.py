@@ -114,7 +114,8 @@ def test_lesson_at_default_settings(tmp_path, capsys):
         assert kernel[0] == (0, pytest.approx(day8.START[0])) and len(kernel) == config.epochs + 1
         assert float(kernel[-1][1]) == pytest.approx(n[f"{name}_final_w"], abs=1e-6)
         assert "optimizer_paths" in train and train["optimizer_paths"][0][0] == config.epochs
-        assert sorted(p.name for p in run_.run_dir.glob("*.png")) == ["optimizer_paths.png", "training_curves.png"]
+        assert sorted(p.name for p in run_.run_dir.glob("*.png")) == ["network.png", "optimizer_paths.png",
+                                                                       "training_curves.png"]
         assert n[f"{name}_loss"] == pytest.approx(
             numpy_ref.loss_and_gradients(ds.x_train, ds.y_train, layers0(path[-2]))[0], abs=1e-5)
     # the story the table tells at these settings

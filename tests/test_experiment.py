@@ -19,8 +19,11 @@ def test_train_and_log_writes_a_new_run_with_figures_and_prints_the_trace(tmp_pa
                           print_fn=out.append)
     second = train_and_log(models.perceptron(2), ds, config, lesson="test", name="blobs", print_fn=out.append)
     assert first.run_dir != second.run_dir and first.run_dir.parent == tmp_path / "test"
-    assert sorted(p.name for p in first.run_dir.iterdir()) == [
-        "decision_boundary.png", "train", "training_curves.png", "validation"]
+    names = sorted(p.name for p in first.run_dir.iterdir())
+    # the run directory's own event file holds the HParams session and the custom-scalars layout
+    assert [n for n in names if n.startswith("events.out.tfevents.")] == [names[1]]
+    assert names[:1] + names[2:] == ["decision_boundary.png", "network.png", "train", "training_curves.png",
+                                     "validation"]
     assert first.metrics == first.history.final()
     assert out[0].startswith("The first 1 update steps") and out[1].startswith("step 1 (epoch 1, batch 1/2)")
     train = read_events(first.run_dir / "train")

@@ -13,7 +13,8 @@ from lessons import day1_perceptron, day2_mlp
 ROOT = Path(__file__).resolve().parents[1]
 STEP = {"batch_loss", "batch_accuracy", "gradient_norm"}
 EPOCH = {"epoch_loss", "epoch_accuracy", "learning_rate"}
-TEXT_AND_IMAGES = {"run/hyperparameters", "run/goal", "training_curves"}
+TEXT_AND_IMAGES = {"run/hyperparameters", "run/goal", "training_curves", "trace/update_step", "network"}
+SNAPSHOTS = {"snapshots/decision_boundary"}      # 2-D models: the boundary after some epochs
 
 
 def _layer_tags(layers):
@@ -36,7 +37,8 @@ def _check_run(run_dir, expected_train_tags):
             if value.dtype.kind == "f":
                 assert np.all(np.isfinite(value)), tag
     pngs = sorted(p.name for p in run_dir.glob("*.png"))
-    images = sorted(f"{t}.png" for t in ("decision_boundary", "training_curves") if t in expected_train_tags)
+    images = sorted(f"{t}.png" for t in ("decision_boundary", "training_curves", "network")
+                    if t in expected_train_tags)
     assert pngs == images
     return train, val
 
@@ -47,10 +49,10 @@ def test_day1_tiny_run_writes_the_documented_tags(tmp_path, capsys):
     out = capsys.readouterr().out
     assert set(result.runs) == {"blobs", "breast_cancer", "xor"}
     assert all(d.parent == tmp_path / "day1_perceptron" for d in result.run_dirs)
-    small = STEP | EPOCH | TEXT_AND_IMAGES | _layer_tags(["output"]) | {"decision_boundary"}
+    small = STEP | EPOCH | TEXT_AND_IMAGES | _layer_tags(["output"]) | {"decision_boundary"} | SNAPSHOTS
     _check_run(result.runs["blobs"].run_dir, small | _entries("parameters", 2) | _entries("gradients", 2))
     _check_run(result.runs["xor"].run_dir, small | _entries("parameters", 2) | _entries("gradients", 2))
-    # 31 parameters: histograms but no per-parameter scalars, and no 2-D boundary
+    # 31 parameters: histograms but no per-parameter scalars, and no 2-D boundary; 30 inputs: a diagram
     _check_run(result.runs["breast_cancer"].run_dir, STEP | EPOCH | TEXT_AND_IMAGES | _layer_tags(["output"]))
     assert out.count("step 1 (epoch 1, batch 1/") == 3             # one traced step per run
     assert "output/kernel[0,0]: " in out and " - 0.5 x (" in out
@@ -63,9 +65,11 @@ def test_day2_tiny_run_writes_the_documented_tags(tmp_path, capsys):
     result = day2_mlp.run(config)
     out = capsys.readouterr().out
     assert set(result.runs) == {"xor", "circles"}
-    base = STEP | EPOCH | TEXT_AND_IMAGES | {"decision_boundary"}
-    _check_run(result.runs["xor"].run_dir, base | _layer_tags(["hidden_1", "output"]))
-    _check_run(result.runs["circles"].run_dir, base | _layer_tags(["hidden_1", "hidden_2", "output"]))
+    base = STEP | EPOCH | TEXT_AND_IMAGES | {"decision_boundary"} | SNAPSHOTS
+    _check_run(result.runs["xor"].run_dir, base | _layer_tags(["hidden_1", "output"])
+               | {"snapshots/neurons_hidden_1"})
+    _check_run(result.runs["circles"].run_dir, base | _layer_tags(["hidden_1", "hidden_2", "output"])
+               | {"snapshots/neurons_hidden_1", "snapshots/neurons_hidden_2"})
     assert out.count("step 2 (epoch") == 2
     assert "hidden_1/kernel (2x16): |w| " in out and "|change|/|w|" in out
 
@@ -102,8 +106,10 @@ def test_day2_default_flags_meet_the_lessons_bars(tmp_path, capsys):
 
 
 def _logged_values(run_dir):
-    return {tag: [(s, v.tobytes()) for s, v in events] for tag, events in read_events(run_dir / "train").items()
-            if tag != "run/hyperparameters" and not tag.endswith(("boundary", "curves"))}
+    """Every logged value: numbers as raw bytes, text and images (string tensors) as their bytes."""
+    def raw(value):
+        return tuple(value.ravel()) if value.dtype == object else value.tobytes()
+    return {tag: [(s, raw(v)) for s, v in events] for tag, events in read_events(run_dir / "train").items()}
 
 
 def test_same_seed_same_logged_values_across_processes_other_seed_differs(tmp_path):

@@ -45,10 +45,11 @@ def test_perceptron_run_has_exactly_the_documented_tags_and_values(tmp_path):
     assert [s for s, _ in path] == list(range(0, 13))
     assert float(path[0][1]) == pytest.approx(float(initial[0][1, 0]))
     assert float(path[-1][1]) == pytest.approx(float(model.get_weights()[0][1, 0]))
-    # histograms: [left, right, count] buckets whose counts add up to the variable's size
+    # histograms at the end of each epoch, keyed by update step (4 a epoch); the weights also at step 0
+    # (initial values, no gradient yet); [left, right, count] buckets adding up to the variable's size
     for tag, size in (("weights/output", 2), ("biases/output", 1), ("gradients/output/kernel", 2)):
         steps = [s for s, _ in train[tag]]
-        assert steps == [1, 2, 3]
+        assert steps == ([4, 8, 12] if tag.startswith("gradients") else [0, 4, 8, 12])
         buckets = train[tag][-1][1]
         assert buckets.shape[1] == 3 and buckets[:, 2].sum() == size
     # every scalar is finite
@@ -124,7 +125,8 @@ def test_default_histogram_cadence_is_about_every_100_steps_and_the_last_epoch(t
     ds = data.blobs(seed=0, n_samples=100)            # 80 train / 20 per batch = 4 steps an epoch
     _, train, _ = _train(tmp_path, models.perceptron(2, seed=0), ds, Config(epochs=30, batch_size=20),
                          histogram_every=None)
-    assert [s for s, _ in train["weights/output"]] == [25, 30]
+    assert [s for s, _ in train["weights/output"]] == [0, 100, 120]     # steps: epochs 25 and 30 end there
+    assert [s for s, _ in train["gradients/output/bias"]] == [100, 120]
     assert len(train["batch_loss"]) == 120 and len(train["epoch_loss"]) == 30   # scalars: all of them
 
 

@@ -28,7 +28,7 @@ def _free_port():
 def board(tmp_path_factory):
     logdir = tmp_path_factory.mktemp("tb")
     day1_perceptron.run(Config(epochs=2, learning_rate=0.5, logdir=str(logdir), dataset="blobs", quiet=True))
-    day2_mlp.run(Config(epochs=1, learning_rate=0.05, optimizer="adam", logdir=str(logdir), dataset="moons",
+    day2_mlp.run(Config(epochs=3, learning_rate=0.05, optimizer="adam", logdir=str(logdir), dataset="moons",
                         quiet=True))
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "course", "tensorboard", "--logdir", str(logdir),
@@ -97,8 +97,8 @@ def test_histograms_of_weights_biases_and_gradients_for_every_layer(board):
     expected |= {f"gradients/{layer}/{v}" for layer in ("hidden_1", "hidden_2", "output") for v in ("kernel", "bias")}
     assert set(tags[moons]) == expected
     hist = _get(base, "/data/plugin/histograms/histograms", run=moons, tag="weights/hidden_2")
-    (wall_time, step, buckets), = hist
-    assert step == 1 and sum(b[2] for b in buckets) == 16 * 16
+    assert [step for _, step, _ in hist] == [0, 75]         # initial weights, and after 3 epochs of 25 steps
+    assert all(sum(b[2] for b in buckets) == 16 * 16 for _, _, buckets in hist)
     perceptron = _run(runs, "day1_perceptron", "blobs", "train")
     assert {"weights/output", "biases/output", "gradients/output/kernel", "gradients/output/bias"} == set(
         tags[perceptron])
@@ -116,6 +116,87 @@ def test_decision_boundary_image_and_hyperparameter_text(board):
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
     text_tags = _get(base, "/data/plugin/text/tags")
     run = _run(runs, "day1_perceptron", "blobs", "train")
-    assert set(text_tags[run]) == {"run/hyperparameters", "run/goal"}
+    assert set(text_tags[run]) == {"run/hyperparameters", "run/goal", "trace/update_step"}
     (text,) = _get(base, "/data/plugin/text/text", run=run, tag="run/hyperparameters")
     assert "<td>learning_rate</td>" in text["text"] and "<td>0.5</td>" in text["text"]
+
+
+def _post(base, path, body):
+    request = urllib.request.Request(base + path, data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def _png_size(png):
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def test_per_epoch_boundary_pictures_unit_heatmaps_and_network_diagram(board):
+    base, _ = board
+    runs = _get(base, "/data/runs")
+    moons = _run(runs, "day2_mlp", "moons", "train")
+    images = _get(base, "/data/plugin/images/tags")[moons]
+    assert {"snapshots/decision_boundary", "snapshots/neurons_hidden_1", "snapshots/neurons_hidden_2",
+            "network", "decision_boundary", "training_curves"} <= set(images)
+    # the slider: before training (step 0) and at the end of each of the 3 epochs (25 steps each)
+    for tag, size in (("snapshots/decision_boundary", (192, 192)),
+                      ("snapshots/neurons_hidden_1", (266, 266))):    # 16 units: 4 x 4 tiles of 64 px, 2 px gaps
+        entries = _get(base, "/data/plugin/images/images", run=moons, tag=tag)
+        assert [e["step"] for e in entries] == [0, 25, 50, 75]
+        pngs = [_get(base, "/data/plugin/images/individualImage?" + e["query"]) for e in entries]
+        assert {_png_size(p) for p in pngs} == {size}
+        assert pngs[0] != pngs[-1]                                   # the boundary moved
+    (network,) = _get(base, "/data/plugin/images/images", run=moons, tag="network")
+    assert network["step"] == 75
+    width, height = _png_size(_get(base, "/data/plugin/images/individualImage?" + network["query"]))
+    assert width > height > 200
+
+
+def test_update_steps_as_text_tables(board):
+    base, _ = board
+    runs = _get(base, "/data/runs")
+    run = _run(runs, "day1_perceptron", "blobs", "train")
+    steps = _get(base, "/data/plugin/text/text", run=run, tag="trace/update_step")
+    assert [s["step"] for s in steps] == [1, 2, 3]                  # the first 3 update steps (trace_steps)
+    html = steps[0]["text"]
+    for column in ("parameter", "before", "gradient dL/dw", "learning rate", "after"):
+        assert f"<th>{column}</th>" in html
+    assert "<td>output/kernel[0,0]</td>" in html and "<td>0.5</td>" in html and "<td>output/bias[0]</td>" in html
+
+
+def test_hparams_sessions_custom_scalars_layout_and_graph(board):
+    base, _ = board
+    experiment = _post(base, "/data/plugin/hparams/experiment", {"experimentName": ""})
+    assert {"lesson", "run", "learning_rate", "optimizer", "batch_size", "epochs", "seed"} <= {
+        h["name"] for h in experiment["hparamInfos"]}
+    assert {(m["name"]["group"], m["name"]["tag"]) for m in experiment["metricInfos"]} == {
+        (g, t) for g in ("train", "validation") for t in ("epoch_loss", "epoch_accuracy")}
+    groups = _post(base, "/data/plugin/hparams/session_groups", {
+        "experimentName": "", "startIndex": 0, "sliceSize": 100,
+        "allowedStatuses": ["STATUS_UNKNOWN", "STATUS_SUCCESS", "STATUS_FAILURE", "STATUS_RUNNING"]})
+    sessions = {g["name"].rsplit("_", 1)[-1]: g for g in groups["sessionGroups"]}
+    assert set(sessions) == {"blobs", "xor", "moons"}              # one session per training run
+    moons = sessions["moons"]
+    assert moons["hparams"]["optimizer"] == "adam" and moons["hparams"]["learning_rate"] == 0.05
+    final = {(m["name"]["group"], m["name"]["tag"]): m for m in moons["metricValues"]}
+    val = _get(base, "/data/plugin/scalars/scalars", run=_run(_get(base, "/data/runs"), "day2_mlp", "moons",
+                                                                  "validation"), tag="epoch_accuracy")
+    assert final[("validation", "epoch_accuracy")]["value"] == pytest.approx(val[-1][2])
+    assert final[("validation", "epoch_accuracy")]["trainingStep"] == 3
+
+    layout = _get(base, "/data/plugin/custom_scalars/layout")
+    charts = {c["title"]: c["multiline"]["tag"] for cat in layout["category"] for c in cat["chart"]}
+    assert charts == {"loss: train and validation": ["^epoch_loss$"],
+                      "accuracy: train and validation": ["^epoch_accuracy$"]}
+    run = _run(_get(base, "/data/runs"), "day2_mlp", "moons", "train")
+    lines = _get(base, "/data/plugin/custom_scalars/scalars", run=run.rsplit("/", 1)[0] + "/validation",
+                 tag="^epoch_loss$")
+    assert lines["regex_valid"] and [point[1] for point in lines["tag_to_events"]["epoch_loss"]] == [1, 2, 3]
+
+    info = _get(base, "/data/plugin/graphs/info")
+    assert info[run]["run_graph"] is True
+    graph = _get(base, "/data/plugin/graphs/graph", run=run, conceptual="false").decode()
+    for op in ('op: "Placeholder"', "hidden_1", "hidden_2", "output", "gradient_tape", 'op: "AssignSubVariableOp"'):
+        assert op in graph, op

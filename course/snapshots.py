@@ -1,0 +1,252 @@
+"""Pictures of a 2-D model while it learns, in the spirit of TensorFlow Playground.
+
+For a model of Dense layers on 2 input features, ``Snapshots`` writes TensorBoard images before
+training and at the end of some epochs (a slider in the Images tab then plays them):
+
+- ``snapshots/decision_boundary``: what the model says over the plane (red = class 1, blue =
+  class 0, paler = less sure, black = the 0.5 boundary) with the validation points on top;
+- ``snapshots/neurons_<layer>``: one tile per hidden unit, its activation over the same plane
+  (red > 0, blue < 0, white = 0: what the unit has learned to detect), units in reading order.
+
+The pictures are drawn with NumPy from the weights ``fit`` already copies to the host (a forward
+pass over a GRID x GRID lattice, a colour table, a PNG encoder): about a millisecond a frame, no
+matplotlib and no TensorFlow call. Steps are update steps, like ``batch_loss``.
+
+    logger = RunLogger(run_dir)
+    fit(model, ds, config, observers=[logger, Snapshots(logger, ds.x_val, ds.y_val)])
+"""
+from __future__ import annotations
+
+import math
+import struct
+import sys
+import zlib
+
+import numpy as np
+
+from course.activations import FUNCTIONS
+from course.records import Observer
+
+GRID = 96           # the model runs on GRID x GRID points of the plane
+ZOOM = 2            # each grid point is ZOOM x ZOOM pixels: a 192 x 192 boundary picture
+TILE_STRIDE = 3     # a hidden unit's tile uses every 3rd grid point: 32 x 32, shown 64 x 64
+FRAMES = 12         # pictures per run at the default cadence, besides the one at step 0
+MAX_UNITS = 64      # hidden layers wider than this get no neuron tiles
+EVERY_STEP_LIMIT = 2000   # update steps a run may log picture by picture (``every_step=True``)
+
+_BLUE, _WHITE, _RED = np.array([33, 102, 172.0]), np.array([247, 247, 247.0]), np.array([178, 24, 43.0])
+_TAB10 = np.array([[31, 119, 180], [214, 39, 40], [44, 160, 44], [255, 127, 14], [148, 103, 189],
+                   [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207]], float)
+_POINT = {0: _TAB10[0], 1: _TAB10[1]}   # binary points as in plots.decision_boundary: blue 0, red 1
+
+
+def png(image) -> bytes:
+    """PNG bytes of an (h, w, 3) uint8 RGB image (filter "Up" on every row, fast zlib).
+
+    Example:
+        >>> png(np.zeros((2, 3, 3), np.uint8))[:8]
+        b'\\x89PNG\\r\\n\\x1a\\n'
+    """
+    image = np.ascontiguousarray(image, dtype=np.uint8)
+    if image.ndim != 3 or image.shape[2] != 3:
+        raise ValueError(f"image must have shape (height, width, 3), got {image.shape}")
+    h, w, _ = image.shape
+    flat = image.reshape(h, w * 3)
+    up = np.diff(flat, axis=0, prepend=np.zeros((1, w * 3), np.uint8))      # each row minus the one above, mod 256
+    rows = np.concatenate([np.full((h, 1), 2, np.uint8), up], axis=1)        # filter type 2 (Up) per row
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + chunk(b"IEND", b""))
+
+
+def _table():
+    t = np.linspace(-1, 1, 255)[:, None]                    # 255 levels: index 127 is exactly 0
+    return np.where(t < 0, _WHITE + (_BLUE - _WHITE) * -t, _WHITE + (_RED - _WHITE) * t).astype(np.uint8)
+
+
+_DIVERGING = _table()
+
+
+def diverging(values) -> np.ndarray:
+    """Colours for values in [-1, 1]: blue at -1, white at 0, red at 1. (...,) -> (..., 3) uint8."""
+    t = np.clip(np.asarray(values, dtype=np.float64), -1.0, 1.0)
+    return _DIVERGING[np.rint((t + 1) * 127).astype(np.intp)]
+
+
+def _activation(name):
+    if name == "linear":
+        return lambda z: z
+    if name not in FUNCTIONS:
+        raise ValueError(f"no NumPy version of the activation {name!r}")
+    return FUNCTIONS[name]
+
+
+def supports(model) -> bool:
+    """True for a model of Dense layers on 2 features whose activations ``course.activations`` knows."""
+    try:
+        if int(model.input_shape[-1]) != 2:
+            return False
+        for layer in model.layers:
+            if type(layer).__name__ != "Dense":
+                return False
+            _activation(layer.activation.__name__)
+    except (AttributeError, ValueError, TypeError):
+        return False
+    return True
+
+
+def picture_epochs(epochs: int, frames: int = FRAMES) -> set:
+    """The epochs whose end gets a picture: about ``frames`` of them, spaced evenly on a log scale
+    (a network changes most in its first epochs), always the first and the last.
+
+    Example:
+        >>> sorted(picture_epochs(50, 12))
+        [1, 2, 3, 4, 6, 8, 12, 17, 25, 35, 50]
+    """
+    if epochs <= frames:
+        return set(range(1, epochs + 1))
+    return set(np.rint(np.geomspace(1, epochs, frames)).astype(int).tolist()) | {1, epochs}
+
+
+def _zoom(image):
+    """Each pixel as a ZOOM x ZOOM block (the first two axes)."""
+    return np.repeat(np.repeat(image, ZOOM, axis=0), ZOOM, axis=1)
+
+
+class Snapshots(Observer):
+    """Writes decision-boundary and per-unit pictures of a 2-D Dense model through ``logger``.
+
+    Args:
+        logger: the run's ``tblog.RunLogger`` (listed before this observer, so its files are open).
+        x, y: (n, 2) points drawn on the boundary picture (the validation split) and their labels.
+        every_step: a picture after every update step instead of at ``picture_epochs`` (tiny runs:
+            at most ``EVERY_STEP_LIMIT`` steps; every step then runs on its own).
+    """
+
+    def __init__(self, logger, x, y, *, every_step: bool = False, frames: int = FRAMES):
+        x, y = np.asarray(x, np.float64), np.asarray(y)
+        if x.ndim != 2 or x.shape[1] != 2 or y.shape != (len(x),):
+            raise ValueError(f"x must be (n, 2) points and y their (n,) labels, got {x.shape} and {y.shape}")
+        self.logger, self.x, self.y, self.every_step = logger, x, y, bool(every_step)
+        self.full_steps = sys.maxsize if every_step else 0
+        self.frames = frames
+        low, high = x.min(axis=0) - 0.5, x.max(axis=0) + 0.5            # the same margin as plots.decision_boundary
+        self.low, self.high = low, high
+        g1, g2 = np.meshgrid(np.linspace(low[0], high[0], GRID), np.linspace(high[1], low[1], GRID))   # row 0 = top
+        self.grid = np.column_stack([g1.ravel(), g2.ravel()])            # (GRID**2, 2)
+        self.layers, self.epochs, self._points = [], set(), None
+
+    def on_train_begin(self, model, config, names, initial):
+        # Each Dense layer: (name, index of its kernel in `names`, index of its bias or None, activation).
+        self.layers = []
+        for layer in model.layers:
+            kernel = names.index(f"{layer.name}/kernel")
+            bias = names.index(f"{layer.name}/bias") if f"{layer.name}/bias" in names else None
+            self.layers.append((layer.name, kernel, bias, layer.activation.__name__))
+        self.epochs = picture_epochs(config.epochs, self.frames)
+        self._write(0, initial)
+
+    def on_step(self, record):
+        if self.every_step:
+            self._write(record.step, record.after)
+
+    def on_epoch_end(self, record):
+        if not self.every_step and record.complete and record.epoch in self.epochs:
+            self._write(record.first_step + len(record.step_loss) - 1, record.variables)
+
+    # --- drawing ---------------------------------------------------------------------
+    def forward(self, variables, points) -> list:
+        """Every layer's activations at ``points``: [(n, units) per layer], NumPy float64."""
+        outputs, a = [], points
+        for _, kernel, bias, activation in self.layers:
+            z = a @ np.asarray(variables[kernel], np.float64)              # (n, in) @ (in, units) -> (n, units)
+            if bias is not None:
+                z = z + np.asarray(variables[bias], np.float64)
+            a = _activation(activation)(z)
+            outputs.append(a)
+        return outputs
+
+    def boundary(self, output) -> np.ndarray:
+        """The decision-boundary picture (GRID * ZOOM, GRID * ZOOM, 3) from the output layer's (GRID**2, k) values."""
+        if output.shape[1] == 1:
+            p = output[:, 0].reshape(GRID, GRID)
+            image = diverging((2 * p - 1) * 0.6)                              # pale: the points must stand out
+            side = p >= 0.5
+        else:
+            winner = output.argmax(axis=1)
+            sure = (output.max(axis=1) - 1 / output.shape[1]) / (1 - 1 / output.shape[1])   # 0 .. 1
+            colour = _WHITE + (_TAB10[winner % 10] - _WHITE) * (0.15 + 0.45 * sure)[:, None]
+            image, side = colour.reshape(GRID, GRID, 3).astype(np.uint8), winner.reshape(GRID, GRID)
+        image, side = _zoom(image), _zoom(side)
+        edge = np.zeros(side.shape, bool)
+        edge[:, 1:] |= side[:, 1:] != side[:, :-1]
+        edge[1:, :] |= side[1:, :] != side[:-1, :]
+        image[edge] = 0
+        self._draw_points(image)
+        return image
+
+    def _draw_points(self, image):
+        if self._points is None:       # the points never move: their pixels are worked out once
+            size = image.shape[0]
+            cols = np.rint((self.x[:, 0] - self.low[0]) / (self.high[0] - self.low[0]) * (size - 1)).astype(int)
+            rows = np.rint((self.high[1] - self.x[:, 1]) / (self.high[1] - self.low[1]) * (size - 1)).astype(int)
+
+            def square(half):          # flat pixel indices of a (2 * half + 1)-wide square around each point
+                d = np.arange(-half, half + 1)
+                r = np.clip(rows[:, None, None] + d[None, :, None], 0, size - 1)
+                c = np.clip(cols[:, None, None] + d[None, None, :], 0, size - 1)
+                return (r * size + c).reshape(len(rows), -1)
+
+            binary = int(self.y.max(initial=0)) <= 1
+            colours = np.array([_POINT[int(c)] if binary else _TAB10[int(c) % 10] for c in self.y], np.uint8)
+            inner = square(1)
+            self._points = (square(2).ravel(), inner.ravel(), np.repeat(colours, inner.shape[1], axis=0))
+        outline, inner, colours = self._points
+        flat = image.reshape(-1, 3)
+        flat[outline] = 255            # a 5 x 5 white square, then a 3 x 3 coloured one inside
+        flat[inner] = colours
+
+    def neurons(self, activations, activation: str) -> np.ndarray:
+        """One tile per unit of a hidden layer's (GRID**2, units) activations, in a near-square mosaic."""
+        units = activations.shape[1]
+        a = activations.reshape(GRID, GRID, units)[::TILE_STRIDE, ::TILE_STRIDE]   # (tile, tile, units)
+        if activation == "sigmoid":
+            scaled = 2 * a - 1                            # sigmoid's 0.5 is its "off": white
+        elif activation == "tanh":
+            scaled = a
+        else:                                             # unbounded: each unit on its own scale
+            peak = np.abs(a).max(axis=(0, 1))
+            scaled = a / np.where(peak > 0, peak, 1.0)
+        tiles = _zoom(diverging(scaled))                  # (tile, tile, units, 3)
+        tile, gap = tiles.shape[0], 2
+        cols = math.ceil(math.sqrt(units))
+        rows = math.ceil(units / cols)
+        mosaic = np.full((rows * (tile + gap) + gap, cols * (tile + gap) + gap, 3), 200, np.uint8)
+        for u in range(units):
+            r, c = divmod(u, cols)
+            top, left = gap + r * (tile + gap), gap + c * (tile + gap)
+            mosaic[top:top + tile, left:left + tile] = tiles[:, :, u]
+        return mosaic
+
+    def pictures(self, variables) -> dict:
+        """{tag: PNG bytes} for the given weights: the boundary and each hidden layer's units."""
+        outputs = self.forward(variables, self.grid)
+        images = {"snapshots/decision_boundary": png(self.boundary(outputs[-1]))}
+        for (name, _, _, activation), a in zip(self.layers[:-1], outputs[:-1]):
+            if a.shape[1] <= MAX_UNITS:
+                images[f"snapshots/neurons_{name}"] = png(self.neurons(a, activation))
+        return images
+
+    def _write(self, step, variables):
+        pictures = self.pictures(variables)
+        self.logger.log_images(step, {tag: [image] for tag, image in pictures.items()},
+                               {tag: BOUNDARY if tag.endswith("decision_boundary") else NEURONS for tag in pictures})
+
+
+BOUNDARY = ("What the model predicts over the plane after this update step: red = class 1, blue = class 0 "
+            "(several classes: one colour each), paler = less sure, black = the boundary; dots = validation points.")
+NEURONS = ("One tile per unit of this hidden layer, in reading order: its activation over the same plane as the "
+           "decision boundary. Red > 0, blue < 0, white = 0 (off). What each unit has learned to detect.")
