@@ -14,8 +14,14 @@ The first epoch of every run (tracing, compiling) is left out. Each repeat runs 
 in turn, so a slow moment of the machine hits all of them alike. It prints ms/epoch (median, min,
 max over repeats), samples/s and the speed-up against `model.fit`; the logging cost twice: the
 logger's own work per epoch (timed around it) and logged vs unlogged whole epochs (median of the
-paired repeats, noisy); then every lesson's wall time and peak memory run as a learner would, and
-writes the same as JSON.
+paired repeats, noisy).
+
+Then, for the main run of Days 1, 2 and 5 at the lessons' default settings, the whole ``fit`` call with
+the default TensorBoard logging of ``train_and_log`` (scalars, histograms, the 2-D pictures, text,
+graph, hparams) against the same call with no logging, interleaved: the logging's own work (every
+observer hook, timed around it, plus opening and closing the files) as a share of the unlogged
+training, with and without the first epoch's tracing and compiling. Last, every lesson's wall time and
+peak memory run as a learner would. Everything is also written as JSON.
 
     python -m benchmarks.bench_training                 # about 8 minutes on 2 cores
     python -m benchmarks.bench_training --quick         # fewer repeats, a smoke run
@@ -38,8 +44,10 @@ import numpy as np
 from course import data, models, numpy_ref, training
 from course.cli import LESSONS
 from course.config import Config
+from course.experiment import tensorboard_observers
 from course.runtime import keras, tf
 from course.tblog import RunLogger
+from course.trace import TracePrinter
 
 ROOT = Path(__file__).resolve().parents[1]
 VARIANTS = ("keras_fit", "course_log", "course_nolog", "course_eager", "numpy")
@@ -149,6 +157,87 @@ def time_numpy(ds, build, lr, epochs, batch):
     return times
 
 
+class Timed(training.Observer):
+    """Another observer, with the time its hooks take added up."""
+
+    def __init__(self, inner):
+        self.inner, self.seconds = inner, 0.0
+        self.full_steps, self.wants_graph = inner.full_steps, inner.wants_graph
+
+    def _call(self, hook, *args):
+        start = time.perf_counter()
+        getattr(self.inner, hook)(*args)
+        self.seconds += time.perf_counter() - start
+
+    def on_train_begin(self, *args):
+        self._call("on_train_begin", *args)
+
+    def on_graph(self, graph):
+        self._call("on_graph", graph)
+
+    def on_step(self, record):
+        self._call("on_step", record)
+
+    def on_epoch_end(self, record):
+        self._call("on_epoch_end", record)
+
+    def on_train_end(self, history):
+        self._call("on_train_end", history)
+
+
+def silent_trace(config):
+    """The lesson's trace printer, printing nowhere: both variants run its first steps one at a time."""
+    return TracePrinter(config.trace_steps, print_fn=lambda *line: None)
+
+
+def lesson_cases():
+    """The main run of Days 1, 2 and 5 at the lesson's default settings."""
+    from lessons import day1_perceptron, day2_mlp, day5_softmax
+    return [
+        ("Day 1: perceptron / blobs", data.blobs(seed=0), lambda: models.perceptron(2, seed=0),
+         day1_perceptron.DEFAULTS),
+        ("Day 2: mlp 2-16-16-1 / moons", data.moons(seed=0),
+         lambda: models.mlp(2, hidden=(16, 16), activation="relu", seed=0), day2_mlp.DEFAULTS),
+        ("Day 5: softmax 64-10 / digits", data.digits(seed=0),
+         lambda: models.softmax_classifier(64, 10, seed=0), day5_softmax.DEFAULTS),
+    ]
+
+
+def lesson_logging(label, ds, build, defaults, repeats):
+    """Whole ``fit`` calls, default logging against none, interleaved; the logging's own work timed."""
+    config = defaults.replace(quiet=True)
+    logged, unlogged, work, after_first = [], [], [], []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as tmp:
+            model = build()
+            start = time.perf_counter()
+            observers = [Timed(o) for o in tensorboard_observers(Path(tmp) / "run", model, ds, config,
+                                                                 hparams={"lesson": label}, goal=label)]
+            opened = time.perf_counter() - start
+            training.fit(model, ds, config, observers=[silent_trace(config), *observers])
+            closing = time.perf_counter()
+            observers[0].inner.close()
+            logged.append(time.perf_counter() - start)
+            work.append(opened + (time.perf_counter() - closing) + sum(o.seconds for o in observers))
+        timer = EpochTimer()
+        start = time.perf_counter()
+        training.fit(build(), ds, config, observers=[silent_trace(config), timer])
+        unlogged.append(time.perf_counter() - start)
+        after_first.append(sum(timer.per_epoch()))
+    row = {"run": label, "epochs": config.epochs, "fit_logged_s": statistics.median(logged),
+           "fit_unlogged_s": statistics.median(unlogged), "logging_work_s": statistics.median(work),
+           "unlogged_after_first_epoch_s": statistics.median(after_first)}
+    row["logging_work_pct_of_fit"] = round(100 * row["logging_work_s"] / row["fit_unlogged_s"], 1)
+    row["logging_work_pct_after_first_epoch"] = round(
+        100 * row["logging_work_s"] / row["unlogged_after_first_epoch_s"], 1)
+    row["whole_fit_overhead_pct"] = round(100 * (row["fit_logged_s"] / row["fit_unlogged_s"] - 1), 1)
+    print(f"\n{label} ({config.epochs} epochs, default flags): fit {row['fit_unlogged_s']:.3f} s unlogged, "
+          f"{row['fit_logged_s']:.3f} s logged ({row['whole_fit_overhead_pct']:+.1f}%); logging work "
+          f"{1000 * row['logging_work_s']:.1f} ms = {row['logging_work_pct_of_fit']:.1f}% of the unlogged fit, "
+          f"{row['logging_work_pct_after_first_epoch']:.1f}% of its epochs after the first")
+    return row
+
+
 def lesson_footprint(name):
     """Wall seconds and peak resident memory of a lesson with default flags, run as a learner would.
 
@@ -180,14 +269,16 @@ def main(argv=None):
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--quick", action="store_true", help="2 repeats of 2 epochs: a smoke run")
     parser.add_argument("--json", default="", help="where to write the JSON (default benchmarks/results/)")
+    parser.add_argument("--only", choices=("models", "lesson-logging", "lessons"), default=None,
+                        help="run one part of the benchmark")
     args = parser.parse_args(argv)
     repeats, epochs = (2, 2) if args.quick else (args.repeats, args.epochs)
     results = {"machine": {"python": platform.python_version(), "tensorflow": tf.__version__,
                            "keras": keras.__version__, "cpus": os.cpu_count(),
                            "devices": [d.name for d in tf.config.list_physical_devices()]},
                "settings": {"repeats": repeats, "epochs": epochs, "batch_size": args.batch_size,
-                            "optimizer": "sgd"}, "models": [], "lessons": {}}
-    for label, ds, build, lr in cases():
+                            "optimizer": "sgd"}, "models": [], "lesson_logging": [], "lessons": {}}
+    for label, ds, build, lr in (cases() if args.only in (None, "models") else []):
         samples = {v: [] for v in VARIANTS}
         for _ in range(repeats):
             runs = {
@@ -220,7 +311,9 @@ def main(argv=None):
         LOGGING_WORK.clear()
         results["models"].append(row)
         print_row(row)
-    for lesson in LESSONS:
+    for label, ds, build, defaults in (lesson_cases() if args.only in (None, "lesson-logging") else []):
+        results["lesson_logging"].append(lesson_logging(label, ds, build, defaults, repeats))
+    for lesson in (LESSONS if args.only in (None, "lessons") else []):
         results["lessons"][lesson] = lesson_footprint(lesson)
         print(f"lesson {lesson}: {results['lessons'][lesson]['wall_s']} s wall, "
               f"{results['lessons'][lesson]['peak_rss_mib']} MiB peak resident memory")

@@ -35,6 +35,17 @@ def every_step_limits(model, dataset, config) -> str:
     return ""
 
 
+def tensorboard_observers(run_dir, model, dataset, config, *, hparams: dict | None = None, goal: str = "",
+                          every_step: bool = False) -> list:
+    """What logs a run at the default cadence: its ``RunLogger`` (first), then, for a 2-D Dense
+    model, the ``snapshots.Snapshots`` pictures drawn over the validation points."""
+    logger = RunLogger(run_dir, hparams=hparams, goal=goal, trace_steps=config.trace_steps, every_step=every_step)
+    observers = [logger]
+    if snapshots.supports(model):
+        observers.append(snapshots.Snapshots(logger, dataset.x_val, dataset.y_val, every_step=every_step))
+    return observers
+
+
 def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str = "",
                   hparams: dict | None = None, print_fn=print, observers=()) -> RunResult:
     """Train ``model`` with the traced GradientTape loop and log everything to a new run directory.
@@ -55,10 +66,10 @@ def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str =
                 "learning_rate": config.learning_rate, "batch_size": config.batch_size,
                 "optimizer": config.optimizer, "seed": config.seed, "eager": config.eager,
                 "shuffle": config.shuffle, "log_every_step": every_step, **(hparams or {})}
-    logger = RunLogger(run_dir, hparams=settings, goal=goal, trace_steps=config.trace_steps, every_step=every_step)
-    observers = [logger, *observers]
-    if snapshots.supports(model):
-        observers.append(snapshots.Snapshots(logger, dataset.x_val, dataset.y_val, every_step=every_step))
+    logging = tensorboard_observers(run_dir, model, dataset, config, hparams=settings, goal=goal,
+                                    every_step=every_step)
+    logger = logging[0]
+    observers = [*logging, *observers]
     if not config.quiet:
         observers += [TracePrinter(config.trace_steps, print_fn=print_fn), EpochPrinter(print_fn=print_fn)]
     try:

@@ -13,9 +13,9 @@ update step (the x axis of ``batch_loss``) everywhere except the ``epoch_*`` sca
 - text ``run/hyperparameters``, ``run/goal`` and, for each of the first ``trace_steps`` steps,
   ``trace/update_step`` (parameter, before, gradient, learning rate, after); images from ``log_figure``
   and ``log_images``; the graph of the compiled training step (Graphs dashboard)
-- the run directory itself (a third TensorBoard run): the HParams session (``hparams``, with the
-  train/validation ``epoch_loss`` and ``epoch_accuracy`` as its metrics) and the Custom Scalars layout
-  (train and validation loss on one chart, accuracy on another)
+- the run directory itself (a third TensorBoard run): the HParams session (``hparams``; its metrics
+  are the last values of the scalars, ``epoch_loss`` and ``epoch_accuracy`` of train and validation
+  among them) and the Custom Scalars layout (train and validation loss on one chart, accuracy on another)
 
 ``every_step=True`` writes the histograms after every update step instead (tiny runs; each step
 then runs on its own). Everything is written from Python through ``course.events``, out of the host
@@ -33,9 +33,6 @@ from pathlib import Path
 import numpy as np
 from tensorboard.plugins.custom_scalar import layout_pb2
 from tensorboard.plugins.custom_scalar import summary as custom_scalar_summary
-from tensorboard.compat.proto import summary_pb2
-from tensorboard.plugins.hparams import api_pb2, plugin_data_pb2
-from tensorboard.plugins.hparams import metadata as hparams_metadata
 from tensorboard.plugins.hparams import summary_v2 as hp
 
 from course.events import EventFile, histogram_buckets  # noqa: F401 (histogram_buckets re-exported)
@@ -74,31 +71,8 @@ def markdown_table(rows: dict) -> str:
     return "\n".join(lines)
 
 
-# The HParams dashboard's metric columns: the last value of each, per run.
-METRICS = (("epoch_loss", "train"), ("epoch_loss", "validation"),
-           ("epoch_accuracy", "train"), ("epoch_accuracy", "validation"))
-
-
 def _hparam_value(value):
     return value if isinstance(value, (bool, int, float, str)) else str(value)
-
-
-def hparams_experiment(values: dict) -> summary_pb2.Summary:
-    """The HParams dashboard's columns: each hyperparameter with its type, and the ``METRICS``.
-
-    (TensorBoard uses the first such summary it finds; every run writes the same metrics.)
-    """
-    types = {bool: api_pb2.DATA_TYPE_BOOL, str: api_pb2.DATA_TYPE_STRING}
-    experiment = api_pb2.Experiment(
-        hparam_infos=[api_pb2.HParamInfo(name=name, type=types.get(type(value), api_pb2.DATA_TYPE_FLOAT64))
-                      for name, value in values.items()],
-        metric_infos=[api_pb2.MetricInfo(name=api_pb2.MetricName(group=group, tag=tag),
-                                         display_name=f"{group} {tag.replace('epoch_', '')}")
-                      for tag, group in METRICS])
-    content = plugin_data_pb2.HParamsPluginData(experiment=experiment)
-    return summary_pb2.Summary(value=[summary_pb2.Summary.Value(
-        tag=hparams_metadata.EXPERIMENT_TAG, metadata=hparams_metadata.create_summary_metadata(content),
-        tensor=hparams_metadata.NULL_TENSOR)])
 
 
 def custom_scalars_layout() -> layout_pb2.Layout:
@@ -146,12 +120,16 @@ class RunLogger(Observer):
             self.log_text("run/goal", goal)
 
     def _log_hparams(self, hparams):
-        """The HParams session (this run) and, for the dashboard's columns, the experiment's layout."""
+        """The HParams session of this run, and the custom-scalars layout.
+
+        No experiment summary: TensorBoard then lists the hyperparameters whose values differ
+        between the runs first (the optimizer, in Day 8) and takes the last value of every scalar
+        of ``train`` and ``validation`` as the run's metrics.
+        """
         values = {str(k): _hparam_value(v) for k, v in hparams.items()}
         if "run" not in self.events:
             self.events["run"] = EventFile(self.run_dir)
         run = self.events["run"]
-        run.summary(0, hparams_experiment(values))
         # the session's name: <lesson>/<run>, unique within a log directory
         run.summary(0, hp.hparams_pb(values, trial_id=f"{self.run_dir.parent.name}/{self.run_dir.name}"))
         run.summary(0, custom_scalar_summary.pb(custom_scalars_layout()))

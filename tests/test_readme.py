@@ -28,7 +28,7 @@ def test_readme_lists_every_lesson_and_flag():
     for lesson in LESSONS:
         assert f"python -m lessons.{lesson}" in README
     for flag in ("--epochs", "--learning-rate", "--batch-size", "--optimizer", "--seed", "--logdir",
-                 "--trace-steps", "--eager", "--dataset", "--quiet"):
+                 "--trace-steps", "--eager", "--dataset", "--quiet", "--log-every-step"):
         assert f"`{flag}" in README
 
 

@@ -109,7 +109,8 @@ def test_neuron_tiles_show_each_units_activation():
 
 
 def test_picture_epochs_are_log_spaced_with_the_first_and_last():
-    assert sorted(snapshots.picture_epochs(50)) == [1, 2, 3, 4, 6, 8, 12, 17, 25, 35, 50]
+    assert sorted(snapshots.picture_epochs(50)) == [1, 2, 3, 4, 7, 12, 19, 31, 50]
+    assert sorted(snapshots.picture_epochs(50, 12)) == [1, 2, 3, 4, 6, 8, 12, 17, 25, 35, 50]
     assert sorted(snapshots.picture_epochs(5)) == [1, 2, 3, 4, 5]
     assert len(snapshots.picture_epochs(3000)) == snapshots.FRAMES
 

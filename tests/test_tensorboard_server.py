@@ -171,8 +171,12 @@ def test_hparams_sessions_custom_scalars_layout_and_graph(board):
     experiment = _post(base, "/data/plugin/hparams/experiment", {"experimentName": ""})
     assert {"lesson", "run", "learning_rate", "optimizer", "batch_size", "epochs", "seed"} <= {
         h["name"] for h in experiment["hparamInfos"]}
-    assert {(m["name"]["group"], m["name"]["tag"]) for m in experiment["metricInfos"]} == {
-        (g, t) for g in ("train", "validation") for t in ("epoch_loss", "epoch_accuracy")}
+    assert {(g, t) for g in ("train", "validation") for t in ("epoch_loss", "epoch_accuracy")} <= {
+        (m["name"]["group"], m["name"]["tag"]) for m in experiment["metricInfos"]}
+    # the hyperparameters that differ between the runs come first: the dashboard's default columns
+    differ = [h["name"] for h in experiment["hparamInfos"] if h["differs"]]
+    assert {"run", "lesson", "optimizer", "model"} <= set(differ)
+    assert [h["name"] for h in experiment["hparamInfos"]][:len(differ)] == sorted(differ)
     groups = _post(base, "/data/plugin/hparams/session_groups", {
         "experimentName": "", "startIndex": 0, "sliceSize": 100,
         "allowedStatuses": ["STATUS_UNKNOWN", "STATUS_SUCCESS", "STATUS_FAILURE", "STATUS_RUNNING"]})
