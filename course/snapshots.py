@@ -30,7 +30,8 @@ from course.records import Observer
 
 GRID = 96           # the model runs on GRID x GRID points of the plane
 ZOOM = 2            # each grid point is ZOOM x ZOOM pixels: a 192 x 192 boundary picture
-TILE_STRIDE = 3     # a hidden unit's tile uses every 3rd grid point: 32 x 32, shown 64 x 64
+TILE_STRIDE = 3     # a hidden unit's tile uses every 3rd grid point: 32 x 32 pixels (TensorBoard
+                    # scales pictures to its card's width: smooth heatmaps need no more)
 FRAMES = 9          # pictures at epoch ends; with the one at step 0, the 10 TensorBoard keeps by default
 MAX_UNITS = 64      # hidden layers wider than this get no neuron tiles
 EVERY_STEP_LIMIT = 2000   # update steps a run may log picture by picture (``every_step=True``)
@@ -236,7 +237,7 @@ class Snapshots(Observer):
         else:                                             # unbounded: each unit on its own scale
             peak = np.abs(a).max(axis=(0, 1))
             scaled = a / np.where(peak > 0, peak, 1.0)
-        tiles = _zoom(diverging(scaled))                  # (tile, tile, units, 3)
+        tiles = diverging(scaled)                         # (tile, tile, units, 3)
         tile, gap = tiles.shape[0], 2
         cols = math.ceil(math.sqrt(units))
         rows = math.ceil(units / cols)

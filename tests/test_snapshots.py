@@ -91,7 +91,7 @@ def test_neuron_tiles_show_each_units_activation():
     shots = _snapshots(model, ds)
     weights = [v.numpy() for v in model.trainable_variables]
     mosaic = _decode(shots.pictures(weights)["snapshots/neurons_hidden_1"])
-    tile = snapshots.GRID // snapshots.TILE_STRIDE * snapshots.ZOOM
+    tile = snapshots.GRID // snapshots.TILE_STRIDE
     assert mosaic.shape == (2 * (tile + 2) + 2, 3 * (tile + 2) + 2, 3)     # 5 units: 2 rows of 3 tiles
     a = np.maximum(shots.grid @ weights[0] + weights[1], 0).reshape(snapshots.GRID, snapshots.GRID, 5)
     for unit in range(5):
@@ -99,9 +99,8 @@ def test_neuron_tiles_show_each_units_activation():
         top, left = 2 + row * (tile + 2), 2 + col * (tile + 2)
         tile_pixels = mosaic[top:top + tile, left:left + tile]
         unit_a = a[::snapshots.TILE_STRIDE, ::snapshots.TILE_STRIDE, unit]
-        zoom = lambda m: np.repeat(np.repeat(m, snapshots.ZOOM, 0), snapshots.ZOOM, 1)   # noqa: E731
-        off = zoom(unit_a == 0)                                             # ReLU off: white
-        on = zoom(unit_a > unit_a.max() / 100)                              # clearly on (> 0): red
+        off = unit_a == 0                                                   # ReLU off: white
+        on = unit_a > unit_a.max() / 100                                    # clearly on (> 0): red
         assert off.any() and on.any()
         assert (tile_pixels[off] == 247).all()
         assert (tile_pixels[on][:, 0] > tile_pixels[on][:, 2]).all()

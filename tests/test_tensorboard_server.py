@@ -142,7 +142,7 @@ def test_per_epoch_boundary_pictures_unit_heatmaps_and_network_diagram(board):
             "network", "decision_boundary", "training_curves"} <= set(images)
     # the slider: before training (step 0) and at the end of each of the 3 epochs (25 steps each)
     for tag, size in (("snapshots/decision_boundary", (192, 192)),
-                      ("snapshots/neurons_hidden_1", (266, 266))):    # 16 units: 4 x 4 tiles of 64 px, 2 px gaps
+                      ("snapshots/neurons_hidden_1", (138, 138))):    # 16 units: 4 x 4 tiles of 32 px, 2 px gaps
         entries = _get(base, "/data/plugin/images/images", run=moons, tag=tag)
         assert [e["step"] for e in entries] == [0, 25, 50, 75]
         pngs = [_get(base, "/data/plugin/images/individualImage?" + e["query"]) for e in entries]
