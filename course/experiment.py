@@ -17,7 +17,11 @@ def describe_model(model) -> str:
     """``2 -> hidden_1 (16, relu) -> output (1, sigmoid)``"""
     parts = [str(int(model.input_shape[-1]))]
     for layer in model.layers:
-        parts.append(f"{layer.name} ({layer.units}, {layer.activation.__name__})")
+        units, activation = getattr(layer, "units", None), getattr(layer, "activation", None)
+        if units is not None and activation is not None:
+            parts.append(f"{layer.name} ({units}, {activation.__name__})")
+        else:   # Reshape, Conv2D, pooling, attention...: the output shape per example
+            parts.append(f"{layer.name} ({'x'.join(str(d) for d in layer.output.shape[1:])})")
     return " -> ".join(parts)
 
 

@@ -95,6 +95,9 @@ def make_step(model, loss_fn, optimizer, *, eager=False, record_parameters=False
     """
     def step(x, y):
         loss, predictions, grads = train_step(model, loss_fn, optimizer, x, y)
+        # Dense on (batch, steps, features) returns kernel gradients with an unknown first dimension;
+        # the compiled epoch carries grads through its loop and needs their static shapes.
+        grads = [tf.ensure_shape(g, v.shape) for g, v in zip(grads, model.trainable_variables)]
         flat_params = _flat(model.trainable_variables) if record_parameters else tf.zeros([0])
         flat_grads = _flat(grads) if record_parameters else tf.zeros([0])
         return (loss, count_correct(y, predictions), tf.linalg.global_norm(grads), grads,
@@ -259,7 +262,7 @@ class _EpochBuffer:
         return sum(len(p[0]) for p in self.parts)
 
 
-def fit(model, dataset, config: Config, observers=()) -> History:
+def fit(model, dataset, config: Config, observers=(), *, strategy=None) -> History:
     """Train ``model`` on ``dataset`` with seeded, shuffled mini-batches.
 
     The first steps that an observer asks for in full (``Observer.full_steps``, the printed trace)
@@ -271,12 +274,19 @@ def fit(model, dataset, config: Config, observers=()) -> History:
         dataset: a ``course.data.Dataset``.
         config: epochs, learning_rate, batch_size, optimizer, seed, eager, shuffle.
         observers: ``Observer`` objects (trace printer, TensorBoard logger, ...).
+        strategy: a ``tf.distribute`` strategy: each global batch is split across its replicas
+            (``course.distributed.fit``, Day 10). Default: the strategy whose ``scope()`` the model
+            was built in, if any, so a model built there trains distributed with no other change.
 
     Example:
         >>> history = fit(models.perceptron(2), data.blobs(), Config(epochs=3))
         >>> len(history.loss)
         3
     """
+    from course import distributed   # it imports this module
+    strategy = strategy if strategy is not None else distributed.strategy_of(model)
+    if strategy is not None:
+        return distributed.fit(model, dataset, config, observers, strategy=strategy)
     check_fit_inputs(model, dataset, config)
     observers = list(observers)
     loss_fn = loss_for(model)

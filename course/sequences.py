@@ -1,0 +1,92 @@
+"""Generated sequence tasks where memory matters, as flat ``Dataset``s the course's loop can train on.
+
+The *marked sign* task: at every step t a sequence holds a value v_t in {-1, +1} and a marker
+m_t in {0, 1}; exactly one step is marked, and the label is 1 when the marked value is +1. The
+marker sits ``lag`` to ``lag + window - 1`` steps before the last one, so the answer must be carried
+for at least ``lag`` steps of distractors: a short-range task with ``lag=0`` (the mark is near the
+end), a long-range one with ``lag = length - window`` (the mark is near the start).
+
+Each example is stored flat, step after step: ``[v_0, m_0, v_1, m_1, ...]``, shape (2 * length,);
+a model's first layer reshapes it to (length, 2).
+
+    ds = marked_sign(seed=0, length=40, lag=35)     # the long-range version
+    ds.x_train.shape, ds.y_train[:4]                # (1600, 80), array([0, 1, 1, 0])
+"""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from course.config import check_int, check_seed
+from course.data import Dataset
+
+CHANNELS = 2     # (value, marker) at every step
+
+
+def split(name, x, y, *, seed=0, validation_fraction=0.2, class_names=None, feature_names=None,
+          description="") -> Dataset:
+    """A stratified train/validation split of ``x`` (n, d) and ``y`` (n,), *not* standardised.
+
+    ``data.from_arrays`` standardises every feature on its own; for sequences that would give the
+    same marker a different value at every step. These values are already on a unit scale, so
+    ``mean`` is 0 and ``std`` is 1.
+
+    Example:
+        >>> split("mine", np.ones((10, 4)), np.arange(10) % 2).x_val.shape
+        (2, 4)
+    """
+    seed = check_seed(seed)
+    x, y = np.asarray(x, dtype=np.float32), np.asarray(y, dtype=np.int64)
+    if x.ndim != 2 or y.shape != (x.shape[0],):
+        raise ValueError(f"x must be (n, d) and y (n,), got {x.shape} and {y.shape}")
+    x_tr, x_va, y_tr, y_va = train_test_split(x, y, test_size=validation_fraction, random_state=seed, stratify=y)
+    n_classes = int(y.max()) + 1
+    return Dataset(name=name, x_train=x_tr, y_train=y_tr, x_val=x_va, y_val=y_va,
+                   class_names=tuple(class_names or (str(c) for c in range(n_classes))),
+                   feature_names=tuple(feature_names or (f"x{i + 1}" for i in range(x.shape[1]))),
+                   mean=np.zeros(x.shape[1], np.float32), std=np.ones(x.shape[1], np.float32),
+                   description=description)
+
+
+def marked_sign(seed=0, n_samples=2000, length=40, lag=0, window=5, validation_fraction=0.2) -> Dataset:
+    """Sequences of +-1 values with one marked step; label 1 when the marked value is +1.
+
+    Args:
+        seed: seeds the values, the marker positions and the split.
+        n_samples: number of sequences (train + validation).
+        length: steps per sequence; each example has ``2 * length`` features.
+        lag: the marker lies ``lag`` to ``lag + window - 1`` steps before the last step.
+        window: how many positions the marker is drawn from (uniformly).
+
+    Example:
+        >>> ds = marked_sign(length=10, lag=5)          # marker among steps 0..4
+        >>> steps = ds.x_train.reshape(-1, 10, 2)       # (n, length, [value, marker])
+        >>> steps[:, 5:, 1].sum()                       # no marker in the last 5 steps
+        0.0
+    """
+    seed = check_seed(seed)
+    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 10:
+        raise ValueError(f"n_samples must be an integer of at least 10, got {n_samples!r}")
+    check_int("length", length)
+    check_int("window", window)
+    if isinstance(lag, bool) or not isinstance(lag, int) or lag < 0 or lag + window > length:
+        raise ValueError(f"lag must be an integer from 0 to length - window = {length - window}, got {lag!r}")
+    rng = np.random.default_rng(seed)
+    values = rng.choice([-1.0, 1.0], size=(n_samples, length))          # (n, length)
+    where = length - 1 - lag - rng.integers(0, window, n_samples)      # (n,) the marked step
+    markers = np.zeros((n_samples, length))
+    markers[np.arange(n_samples), where] = 1.0
+    y = (values[np.arange(n_samples), where] > 0).astype(np.int64)      # (n,) sign of the marked value
+    x = np.stack([values, markers], axis=-1).reshape(n_samples, CHANNELS * length)   # (n, 2 * length)
+    names = [f"{kind}_{t}" for t in range(length) for kind in ("value", "marker")]
+    first, last = length - lag - window, length - 1 - lag
+    return split(f"marked_sign_lag{lag}", x, y, seed=seed, validation_fraction=validation_fraction,
+                 class_names=("marked -1", "marked +1"), feature_names=names,
+                 description=f"{n_samples} sequences of {length} steps (value +-1, marker); the mark is at "
+                             f"step {first}..{last}, {lag}..{lag + window - 1} steps before the end")
+
+
+def as_steps(x, length) -> np.ndarray:
+    """Flat examples (n, 2 * length) -> (n, length, 2): the view the models' ``Reshape`` takes."""
+    x = np.asarray(x)
+    return x.reshape(x.shape[0], length, CHANNELS)

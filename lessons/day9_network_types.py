@@ -1,0 +1,379 @@
+"""Day 9 - Network types: CNN, RNN, LSTM, autoencoder, GAN and Transformer.
+
+Goal: meet the main families of neural networks, each as a minimal Keras model trained on data that
+ships with scikit-learn or is generated: a CNN reads handwritten digits, an RNN and an LSTM recall a
+marked value (only the LSTM across a long gap), an autoencoder squeezes digits through 8 numbers and
+rebuilds them, a GAN learns to imitate a 2-D distribution, and a Transformer block attends straight
+to the marked value; then compare them in one table: what each is for, its parameters, what it
+learned.
+
+Run: python -m lessons.day9_network_types        (or: course run day9_network_types)
+     python -m lessons.day9_network_types --family rnn       (one family alone)
+
+New since Day 8: layers other than Dense (convolution, recurrence, attention) in front of the same
+GradientTape loop, and two loops of our own for models that learn without labels: an autoencoder
+(its target is its input) and a GAN (two networks, two optimizers, one step).
+
+Note: --family picks what to train: all (default), cnn, rnn (the RNN and the LSTM, on a short and a
+long gap), autoencoder, gan or transformer. Each family has its own recipe, a multiple of --epochs
+and --learning-rate: CNN 1x and 1x (10 epochs at 0.01 by default), RNN and LSTM 0.6x and 0.2x,
+autoencoder 2x and 1x, GAN 4x and 0.1x, Transformer 0.5x and 1x. --trace-steps prints the first
+update steps of the four classifiers (CNN, RNN, LSTM, Transformer).
+"""
+from __future__ import annotations
+
+import functools
+import sys
+
+import numpy as np
+from matplotlib.figure import Figure
+from sklearn.decomposition import PCA
+
+from course import (
+    autoencoder,
+    cli,
+    data,
+    families,
+    gan,
+    generative_plots,
+    sequences,
+    summary,
+)
+from course.experiment import train_and_log
+from course.config import Config, ConfigError, check_batch_size
+from course.models import parameter_count
+from course.runs import LessonResult, RunResult, new_run_dir
+from course.tblog import RunLogger
+
+LESSON = "day9_network_types"
+GOAL = cli.lesson_goal(LESSON)
+DEFAULTS = Config(epochs=10, learning_rate=0.01, batch_size=32, optimizer="adam", trace_steps=0)
+FAMILIES = ("all", "cnn", "rnn", "autoencoder", "gan", "transformer")
+# Each family's recipe as multiples of --epochs and --learning-rate: (epochs x, learning rate x).
+RECIPES = {
+    "cnn": (1, 1),               # 10 epochs at 0.01
+    "rnn": (0.6, 0.2),           # 6 epochs at 0.002: recurrent nets through 60 steps need small steps
+    "autoencoder": (2, 1),       # 20 epochs at 0.01
+    "gan": (4, 0.1),             # 40 epochs at 0.001: two networks chasing each other need small steps
+    "transformer": (0.5, 1),     # 5 epochs at 0.01
+}
+LENGTHS = {"short": 10, "long": 60}   # steps per sequence; the mark is among the first WINDOW steps
+WINDOW = 5
+FORGET_BIAS = 4.0                # the LSTM's initial forget-gate bias (Keras's default: 1)
+CODE_SIZE = 8                    # the autoencoder's bottleneck: 64 pixels -> 8 numbers
+NOISE_SIZE = 4                   # the GAN generator's random input
+SHOWN_DIGITS = 10                # digits drawn with their reconstructions
+
+PURPOSE = {   # family -> what it is for (the table's second column)
+    "cnn": "images: small filters shared by all positions",
+    "rnn": "sequences, step by step; short memory",
+    "lstm": "sequences with long gaps: a gated cell",
+    "autoencoder": "compressing data without labels",
+    "gan": "generating new samples like the data",
+    "transformer": "sequences: any step attends to any step",
+}
+
+
+def table(say, headers, rows, indent="  "):
+    """Print rows of strings as an aligned text table."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    say((indent + " | ".join(f"{h:<{w}}" for h, w in zip(headers, widths))).rstrip())
+    say(indent + "-+-".join("-" * w for w in widths))
+    for row in rows:
+        say((indent + " | ".join(f"{c:<{w}}" for c, w in zip(row, widths))).rstrip())
+
+
+def open_run(config, name, model_text, parameters, epochs, learning_rate):
+    """A new run directory with its logger (text: hyperparameters, goal) and scalar event files."""
+    run_dir = new_run_dir(config.logdir, LESSON, name)
+    settings = {"lesson": LESSON, "run": name, "model": model_text, "parameters": parameters, "epochs": epochs,
+                "learning_rate": learning_rate, "batch_size": config.batch_size, "optimizer": config.optimizer,
+                "seed": config.seed}
+    return run_dir, RunLogger(run_dir, hparams=settings, goal=GOAL), autoencoder.open_events(run_dir)
+
+
+def recipe(config, family, say):
+    """The config of one family: --epochs and --learning-rate times the family's factors (RECIPES)."""
+    epoch_factor, lr_factor = RECIPES[family]
+    config = config.replace(epochs=max(1, round(config.epochs * epoch_factor)),
+                            learning_rate=config.learning_rate * lr_factor)
+    say(f"   Training: {config.epochs} epochs, learning rate {config.learning_rate:g}, batch size "
+        f"{config.batch_size}, {config.optimizer}.")
+    return config
+
+
+def every(epochs, lines=10):
+    """Print about ``lines`` epoch lines: the first, every k-th and the last."""
+    k = max(1, epochs // lines)
+    return lambda epoch: epoch == 1 or epoch % k == 0 or epoch == epochs
+
+
+# --- the families ----------------------------------------------------------------------------
+
+def cnn_part(config, digits, say):
+    model = families.cnn(seed=config.seed)
+    say("== A convolutional network (CNN) reads 8x8 handwritten digits")
+    say("   Each conv layer slides small 3x3 filters over the image: the same weights at every position,")
+    say("   so a stroke is found wherever it is; pooling halves the image and keeps the strongest responses.")
+    for line in summary.format_table(model):
+        say(line)
+    config = recipe(config, "cnn", say)
+    run_ = train_and_log(model, digits, config, lesson=LESSON, name="cnn", goal=GOAL, print_fn=say)
+    accuracy = run_.metrics["val_accuracy"]
+    say(f"  validation accuracy on digits: {accuracy:.3f}   (10 classes: chance is 0.10)\n")
+    return {"cnn": run_}, {"cnn_val_accuracy": accuracy}, [
+        ("CNN", PURPOSE["cnn"], f"{parameter_count(model):,}", f"digits: accuracy {accuracy:.3f}")]
+
+
+def recurrent_part(config, gaps, say):
+    say("== Recurrent networks (RNN, LSTM) recall a marked value")
+    long_ = LENGTHS["long"]
+    example = sequences.as_steps(gaps["long"].x_train[:1], long_)[0]      # (60, 2): one sequence
+    where = int(example[:, 1].argmax())
+    say("   The task: at every step a value +1 or -1 and a marker 0 or 1; exactly one of the first")
+    say(f"   {WINDOW} steps is marked. Answer 1 if the marked value is +1, after reading the whole sequence.")
+    say("   The first 8 steps of a long sequence (value/marker):")
+    say("     " + "  ".join(f"{v:+.0f}/{m:.0f}" for v, m in example[:8]) + "  ...")
+    say(f"     the mark is at step {where}, its value {example[where, 0]:+.0f}: the answer is "
+        f"{int(example[where, 0] > 0)}, to be given after step {long_ - 1}.")
+    say(f"   Short gap: sequences of {LENGTHS['short']} steps. Long gap: {long_} steps, so the value must be carried")
+    say(f"   across at least {long_ - WINDOW} steps of distractors.")
+    say("   RNN: h_t = tanh(x_t W + h_(t-1) U + b). Every step rewrites the whole state, and the gradient")
+    say(f"   that reaches the mark is a product of {long_ - WINDOW}+ step Jacobians: it shrinks towards 0 (vanishes).")
+    say("   LSTM: a cell c_t = f * c_(t-1) + i * g beside h_t, with gates f (forget), i (input), o (output)")
+    say(f"   in 0..1. With f near 1 the cell keeps a value unchanged; its forget bias starts at {FORGET_BIAS:g},")
+    say(f"   f = sigmoid({FORGET_BIAS:g}) = {1 / (1 + np.exp(-FORGET_BIAS)):.2f}, so from the first step the gradient reaches far back.")
+    for kind in families.RECURRENT_KINDS:
+        say(f"  {kind.upper()} (long sequences):")
+        for line in summary.format_table(families.recurrent(kind, long_, seed=config.seed), indent="    "):
+            say(line)
+    config = recipe(config, "rnn", say)
+    runs, numbers = {}, {}
+    for gap, ds in gaps.items():
+        for kind in families.RECURRENT_KINDS:
+            say(f"-- {kind.upper()}, {gap} gap ({ds.description.split('; ')[1]})")
+            model = families.recurrent(kind, LENGTHS[gap], seed=config.seed, forget_bias=FORGET_BIAS)
+            run_ = train_and_log(model, ds, config, lesson=LESSON, name=f"{kind}_{gap}", goal=GOAL, print_fn=say)
+            runs[f"{kind}_{gap}"] = run_
+            numbers[f"{kind}_{gap}_val_accuracy"] = run_.metrics["val_accuracy"]
+            numbers[f"{kind}_parameters"] = parameter_count(model)
+    say("  validation accuracy (chance is 0.50):")
+    table(say, ("gap", "RNN", "LSTM"), [(gap, f"{numbers[f'rnn_{gap}_val_accuracy']:.3f}",
+                                         f"{numbers[f'lstm_{gap}_val_accuracy']:.3f}") for gap in gaps], indent="    ")
+    say("  Same task, same units: only the LSTM bridges the long gap. (Given many more epochs a plain RNN")
+    say("  sometimes finds a way, e.g. by saturating a unit as a latch: vanishing gradients make it slow and")
+    say("  unreliable, not impossible. Try --seed.)")
+    say("")
+    rows = [(kind.upper(), PURPOSE[kind], f"{numbers[f'{kind}_parameters']:,}",
+             (f"recall: short gap {numbers[f'{kind}_short_val_accuracy']:.3f}, "
+              f"long {numbers[f'{kind}_long_val_accuracy']:.3f}")) for kind in families.RECURRENT_KINDS]
+    return runs, numbers, rows
+
+
+def autoencoder_part(config, digits, say):
+    # New: a loop of our own. No labels: the target of the step is its input (course.autoencoder).
+    pixels = functools.partial(to_pixels, digits)
+    x_train, x_val = pixels(digits.x_train), pixels(digits.x_val)          # (n, 64) in [0, 1]
+    model = families.autoencoder(n_features=64, code=CODE_SIZE, seed=config.seed)
+    say(f"== An autoencoder squeezes each digit through {CODE_SIZE} numbers and rebuilds it")
+    say("   Trained to output its own input, through a layer too narrow to copy it: it must learn what")
+    say("   digits have in common. Loss: mean squared error per pixel (pixels scaled to 0..1).")
+    for line in summary.format_table(model):
+        say(line)
+    config = recipe(config, "autoencoder", say)
+    epochs, lr = config.epochs, config.learning_rate
+    run_dir, logger, events = open_run(config, "autoencoder", summary.describe(model), parameter_count(model),
+                                       epochs, lr)
+    shown = x_val[:SHOWN_DIGITS]
+    printing = every(epochs)
+
+    def on_epoch(epoch, history):
+        if not config.quiet and printing(epoch):
+            say(f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {history.loss[-1]:.4f}  "
+                f"| val loss {history.val_loss[-1]:.4f}")
+        if epoch in (1, epochs):      # the reconstructions after the first and the last epoch
+            figure = generative_plots.reconstructions(shown, np.asarray(model(shown)),
+                                                      title=f"Validation digits (top) and reconstructions, epoch {epoch}")
+            logger.log_figure("reconstructions", figure, step=epoch)
+            if epoch == epochs:
+                figure.savefig(run_dir / "reconstructions.png", dpi=100)
+
+    try:
+        history = autoencoder.fit(model, x_train, x_val, config, events=events,
+                                  on_epoch=on_epoch)
+    finally:
+        for writer in (logger, *events.values()):
+            writer.close()
+    if history.stopped:
+        say(f"Stopped early: {history.stopped}")
+    mse = history.val_loss[-1] if history.val_loss else float("nan")
+    baseline = autoencoder.mean_image_error(x_train, x_val)
+    pca = PCA(CODE_SIZE, random_state=config.seed).fit(x_train)
+    pca_mse = float(np.mean((pca.inverse_transform(pca.transform(x_val)) - x_val) ** 2))
+    say(f"  validation error (MSE per pixel): {mse:.4f}")
+    say(f"    every digit answered with the mean image: {baseline:.4f}   (the baseline to beat)")
+    say(f"    PCA with {CODE_SIZE} components (the best *linear* code of that size): {pca_mse:.4f}")
+    say(f"  the autoencoder's error is {mse / baseline:.0%} of the baseline's.\n")
+    numbers = {"autoencoder_val_mse": mse, "autoencoder_baseline_mse": baseline, "autoencoder_pca_mse": pca_mse,
+               "autoencoder_parameters": parameter_count(model)}
+    run_ = RunResult("autoencoder", run_dir, history, model, {"val_mse": mse})
+    return {"autoencoder": run_}, numbers, [
+        ("Autoencoder", PURPOSE["autoencoder"], f"{parameter_count(model):,}",
+         f"{CODE_SIZE}-number code: MSE {mse:.4f} ({mse / baseline:.0%} of baseline)")]
+
+
+def to_pixels(digits, x):
+    """Standardised digit features back to pixel intensities in [0, 1] (sklearn's digits go 0..16)."""
+    return np.clip((x * digits.std + digits.mean) / 16.0, 0.0, 1.0).astype(np.float32)
+
+
+def gan_part(config, real, say):
+    # New: two networks, each with its own loss and optimizer, updated in one step (course.gan).
+    generator = families.generator(noise_dim=NOISE_SIZE, seed=config.seed)
+    discriminator = families.discriminator(seed=config.seed + 100)
+    mean, std = np.array(gan.TARGET_MEAN), np.array(gan.TARGET_STD)
+    say("== A GAN learns to imitate a 2-D distribution")
+    say(f"   Real points: a tilted Gaussian, mean ({mean[0]:g}, {mean[1]:g}), standard deviations "
+        f"({std[0]:g}, {std[1]:g}), correlation {gan.TARGET_CORRELATION:g}.")
+    say("   The generator G turns random noise into points; the discriminator D says how likely a point")
+    say("   is real. D is trained to tell them apart, G to make D say 'real': a game with two losses")
+    say("   and two optimizers in one step. Neither ever sees the formula of the distribution.")
+    for model in (generator, discriminator):
+        say(f"  {model.name}:")
+        for line in summary.format_table(model, indent="    "):
+            say(line)
+    parameters = parameter_count(generator) + parameter_count(discriminator)
+    config = recipe(config, "gan", say)
+    epochs, lr = config.epochs, config.learning_rate
+    run_dir, logger, events = open_run(config, "gan", f"G: {summary.describe(generator)}; "
+                                       f"D: {summary.describe(discriminator)}", parameters, epochs, lr)
+    snapshot_epochs = sorted({1, max(1, epochs // 4), max(1, epochs // 2), epochs})
+    snapshots = Figure(figsize=(4.2 * len(snapshot_epochs), 3.6), layout="constrained")
+    panels = dict(zip(snapshot_epochs, snapshots.subplots(1, len(snapshot_epochs), squeeze=False)[0]))
+    printing = every(epochs)
+
+    def on_epoch(epoch, history, generated):
+        if not config.quiet and printing(epoch):
+            m, s = history.sample_mean[-1], history.sample_std[-1]
+            say(f"epoch {epoch:>{len(str(epochs))}}/{epochs}  D loss {history.d_loss[-1]:.3f}  G loss "
+                f"{history.g_loss[-1]:.3f}  D(real) {history.p_real[-1]:.2f}  D(generated) {history.p_fake[-1]:.2f}"
+                f"  | samples mean ({m[0]:.2f}, {m[1]:.2f}) std ({s[0]:.2f}, {s[1]:.2f})")
+        title = f"epoch {epoch}: real (blue), generated (orange), green = D says real"
+        logger.log_figure("generated_points", generative_plots.generated_points(
+            real[:gan.SAMPLE_COUNT], generated, discriminator=discriminator, title=title, colorbar=False), step=epoch)
+        if epoch in panels:
+            generative_plots.generated_points(real[:gan.SAMPLE_COUNT], generated, discriminator=discriminator,
+                                              ax=panels[epoch], title=f"epoch {epoch}", colorbar=False)
+
+    try:
+        history = gan.fit(generator, discriminator, real, config,
+                          events=events, on_epoch=on_epoch)
+        snapshots.savefig(run_dir / "generated_points_by_epoch.png", dpi=100)
+        logger.log_figure("generated_points_by_epoch", snapshots, step=epochs)
+    finally:
+        for writer in (logger, *events.values()):
+            writer.close()
+    if history.stopped:
+        say(f"Stopped early: {history.stopped}")
+    m, s, r = history.sample_mean[-1], history.sample_std[-1], history.sample_correlation[-1]
+    say(f"  {gan.SAMPLE_COUNT} generated points after {epochs} epochs vs the real distribution:")
+    table(say, ("", "mean x1", "mean x2", "std x1", "std x2", "correlation"), [
+        ("generated", *(f"{v:.2f}" for v in (*m, *s, r))),
+        ("real", *(f"{v:.2f}" for v in (*mean, *std, gan.TARGET_CORRELATION)))], indent="    ")
+    say(f"  D(real) {history.p_real[-1]:.2f}, D(generated) {history.p_fake[-1]:.2f}: near 0.5 when D can no longer "
+        "tell them apart.\n")
+    numbers = {"gan_sample_mean": m, "gan_sample_std": s, "gan_sample_correlation": r,
+               "gan_d_real": history.p_real[-1], "gan_d_generated": history.p_fake[-1],
+               "gan_parameters": parameters}
+    run_ = RunResult("gan", run_dir, history, generator, {"sample_mean": m, "sample_std": s})
+    return {"gan": run_}, numbers, [
+        ("GAN", PURPOSE["gan"], f"{parameter_count(generator):,} + {parameter_count(discriminator):,}",
+         (f"mean ({m[0]:.2f}, {m[1]:.2f}) std ({s[0]:.2f}, {s[1]:.2f}); real ({mean[0]:g}, {mean[1]:g}) "
+          f"({std[0]:g}, {std[1]:g})"))]
+
+
+def transformer_part(config, long_gap, say):
+    model = families.transformer(LENGTHS["long"], seed=config.seed)
+    say("== A Transformer encoder block attends straight to the marked step")
+    say("   No recurrence: self-attention lets every step look at every other step in one layer, with")
+    say("   weights softmax(q.k / sqrt(d)) it learns; positions are added as learned vectors. The same")
+    say(f"   long-gap task as the RNN and the LSTM: to attention, {LENGTHS['long'] - WINDOW} steps are no farther "
+        "than one.")
+    for line in summary.format_table(model):
+        say(line)
+    config = recipe(config, "transformer", say)
+    run_ = train_and_log(model, long_gap, config, lesson=LESSON, name="transformer", goal=GOAL, print_fn=say)
+    accuracy = run_.metrics["val_accuracy"]
+    say(f"  validation accuracy, long gap: {accuracy:.3f}   (chance is 0.50)\n")
+    return {"transformer": run_}, {"transformer_val_accuracy": accuracy,
+                                   "transformer_parameters": parameter_count(model)}, [
+        ("Transformer", PURPOSE["transformer"], f"{parameter_count(model):,}",
+         f"recall: long gap {accuracy:.3f}")]
+
+
+def run(config: Config, family: str = "all") -> LessonResult:
+    say = print
+    if family not in FAMILIES:
+        raise ValueError(f"family must be one of {', '.join(FAMILIES)}; got {family!r}")
+    chosen = FAMILIES[1:] if family == "all" else (family,)
+    result = LessonResult(LESSON, config.logdir)
+    # Every data set is made and checked first: a bad setting stops the lesson before it writes anything.
+    digits = data.digits(seed=config.seed)                                    # 1797 digits, 64 pixels
+    gaps = {gap: sequences.marked_sign(seed=config.seed, length=length, lag=length - WINDOW, window=WINDOW)
+            for gap, length in LENGTHS.items()}                               # 2000 sequences each
+    real = gan.target_samples(2000, seed=config.seed)                         # (2000, 2) points
+    for ds in (digits, *gaps.values()):
+        check_batch_size(config, ds)
+    if config.batch_size > len(real):
+        raise ConfigError(f"batch_size {config.batch_size} is larger than the {len(real)} points the GAN learns "
+                          f"from; use at most {len(real)}")
+    say(f"Day 9 - Network types: CNN, RNN, LSTM, autoencoder, GAN and Transformer\nGoal: {GOAL}\n")
+
+    rows = []
+    parts = {"cnn": lambda: cnn_part(config, digits, say),
+             "rnn": lambda: recurrent_part(config, gaps, say),
+             "autoencoder": lambda: autoencoder_part(config, digits, say),
+             "gan": lambda: gan_part(config, real, say),
+             "transformer": lambda: transformer_part(config, gaps["long"], say)}
+    for name in chosen:
+        runs, numbers, part_rows = parts[name]()
+        result.runs.update(runs)
+        result.numbers.update(numbers)
+        rows += part_rows
+
+    # --- the families side by side ---------------------------------------------------------
+    say("== The families side by side")
+    table(say, ("family", "what it is for", "parameters", "what it learned here"), rows)
+    say("")
+
+    # --- takeaways -------------------------------------------------------------------------
+    say("Takeaways:")
+    say("  - The training step is the same GradientTape step for every family; what changes is the layers")
+    say("    between input and loss, and what the loss compares (labels, the input itself, another network).")
+    say("  - A CNN shares a few small filters across the whole image: few parameters, strong on images.")
+    say("  - A plain RNN forgets over long gaps (its gradient vanishes); an LSTM's gated cell carries a value")
+    say("    across them; a Transformer attends to any step directly, whatever the distance.")
+    say("  - An autoencoder learns a compact code from unlabelled data; a GAN learns to sample new data,")
+    say("    from two networks trained against each other with two optimizers.")
+    return result
+
+
+def main(argv=None, prog=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    prog = prog or f"python -m lessons.{LESSON}"
+    # --family is this lesson's own flag: read it first, hand the others to the shared parser.
+    parser = cli.lesson_parser(LESSON, __doc__, DEFAULTS, prog=prog)
+    parser.add_argument("--family", choices=FAMILIES, default="all",
+                        help="which family to train: all, cnn, rnn (RNN and LSTM), autoencoder, gan, transformer "
+                             "(default: all)")
+    if "-h" in argv or "--help" in argv:
+        parser.parse_args(["--help"])                    # the shared flags and --family; exits 0
+    family_only = cli.OneLineParser(prog=prog, add_help=False)
+    family_only.add_argument("--family", choices=FAMILIES, default="all")
+    args, rest = family_only.parse_known_args(argv)
+    return cli.lesson_main(functools.partial(run, family=args.family), LESSON, __doc__, rest, defaults=DEFAULTS,
+                           prog=prog)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
