@@ -49,7 +49,7 @@ class Dataset:
 
     def __str__(self) -> str:
         return (f"{self.name}: {len(self.y_train)} train / {len(self.y_val)} validation examples, "
-                f"{self.n_features} features, {self.n_classes} classes")
+                f"{self.n_features} feature{'s' * (self.n_features != 1)}, {self.n_classes} classes")
 
 
 def _check_fraction(validation_fraction) -> float:
