@@ -16,7 +16,10 @@ GradientTape step and loop), ``trace`` (printing update steps), ``tblog``
 (activation functions and derivatives), ``neuron`` (one neuron's gradients by hand),
 ``gradcheck`` (finite-difference gradient check), ``layer_gradients`` (per-layer
 gradient norms), ``optimizers`` (NumPy update rules of SGD, momentum, RMSprop, Adam),
-``figures`` (a run of figures only), ``config``, ``cli``.
+``figures`` (a run of figures only), ``snapshots`` (per-epoch pictures of 2-D models),
+``diagram`` (the network diagram), ``families``, ``summary``, ``sequences``, ``autoencoder``,
+``gan``, ``generative_plots`` (Day 9's network families), ``distributed`` and ``multiworker``
+(the loop under ``tf.distribute``), ``config``, ``cli``.
 """
 from __future__ import annotations
 
@@ -24,9 +27,10 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("activations", "cli", "config", "data", "events", "experiment", "figures", "gradcheck",
-               "layer_gradients", "models", "neuron", "numpy_ref", "optimizers", "plots", "records", "runs",
-               "runtime", "tblog", "trace", "training")
+_SUBMODULES = ("activations", "autoencoder", "cli", "config", "data", "diagram", "distributed", "events",
+               "experiment", "families", "figures", "gan", "generative_plots", "gradcheck", "layer_gradients",
+               "models", "multiworker", "neuron", "numpy_ref", "optimizers", "plots", "records", "runs",
+               "runtime", "sequences", "snapshots", "summary", "tblog", "trace", "training")
 
 
 def __getattr__(name: str):

@@ -26,7 +26,8 @@ from course.config import OPTIMIZERS, Config, ConfigError
 
 # The lesson registry: module names only (course never imports lessons at import time).
 LESSONS = ("day1_perceptron", "day2_mlp", "day3_weights_bias", "day4_activations", "day5_softmax",
-           "day6_backprop", "day7_gradient_descent", "day8_optimizers", "day9_network_types")
+           "day6_backprop", "day7_gradient_descent", "day8_optimizers", "day9_network_types",
+           "day10_distributed")
 
 
 # --- argument types: each returns the value or raises with a message a learner can act on --------

@@ -108,7 +108,7 @@ def test_course_run_unknown_lesson_and_no_command(capsys):
     assert exit_info.value.code == 2
     assert capsys.readouterr().err == (f"course: error: unknown lesson 'day99'; choose from "
                                        f"{', '.join(cli.LESSONS)} (see --help)\n")
-    assert cli.LESSONS[:2] == ("day1_perceptron", "day2_mlp") and cli.LESSONS[-1] == "day9_network_types" and len(cli.LESSONS) == 9
+    assert cli.LESSONS[:2] == ("day1_perceptron", "day2_mlp") and cli.LESSONS[-1] == "day10_distributed" and len(cli.LESSONS) == 10
     assert cli.main([]) == 2
 
 

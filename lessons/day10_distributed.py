@@ -1,0 +1,277 @@
+"""Day 10 - Distributed training: the same GradientTape loop on several devices and machines.
+
+Goal: split every global batch across two replicas with tf.distribute, see each replica's loss and
+gradient on its half and the all-reduce that sums them into the one-device gradient, and train the
+same MLP on one device, on two replicas (MirroredStrategy) and on two worker processes
+(MultiWorkerMirroredStrategy over 127.0.0.1) to the same weights.
+
+Run: python -m lessons.day10_distributed        (or: course run day10_distributed)
+
+New: tf.distribute. A replica is one copy of the model on one device. The training step is the one
+of every lesson, run by each replica on its slice of the global batch, with the loss divided by the
+global batch size; optimizer.apply_gradients all-reduces (sums) the replicas' gradients, so every
+copy applies the same update and the copies stay equal.
+
+Note: this machine has no GPU, so the lesson splits its CPU into two logical devices (course.distributed.split_cpu,
+which must run before TensorFlow starts its devices: the lesson does it first). The two replicas then share the
+same cores, so they show the mechanics, not a speed-up. On a machine with two or more GPUs the same code
+(course.distributed.mirrored_strategy) mirrors the model on the first two GPUs instead, unchanged: build the model
+inside strategy.scope() and training.fit splits every batch across the replicas; MirroredStrategy() with no
+arguments takes every GPU.
+
+Note: several machines: the two workers here are processes on 127.0.0.1, each told by the environment variable
+TF_CONFIG the address of every worker and its own index, e.g. TF_CONFIG='{"cluster": {"worker":
+["10.0.0.1:12345", "10.0.0.2:12345"]}, "task": {"type": "worker", "index": 0}}' on the first machine and the
+same with "index": 1 on the second. Start the same program on every machine (python -m course.multiworker
+JOB.json RESULT.json, or your own script that creates tf.distribute.MultiWorkerMirroredStrategy() first);
+they wait for each other, then all-reduce their gradients over the network every step. Worker 0, the chief,
+writes the TensorBoard logs; the ports must be reachable between the machines.
+
+Note: all three runs use the same data order, initial weights, --optimizer, --learning-rate and global
+--batch-size (split in two halves); their weights agree to float32 rounding (the sums are added in another
+order; Adam or RMSprop at a learning rate far too large for them, such as 0.5, can grow that rounding
+to 1e-4). The two workers are started with a time limit and stopped on any error or Ctrl-C.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from course import cli, data, distributed, models, multiworker, training
+from course.config import Config, ConfigError, check_batch_size
+from course.experiment import describe_model, train_and_log
+from course.runs import LessonResult, RunResult
+
+LESSON = "day10_distributed"
+GOAL = cli.lesson_goal(LESSON)
+DEFAULTS = Config(epochs=10, learning_rate=0.5, batch_size=64, optimizer="sgd", dataset="moons")
+DATASETS = ("moons", "circles", "xor_noisy", "blobs")
+HIDDEN = (16, 16)          # the MLP 2 -> 16 relu -> 16 relu -> 1 sigmoid of Day 2
+REPLICAS = 2
+
+
+def build_model(ds, seed):
+    """The same MLP with the same initial weights for every run (call it inside strategy.scope() to mirror it)."""
+    return models.mlp(ds.n_features, hidden=HIDDEN, activation="relu", seed=seed)
+
+
+def max_difference(a, b) -> float:
+    """Largest |a - b| over every weight of two lists of arrays."""
+    return max(float(np.max(np.abs(np.asarray(x) - np.asarray(y)))) for x, y in zip(a, b))
+
+
+def _short(device: str) -> str:
+    """'/job:localhost/replica:0/task:0/device:CPU:1' -> 'CPU:1'"""
+    return device.split("/")[-1].replace("device:", "")
+
+
+def split_sizes(batch_size: int, replicas: int = REPLICAS) -> list:
+    """Rows of a global batch each replica gets (``distributed.split_batch``): 65 -> [32, 33]."""
+    return [(r + 1) * batch_size // replicas - r * batch_size // replicas for r in range(replicas)]
+
+
+def _entry(name, shape, flat_index):
+    index = ",".join(str(i) for i in np.unravel_index(flat_index, shape)) if shape else ""
+    return f"{name}[{index}]"
+
+
+def first_step_by_replica(ds, config, strategy, say, result):
+    """The first global batch of training, replica by replica, against one device on the whole batch."""
+    b = config.batch_size
+    rows = np.random.default_rng(config.seed).permutation(len(ds.y_train))[:b]   # fit's first batch
+    x, y = ds.x_train[rows], ds.y_train[rows]                                     # (b, 2), (b,)
+
+    # One device, the whole global batch: the step of every lesson.
+    one = build_model(ds, config.seed)
+    loss_one, _, grads_one = training.train_step(
+        one, training.loss_for(one), training.make_optimizer(config.optimizer, config.learning_rate),
+        training.tf.constant(x), training.labels_for(one, y))
+
+    # New: the same step on each replica, on its slice; apply_gradients all-reduces (sums) the grads.
+    with strategy.scope():
+        model = build_model(ds, config.seed)                        # mirrored: one copy per replica
+        optimizer = training.make_optimizer(config.optimizer, config.learning_rate)
+        optimizer.build(model.trainable_variables)
+    step = distributed.make_distributed_step(strategy, model, distributed.per_example_loss_for(model), optimizer)
+    xs, ys = distributed.split_batch(strategy, training.tf.constant(x), training.labels_for(model, y))
+    loss, _, _, reduced, _, _, replica_losses, replica_grads = step(xs, ys, training.tf.constant(b))
+    shares = [float(v) for v in strategy.experimental_local_results(replica_losses)]
+    by_replica = [[np.asarray(strategy.experimental_local_results(g)[r]) for g in replica_grads]
+                  for r in range(REPLICAS)]
+    devices = strategy.extended.worker_devices
+    sizes = split_sizes(b)
+
+    say(f"  The first global batch: {b} examples = " + " + ".join(str(s) for s in sizes)
+        + f" ({REPLICAS} replicas x {b // REPLICAS})" * (len(set(sizes)) == 1))
+    for r, device in enumerate(devices):
+        say(f"    replica {r} on {_short(device)}: rows {r * b // REPLICAS}-"
+            f"{(r + 1) * b // REPLICAS - 1} of the batch")
+    say(f"  Each replica's loss share = sum of its {sizes[0]} losses / {b} (tf.nn.compute_average_loss with "
+        f"global_batch_size={b}):")
+    for r, share in enumerate(shares):
+        say(f"    replica {r}: mean loss over its {sizes[r]} examples {share * b / sizes[r]:.4f}, share {share:.4f}")
+    say(f"    sum of the shares (all-reduced) {float(loss):.4f} = one device's mean loss over all {b}: "
+        f"{float(loss_one):.4f}")
+
+    names = [models.variable_name(v) for v in model.trainable_variables]
+    g_one = [np.asarray(g) for g in grads_one]
+    g_all = [np.asarray(g) for g in reduced]
+    say(f"  Gradients: each replica's share of dL/dw (its own mean gradient x {sizes[0]}/{b}), summed by the")
+    say("  all-reduce, against one device on the whole batch; per variable, its largest entry:")
+    say("    parameter              |  replica 0 |  replica 1 | all-reduced | one device")
+    for k, name in enumerate(names):
+        i = int(np.argmax(np.abs(g_one[k])))
+        vals = [by_replica[0][k].flat[i], by_replica[1][k].flat[i], g_all[k].flat[i], g_one[k].flat[i]]
+        say(f"    {_entry(name, g_one[k].shape, i):<22} | " + " | ".join(f"{v:10.6f}" for v in vals[:2])
+            + f" | {vals[2]:11.6f} | {vals[3]:10.6f}")
+    norms = [float(np.sqrt(sum(np.sum(g ** 2) for g in gs))) for gs in (*by_replica, g_all, g_one)]
+    say(f"    {'gradient norm':<22} | {norms[0]:10.6f} | {norms[1]:10.6f} | {norms[2]:11.6f} | {norms[3]:10.6f}")
+    diff = max_difference(g_all, g_one)
+    # a mirrored variable holds one copy per replica (experimental_local_results lists them)
+    copies = max(float(np.max(np.abs(np.asarray(c) - np.asarray(local[0]))))
+                 for v in model.trainable_variables
+                 for local in [strategy.experimental_local_results(v.value)] for c in local[1:])
+    say(f"  all-reduced vs one device, every one of the {sum(g.size for g in g_one)} gradient entries: largest "
+        f"difference {diff:.1e}")
+    say(f"  after the update, the {REPLICAS} copies of every weight: largest difference {copies:.1e} (mirrored)")
+    result.numbers.update(first_step_loss=float(loss), first_step_loss_one_device=float(loss_one),
+                          first_step_replica_shares=shares, first_step_gradient_difference=diff,
+                          first_step_copies_difference=copies)
+
+
+def train_three_ways(ds, config, strategy, say, result):
+    """One device, two replicas in this process, two worker processes: same model, data and order."""
+    rows, weights = [], {}
+
+    say(f"-- one device: the loop of every lesson, global batch {config.batch_size}")
+    model = build_model(ds, config.seed)
+    start = time.perf_counter()
+    run_ = train_and_log(model, ds, config, lesson=LESSON, name="one_device", goal=GOAL,
+                         hparams={"replicas": 1, "processes": 1})
+    rows.append(("one_device", "1 device, 1 process", 1, run_, time.perf_counter() - start, 0.0))
+    weights["one_device"] = model.get_weights()
+
+    say(f"\n-- two replicas: the same loop, each global batch of {config.batch_size} split across "
+        f"{', '.join(_short(d) for d in strategy.extended.worker_devices)}")
+    with strategy.scope():                              # New: the model's variables are mirrored
+        model = build_model(ds, config.seed)
+    start = time.perf_counter()
+    run2 = train_and_log(model, ds, config.replace(trace_steps=0), lesson=LESSON, name="two_replicas",
+                         goal=GOAL, hparams={"replicas": REPLICAS, "processes": 1})   # fit sees the strategy
+    rows.append(("two_replicas", f"{REPLICAS} devices, 1 process", REPLICAS, run2, time.perf_counter() - start,
+                 0.0))
+    weights["two_replicas"] = model.get_weights()
+
+    say(f"\n-- two workers: {REPLICAS} processes on 127.0.0.1, MultiWorkerMirroredStrategy, TF_CONFIG each")
+    workers = train_two_workers(ds, config, say, result)
+    if workers:
+        run3, seconds, startup, weights["two_workers"] = workers
+        rows.append(("two_workers", f"{REPLICAS} processes, 127.0.0.1", REPLICAS, run3, seconds, startup))
+
+    names = [models.variable_name(v) for v in model.trainable_variables]
+    for name, _, _, run_, _, _ in rows:     # the trained weights beside each run's logs, to compare runs
+        np.savez(run_.run_dir / "final_weights.npz", **dict(zip(names, weights[name])))
+    say(f"\n  Same data ({len(ds.y_train)} training examples), initial weights and order, {config.epochs} epochs, "
+        f"global batch {config.batch_size}, {config.optimizer} lr {config.learning_rate:g}:")
+    say("  run          | where                    | replicas | batch per replica | final loss | val acc "
+        "| max |w - w_one_device| | seconds")
+    for name, where, replicas, run_, seconds, startup in rows:
+        diff = max_difference(weights[name], weights["one_device"])
+        result.runs[name] = run_
+        result.numbers.update({f"{name}_loss": run_.metrics["loss"], f"{name}_max_difference": diff,
+                               f"{name}_val_accuracy": run_.metrics["val_accuracy"], f"{name}_seconds": seconds})
+        extra = f" (+{startup:.1f} starting the processes)" if startup else ""
+        split = " + ".join(str(k) for k in split_sizes(config.batch_size, replicas))
+        say(f"  {name:<12} | {where:<24} | {replicas:8d} | {split:>17} "
+            f"| {run_.metrics['loss']:10.4f} | {run_.metrics['val_accuracy']:7.3f} | {diff:22.1e} "
+            f"| {seconds:7.2f}{extra}")
+    say("  seconds: training, logging and figures; the replicas share this machine's cores, so more replicas add")
+    say("  coordination here, not speed: the gain comes with devices that each do their part of the arithmetic.")
+
+
+def train_two_workers(ds, config, say, result):
+    """The same run in two worker processes (``course.multiworker``); the chief logs it.
+
+    Returns (RunResult of the chief, training seconds, seconds starting the processes, chief's
+    weights), or None when a worker failed (said, and kept in ``result.numbers``).
+    """
+    steps = config.epochs * -(-len(ds.y_train) // config.batch_size)
+    job = {"dataset": ds.name, "hidden": list(HIDDEN), "activation": "relu", "lesson": LESSON,
+           "name": "two_workers", "goal": GOAL, "hparams": {"replicas": REPLICAS, "processes": REPLICAS},
+           "config": {**config.as_dict(), "quiet": True}}
+    start = time.perf_counter()
+    try:   # generous: start-up, then about 50 ms a step here (eager steps are slower)
+        chief, other = multiworker.run_workers(job, REPLICAS,
+                                               timeout=180 + 0.5 * steps * (10 if config.eager else 1))
+    except multiworker.WorkerError as err:
+        say(f"  The two-worker run failed: {err}")
+        result.numbers["two_workers_error"] = str(err)
+        return None
+    total = time.perf_counter() - start
+    difference = max_difference(chief["weights"], other["weights"])
+    result.numbers["workers_difference"] = difference
+    say(f"  worker 0 (chief) logged to {chief['run_dir']}; worker 1 trained the same steps without logging")
+    say(f"  the two workers' final weights: largest difference {difference:.1e}")
+    logged = chief["history"]
+    history = training.History(epoch=list(range(1, len(logged["loss"]) + 1)),
+                               **{k: logged[k] for k in ("loss", "accuracy", "val_loss", "val_accuracy", "steps",
+                                                         "stopped")})
+    run_ = RunResult("two_workers", run_dir=Path(chief["run_dir"]), history=history, model=None,
+                     metrics=history.final())
+    return run_, chief["seconds"], total - chief["seconds"], [np.asarray(w, np.float32) for w in chief["weights"]]
+
+
+def run(config: Config) -> LessonResult:
+    say = print
+    result = LessonResult(LESSON, config.logdir)
+    # Check everything first: a bad setting stops the lesson before it writes anything.
+    ds = data.load(config.dataset, seed=config.seed)
+    if ds.n_classes != 2:
+        raise ConfigError(f"dataset {config.dataset!r} has {ds.n_classes} classes; this lesson needs 2")
+    check_batch_size(config, ds)
+    if config.batch_size < REPLICAS:
+        raise ConfigError(f"batch_size {config.batch_size} cannot be split across {REPLICAS} replicas; "
+                          f"use at least {REPLICAS}")
+    # New: the devices are fixed before TensorFlow runs anything (split_cpu needs a fresh process).
+    strategy = distributed.mirrored_strategy(REPLICAS)
+    say(f"Day 10 - Distributed training: one loop, several devices and machines\nGoal: {GOAL}\n")
+
+    # --- 1. replicas ---------------------------------------------------------------------
+    say(f"== 1. Replicas: {strategy.num_replicas_in_sync} copies of {describe_model(build_model(ds, config.seed))}")
+    say("  A replica is one copy of the model on one device. MirroredStrategy keeps the copies' weights equal")
+    say("  (mirrored variables); every step each replica takes its slice of the global batch, computes its")
+    say("  gradient, the gradients are all-reduced (summed over the replicas) and every copy applies the")
+    say("  same update. Devices here: " + ", ".join(_short(d) for d in strategy.extended.worker_devices))
+    say("  (this CPU split in two logical devices: on a machine with GPUs, the same code uses the GPUs)\n")
+
+    # --- 2. one step, replica by replica ---------------------------------------------------
+    say(f"== 2. One step, replica by replica, on {ds}")
+    first_step_by_replica(ds, config, strategy, say, result)
+    say("")
+
+    # --- 3. train: one device, two replicas, two workers -----------------------------------
+    say(f"== 3. Training the same MLP three ways, {config.epochs} epochs")
+    train_three_ways(ds, config, strategy, say, result)
+    say("")
+
+    # --- takeaways -----------------------------------------------------------------------
+    say("Takeaways:")
+    say("  - Data parallelism: every replica holds the whole model and takes a slice of each global batch;")
+    say("    the all-reduce sums their gradients, so every copy applies the one-device update of that batch.")
+    say("  - Divide each replica's summed loss by the GLOBAL batch size (tf.nn.compute_average_loss): a")
+    say(f"    per-replica mean would make the summed gradient {REPLICAS} times too large.")
+    say("  - The same global batch gives the same weights, to float32 rounding, on one device, two replicas")
+    say("    or two processes; more replicas usually means a larger global batch: retune the learning rate.")
+    say("  - Several GPUs: the same code under MirroredStrategy. Several machines: the same program on each,")
+    say("    with TF_CONFIG listing every worker's address and its own index (see --help); the chief logs.")
+    return result
+
+
+def main(argv=None, prog=None) -> int:
+    return cli.lesson_main(run, LESSON, __doc__, argv, defaults=DEFAULTS, datasets=DATASETS, prog=prog)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
