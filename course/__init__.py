@@ -17,7 +17,7 @@ GradientTape step and loop), ``trace`` (printing update steps), ``tblog``
 ``gradcheck`` (finite-difference gradient check), ``layer_gradients`` (per-layer
 gradient norms), ``optimizers`` (NumPy update rules of SGD, momentum, RMSprop, Adam),
 ``figures`` (a run of figures only), ``snapshots`` (per-epoch pictures of 2-D models),
-``diagram`` (the network diagram), ``families``, ``summary``, ``sequences``, ``autoencoder``,
+``diagram`` (the network diagram), ``png`` (PNG files from arrays), ``families``, ``summary``, ``sequences``, ``autoencoder``,
 ``gan``, ``generative_plots`` (Day 9's network families), ``distributed`` and ``multiworker``
 (the loop under ``tf.distribute``), ``config``, ``cli``.
 """
@@ -29,7 +29,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = ("activations", "autoencoder", "cli", "config", "data", "diagram", "distributed", "events",
                "experiment", "families", "figures", "gan", "generative_plots", "gradcheck", "layer_gradients",
-               "models", "multiworker", "neuron", "numpy_ref", "optimizers", "plots", "records", "runs",
+               "models", "multiworker", "neuron", "numpy_ref", "optimizers", "plots", "png", "records", "runs",
                "runtime", "sequences", "snapshots", "summary", "tblog", "trace", "training")
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from course.events import EventFile, histogram_buckets
+from course.events import histogram_buckets
 from course.models import variable_name
 from course.runtime import tf
 from course.training import make_optimizer
@@ -120,7 +120,7 @@ def fit(model, x_train, x_val, config, *, events=None, on_epoch=None) -> Reconst
         if events is not None:
             events["train"].scalars(epoch, [[history.loss[-1]]], ["epoch_loss"])
             events["validation"].scalars(epoch, [[history.val_loss[-1]]], ["epoch_loss"])
-            events["train"].histograms(epoch, weight_histograms(model))
+            events["train"].histograms(history.steps, weight_histograms(model))   # keyed by update step
         if on_epoch is not None:
             on_epoch(epoch, history)
     return history
@@ -134,8 +134,3 @@ def weight_histograms(model) -> dict:
         family = {"kernel": "weights", "bias": "biases"}.get(kind, kind)
         out[f"{family}/{layer}"] = histogram_buckets(v.numpy())
     return out
-
-
-def open_events(run_dir) -> dict:
-    """{"train": EventFile, "validation": EventFile} in ``run_dir``: TensorBoard's two runs."""
-    return {split: EventFile(run_dir / split) for split in ("train", "validation")}

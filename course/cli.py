@@ -249,9 +249,9 @@ def _cmd_tensorboard(args, parser) -> int:
         board = program.TensorBoard()
         board.configure(argv=[None, "--logdir", str(logdir), "--host", args.host, "--port", str(args.port),
                                "--load_fast", "false",    # the Python loader: no "experimental" notice
-                               # keep every picture of a run, not a sample of 10 (--log-every-step writes
-                               # up to 2,000), and every trace step's text
-                               "--samples_per_plugin", "images=2000,text=200",
+                               # keep every picture and histogram of a run, not a sample (--log-every-step
+                               # writes one at step 0 and after each of up to 2,000 steps), every trace text
+                               "--samples_per_plugin", "images=2001,histograms=2001,text=200",
                                # runs written by older versions hold two growing files in train/
                                "--reload_multifile", "true"])
         try:

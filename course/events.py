@@ -14,7 +14,7 @@ same file: a run split holds one event file, and TensorFlow's summary writer is 
     events = EventFile(run_dir / "train")
     events.scalars(1, [[0.69, 0.1], [0.65, 0.09]], ["batch_loss", "gradient_norm"])   # steps 1, 2
     events.histograms(2, {"weights/output": histogram_buckets(w)})
-    events.images(2, {"per_epoch/decision_boundary": [png_bytes]})
+    events.images(2, {"snapshots/decision_boundary": [png_bytes]})
     events.close()
 """
 from __future__ import annotations
@@ -35,6 +35,7 @@ from tensorboard.plugins.image import metadata as image_metadata
 from tensorboard.plugins.scalar import metadata as scalar_metadata
 from tensorboard.plugins.text import metadata as text_metadata
 
+from course import png
 from course.runtime import tf
 
 _FILE_NUMBERS = itertools.count()
@@ -115,13 +116,6 @@ def histogram_buckets(values, bucket_count: int = 30) -> np.ndarray:
     return np.column_stack([edges[:-1], edges[1:], counts]).astype(np.float64)
 
 
-def png_size(png: bytes) -> tuple:
-    """(width, height) of PNG bytes, read from the IHDR chunk."""
-    if not isinstance(png, (bytes, bytearray)) or png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 24:
-        raise ValueError("image must be the bytes of a PNG file")
-    return struct.unpack(">II", bytes(png[16:24]))
-
-
 def _string_tensor(strings, shape) -> tensor_pb2.TensorProto:
     dims = [tensor_shape_pb2.TensorShapeProto.Dim(size=d) for d in shape]
     return tensor_pb2.TensorProto(dtype=types_pb2.DT_STRING, tensor_shape=tensor_shape_pb2.TensorShapeProto(dim=dims),
@@ -131,7 +125,7 @@ def _string_tensor(strings, shape) -> tensor_pb2.TensorProto:
 def image_value(tag: str, pngs, description: str = "") -> summary_pb2.Summary.Value:
     """The images plugin's form, as ``tf.summary.image`` writes it: a string tensor
     [width, height, png_1, ..., png_k] (k images of one size at one step, shown as k samples)."""
-    sizes = {png_size(png) for png in pngs}
+    sizes = {png.size(image) for image in pngs}
     if len(sizes) != 1:
         raise ValueError(f"the images of {tag!r} must be 1 or more PNGs of one size, got sizes {sorted(sizes)}")
     (width, height), = sizes

@@ -17,6 +17,8 @@ def describe_model(model) -> str:
     """``2 -> hidden_1 (16, relu) -> output (1, sigmoid)``"""
     parts = [str(int(model.input_shape[-1]))]
     for layer in model.layers:
+        if type(layer).__name__ == "InputLayer":     # a functional model lists its input as a layer
+            continue
         units, activation = getattr(layer, "units", None), getattr(layer, "activation", None)
         if units is not None and activation is not None:
             parts.append(f"{layer.name} ({units}, {activation.__name__})")
@@ -45,8 +47,12 @@ def tensorboard_observers(run_dir, model, dataset, config, *, hparams: dict | No
     model, the ``snapshots.Snapshots`` pictures drawn over the validation points."""
     logger = RunLogger(run_dir, hparams=hparams, goal=goal, trace_steps=config.trace_steps, every_step=every_step)
     observers = [logger]
-    if snapshots.supports(model):
-        observers.append(snapshots.Snapshots(logger, dataset.x_val, dataset.y_val, every_step=every_step))
+    try:
+        if snapshots.supports(model):
+            observers.append(snapshots.Snapshots(logger, dataset.x_val, dataset.y_val, every_step=every_step))
+    except BaseException:
+        logger.close()
+        raise
     return observers
 
 

@@ -123,9 +123,8 @@ def transformer(length: int, n_outputs: int = 1, d_model: int = 16, heads: int =
     steps -> per-step embedding + positions -> self-attention (+ residual, layer norm)
     -> per-step feed-forward (+ residual, layer norm) -> average over steps -> sigmoid/softmax.
 
-    ``TimeDistributed(Dense)`` applies the same Dense layer at every step (a plain ``Dense`` does
-    the same on 3-D inputs, but its gradient loses its static shape, which the course's compiled
-    epoch needs).
+    ``TimeDistributed(Dense)`` applies the same Dense layer at every step, and says so in the
+    model's summary (a plain ``Dense`` on 3-D inputs computes the same).
 
     Example:
         >>> transformer(length=40).output_shape

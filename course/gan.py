@@ -155,8 +155,9 @@ def fit(generator, discriminator, real, config, *, events=None, on_epoch=None) -
         history.sample_correlation.append(float(np.corrcoef(generated.T)[0, 1]))
         if events is not None:
             events["train"].scalars(epoch, [[*means, *history.sample_mean[-1], *history.sample_std[-1]]],
-                                    ["epoch_d_loss", "epoch_g_loss", "d_real", "d_generated", "samples/mean_x1",
-                                     "samples/mean_x2", "samples/std_x1", "samples/std_x2"])
+                                    ["epoch_d_loss", "epoch_g_loss", "epoch_d_real", "epoch_d_generated",
+                                     "epoch_samples/mean_x1", "epoch_samples/mean_x2", "epoch_samples/std_x1",
+                                     "epoch_samples/std_x2"])
         if on_epoch is not None:
             on_epoch(epoch, history, generated)
     return history

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -108,6 +109,10 @@ def run_workers(job: dict, n_workers: int = 2, *, timeout: float = 300.0, attemp
 
 def _run_once(job, n_workers, timeout):
     root = str(Path(__file__).resolve().parents[1])
+    config = dict(job.get("config", {}))
+    if "logdir" in config:       # the workers run in `root` (so `-m course.multiworker` finds this package)
+        config["logdir"] = str(Path(config["logdir"]).resolve())
+    job = {**job, "config": config}
     with tempfile.TemporaryDirectory(prefix="course-workers-") as tmp:
         tmp = Path(tmp)
         (tmp / "job.json").write_text(json.dumps(job))
@@ -123,7 +128,7 @@ def _run_once(job, n_workers, timeout):
                     # its own session: Ctrl-C in the terminal reaches only us, and we stop the workers
                     procs.append(subprocess.Popen(
                         [sys.executable, "-m", "course.multiworker", str(tmp / "job.json"),
-                         str(tmp / f"worker-{i}.json")], stdout=out, stderr=err, env=env,
+                         str(tmp / f"worker-{i}.json")], stdout=out, stderr=err, env=env, cwd=root,
                         stdin=subprocess.DEVNULL, start_new_session=True))
             deadline = time.monotonic() + timeout
             while True:
@@ -139,6 +144,10 @@ def _run_once(job, n_workers, timeout):
                 time.sleep(0.05)
         finally:
             _stop(procs)
+        missing = [i for i in range(n_workers) if not (tmp / f"worker-{i}.json").is_file()]
+        if missing:
+            raise WorkerError(f"worker {missing[0]} exited without writing its result:\n"
+                              + _tail(tmp / f"worker-{missing[0]}.err"))
         return [json.loads((tmp / f"worker-{i}.json").read_text()) for i in range(n_workers)]
 
 
@@ -159,6 +168,19 @@ def worker_main(argv=None) -> int:
     """One worker: read the job, join the cluster of ``TF_CONFIG``, train, write the result JSON."""
     job_path, result_path = argv if argv is not None else sys.argv[1:3]
     _exit_with_parent()
+    from course.cli import Terminated
+
+    def terminated(signum, frame):      # SIGTERM from the lesson: the chief closes its logs first
+        raise Terminated(signum)
+
+    signal.signal(signal.SIGTERM, terminated)
+    try:
+        return _work(job_path, result_path)
+    except Terminated:
+        return 128 + signal.SIGTERM
+
+
+def _work(job_path, result_path) -> int:
     from course.runtime import tf
     strategy = tf.distribute.MultiWorkerMirroredStrategy()   # first, before any other TensorFlow op
     from course import data, models, training

@@ -18,14 +18,13 @@ matplotlib and no TensorFlow call. Steps are update steps, like ``batch_loss``.
 from __future__ import annotations
 
 import math
-import struct
 import sys
-import zlib
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from course.activations import FUNCTIONS
+from course.png import encode as png
 from course.records import Observer
 
 GRID = 96           # the model runs on GRID x GRID points of the plane
@@ -40,28 +39,6 @@ _BLUE, _WHITE, _RED = np.array([33, 102, 172.0]), np.array([247, 247, 247.0]), n
 _TAB10 = np.array([[31, 119, 180], [214, 39, 40], [44, 160, 44], [255, 127, 14], [148, 103, 189],
                    [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207]], float)
 _POINT = {0: _TAB10[0], 1: _TAB10[1]}   # binary points as in plots.decision_boundary: blue 0, red 1
-
-
-def png(image) -> bytes:
-    """PNG bytes of an (h, w, 3) uint8 RGB image (filter "Up" on every row, fast zlib).
-
-    Example:
-        >>> png(np.zeros((2, 3, 3), np.uint8))[:8]
-        b'\\x89PNG\\r\\n\\x1a\\n'
-    """
-    image = np.ascontiguousarray(image, dtype=np.uint8)
-    if image.ndim != 3 or image.shape[2] != 3:
-        raise ValueError(f"image must have shape (height, width, 3), got {image.shape}")
-    h, w, _ = image.shape
-    flat = image.reshape(h, w * 3)
-    up = np.diff(flat, axis=0, prepend=np.zeros((1, w * 3), np.uint8))      # each row minus the one above, mod 256
-    rows = np.concatenate([np.full((h, 1), 2, np.uint8), up], axis=1)        # filter type 2 (Up) per row
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + chunk(b"IEND", b""))
 
 
 def _table():
@@ -101,16 +78,21 @@ def supports(model) -> bool:
 
 
 def picture_epochs(epochs: int, frames: int = FRAMES) -> set:
-    """The epochs whose end gets a picture: about ``frames`` of them, spaced evenly on a log scale
-    (a network changes most in its first epochs), always the first and the last.
+    """The epochs whose end gets a picture: ``frames`` of them (all, for shorter runs), spaced evenly
+    on a log scale (a network changes most in its first epochs), always the first and the last.
 
     Example:
         >>> sorted(picture_epochs(50, 12))
-        [1, 2, 3, 4, 6, 8, 12, 17, 25, 35, 50]
+        [1, 2, 3, 4, 5, 7, 10, 14, 19, 26, 36, 50]
     """
     if epochs <= frames:
         return set(range(1, epochs + 1))
-    return set(np.rint(np.geomspace(1, epochs, frames)).astype(int).tolist()) | {1, epochs}
+    points = frames
+    while True:     # rounding merges early epochs (1.4 and 1.6 are both 2): space more points until `frames` differ
+        chosen = set(np.rint(np.geomspace(1, epochs, points)).astype(int).tolist())
+        if len(chosen) >= frames:
+            return chosen
+        points += 1
 
 
 _BLAS = []   # one ThreadpoolController per process (finding the BLAS libraries takes milliseconds)

@@ -197,6 +197,19 @@ class RunLogger(Observer):
         self.flush()
 
     # --- things a lesson logs itself -------------------------------------------------
+    def split(self, name: str) -> EventFile:
+        """The run's event file for ``<run_dir>/<name>`` (opened once), for a lesson's own loop to
+        write scalars or histograms to; ``close`` closes it with the others.
+
+        Example:
+            >>> logger.split("validation").scalars(epoch, [[val_loss]], ["epoch_loss"])
+        """
+        if name not in self.events:
+            if name == "run" or not name.replace("_", "").isalnum():
+                raise ValueError(f"split must be a name like 'train' or 'validation', got {name!r}")
+            self.events[name] = EventFile(self.run_dir / name)
+        return self.events[name]
+
     def log_text(self, tag: str, text: str, step: int = 0):
         """Markdown text (tables render) in the Text tab."""
         self.events["train"].text(step, tag, text)

@@ -103,8 +103,9 @@ def update_table(record) -> str:
         for name, w0, g, w1, entries in shown_entries(record):
             for i in entries:
                 before, grad, after = float(w0.flat[i]), float(g.flat[i]), float(w1.flat[i])
-                rows.append(f"| {name}[{_index(w0.shape, i)}] | {before:.6f} | {grad:.6f} | "
-                            f"{record.learning_rate:g} | {after:.6f} | {after - before:+.6f} |")
+                d = max(6, _decimals(before, after))     # 8 when 6 would hide the change, as in the trace
+                rows.append(f"| {name}[{_index(w0.shape, i)}] | {before:.{d}f} | {grad:.{d}f} | "
+                            f"{record.learning_rate:g} | {after:.{d}f} | {after - before:+.{d}g} |")
     return head + "\n".join(rows)
 
 

@@ -185,6 +185,8 @@ def _signals_deferred():
                 handler(signum, None)
             elif handler == signal.SIG_DFL and signum == signal.SIGINT:
                 raise KeyboardInterrupt
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(signum)   # SIGTERM with no handler: end the process, as it would have
 
 
 def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=False, eager=False):
@@ -317,7 +319,8 @@ def fit(model, dataset, config: Config, observers=(), *, strategy=None) -> Histo
         obs.on_train_begin(model, config, names, [v.numpy() for v in variables])
     graph_watchers = [obs for obs in observers if getattr(obs, "wants_graph", False)]
     if graph_watchers and not config.eager:
-        # Tracing the step now costs nothing extra: its first call reuses this trace.
+        # When the first steps run one at a time (the printed trace), their first call reuses this
+        # trace; with --trace-steps 0 it is traced for the graph alone (tens of milliseconds).
         graph = step_fn.get_concrete_function(x_train[:batch_size], y_train[:batch_size]).graph
         for obs in graph_watchers:
             obs.on_graph(graph)

@@ -53,7 +53,10 @@ def screenshot(logdir, fragment, size, out):
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
     finally:
         board.terminate()
-        board.wait(timeout=20)
+        try:
+            board.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            board.kill()
 
 
 def main():

@@ -83,13 +83,14 @@ def table(say, headers, rows, indent="  "):
         say((indent + " | ".join(f"{c:<{w}}" for c, w in zip(row, widths))).rstrip())
 
 
-def open_run(config, name, model_text, parameters, epochs, learning_rate):
-    """A new run directory with its logger (text: hyperparameters, goal) and scalar event files."""
+def open_run(config, name, model_text, parameters, epochs, learning_rate, splits=("train",)):
+    """A new run directory with its logger (text: hyperparameters, goal) and its event files per split."""
     run_dir = new_run_dir(config.logdir, LESSON, name)
     settings = {"lesson": LESSON, "run": name, "model": model_text, "parameters": parameters, "epochs": epochs,
                 "learning_rate": learning_rate, "batch_size": config.batch_size, "optimizer": config.optimizer,
                 "seed": config.seed}
-    return run_dir, RunLogger(run_dir, hparams=settings, goal=GOAL), autoencoder.open_events(run_dir)
+    logger = RunLogger(run_dir, hparams=settings, goal=GOAL)
+    return run_dir, logger, {split: logger.split(split) for split in splits}
 
 
 def recipe(config, family, say):
@@ -183,7 +184,7 @@ def autoencoder_part(config, digits, say):
     config = recipe(config, "autoencoder", say)
     epochs, lr = config.epochs, config.learning_rate
     run_dir, logger, events = open_run(config, "autoencoder", summary.describe(model), parameter_count(model),
-                                       epochs, lr)
+                                       epochs, lr, splits=("train", "validation"))
     shown = x_val[:SHOWN_DIGITS]
     printing = every(epochs)
 
@@ -194,7 +195,7 @@ def autoencoder_part(config, digits, say):
         if epoch in (1, epochs):      # the reconstructions after the first and the last epoch
             figure = generative_plots.reconstructions(shown, np.asarray(model(shown)),
                                                       title=f"Validation digits (top) and reconstructions, epoch {epoch}")
-            logger.log_figure("reconstructions", figure, step=epoch)
+            logger.log_figure("reconstructions", figure, step=history.steps)
             if epoch == epochs:
                 figure.savefig(run_dir / "reconstructions.png", dpi=100)
 
@@ -202,8 +203,7 @@ def autoencoder_part(config, digits, say):
         history = autoencoder.fit(model, x_train, x_val, config, events=events,
                                   on_epoch=on_epoch)
     finally:
-        for writer in (logger, *events.values()):
-            writer.close()
+        logger.close()
     if history.stopped:
         say(f"Stopped early: {history.stopped}")
     mse = history.val_loss[-1] if history.val_loss else float("nan")
@@ -260,7 +260,8 @@ def gan_part(config, real, say):
                 f"  | samples mean ({m[0]:.2f}, {m[1]:.2f}) std ({s[0]:.2f}, {s[1]:.2f})")
         title = f"epoch {epoch}: real (blue), generated (orange), green = D says real"
         logger.log_figure("generated_points", generative_plots.generated_points(
-            real[:gan.SAMPLE_COUNT], generated, discriminator=discriminator, title=title, colorbar=False), step=epoch)
+            real[:gan.SAMPLE_COUNT], generated, discriminator=discriminator, title=title, colorbar=False),
+            step=history.steps)
         if epoch in panels:
             generative_plots.generated_points(real[:gan.SAMPLE_COUNT], generated, discriminator=discriminator,
                                               ax=panels[epoch], title=f"epoch {epoch}", colorbar=False)
@@ -269,12 +270,15 @@ def gan_part(config, real, say):
         history = gan.fit(generator, discriminator, real, config,
                           events=events, on_epoch=on_epoch)
         snapshots.savefig(run_dir / "generated_points_by_epoch.png", dpi=100)
-        logger.log_figure("generated_points_by_epoch", snapshots, step=epochs)
+        logger.log_figure("generated_points_by_epoch", snapshots, step=history.steps)
     finally:
-        for writer in (logger, *events.values()):
-            writer.close()
+        logger.close()
     if history.stopped:
         say(f"Stopped early: {history.stopped}")
+    if not history.sample_mean:          # diverged in epoch 1: no samples were measured
+        nan = float("nan")
+        history.sample_mean, history.sample_std, history.sample_correlation = [(nan, nan)], [(nan, nan)], [nan]
+        history.p_real, history.p_fake = history.p_real or [nan], history.p_fake or [nan]
     m, s, r = history.sample_mean[-1], history.sample_std[-1], history.sample_correlation[-1]
     say(f"  {gan.SAMPLE_COUNT} generated points after {epochs} epochs vs the real distribution:")
     table(say, ("", "mean x1", "mean x2", "std x1", "std x2", "correlation"), [

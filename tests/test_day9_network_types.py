@@ -82,7 +82,11 @@ def test_autoencoder_error_falls_well_below_the_mean_image(ae):
     assert set(train) == ({"batch_loss", "epoch_loss", "reconstructions"} | TEXT
                           | {f"{kind}/{layer}" for kind in ("weights", "biases") for layer in layers})
     assert set(val) == {"epoch_loss"}
-    assert [step for step, _ in train["reconstructions"]] == [1, 8]              # first and last epoch
+    per_epoch = history.steps // 8                                            # 8 epochs, update steps
+    assert [step for step, _ in train["reconstructions"]] == [per_epoch, 8 * per_epoch]   # first and last epoch
+    assert [step for step, _ in train["weights/code"]][-1] == history.steps
+    assert sorted(p.name for p in (run_dir / "train").iterdir())[0].startswith("events.out.tfevents.")
+    assert len(list((run_dir / "train").iterdir())) == 1                       # one event file per split
     assert len(train["batch_loss"]) == history.steps
     np.testing.assert_allclose([v for _, v in val["epoch_loss"]], history.val_loss, rtol=1e-6)
 
@@ -95,12 +99,14 @@ def test_gan_samples_match_the_target_distribution(gan_run):
     assert 0.3 <= n["gan_d_real"] <= 0.7 and 0.3 <= n["gan_d_generated"] <= 0.7   # D can no longer tell
     run_dir = result.runs["gan"].run_dir
     train = read_events(run_dir / "train")
-    assert set(train) == ({"d_loss", "g_loss", "epoch_d_loss", "epoch_g_loss", "d_real", "d_generated",
-                           "samples/mean_x1", "samples/mean_x2", "samples/std_x1", "samples/std_x2",
-                           "generated_points", "generated_points_by_epoch"} | TEXT)
-    assert [step for step, _ in train["generated_points"]] == list(range(1, 41))      # one image per epoch
+    assert set(train) == ({"d_loss", "g_loss", "epoch_d_loss", "epoch_g_loss", "epoch_d_real", "epoch_d_generated",
+                           "epoch_samples/mean_x1", "epoch_samples/mean_x2", "epoch_samples/std_x1",
+                           "epoch_samples/std_x2", "generated_points", "generated_points_by_epoch"} | TEXT)
+    steps = result.runs["gan"].history.steps
+    assert [step for step, _ in train["generated_points"]] == [steps // 40 * e for e in range(1, 41)]   # each epoch
+    assert not (run_dir / "validation").exists()                                  # a GAN has no validation split
     assert train["generated_points"][0][1][2][:8] == b"\x89PNG\r\n\x1a\n"
-    assert train["samples/mean_x1"][-1][1] == pytest.approx(n["gan_sample_mean"][0], abs=1e-5)
+    assert train["epoch_samples/mean_x1"][-1][1] == pytest.approx(n["gan_sample_mean"][0], abs=1e-5)
     assert len(train["d_loss"]) == result.runs["gan"].history.steps
     assert sorted(p.name for p in run_dir.glob("*.png")) == ["generated_points_by_epoch.png"]
 
@@ -219,3 +225,12 @@ def test_help_lists_the_family_flag(capsys):
     assert exit_.value.code == 0
     out = capsys.readouterr().out
     assert "--family {all,cnn,rnn,autoencoder,gan,transformer}" in out and "--epochs N" in out
+
+
+def test_a_diverging_gan_is_reported_not_a_traceback(tmp_path):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        result = day9.run(day9.DEFAULTS.replace(logdir=str(tmp_path), epochs=1, learning_rate=1e6, quiet=True),
+                          family="gan")
+    assert "Stopped early: diverged at step" in out.getvalue()
+    assert np.isnan(result.numbers["gan_sample_mean"]).all()

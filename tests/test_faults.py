@@ -152,3 +152,22 @@ def test_lessons_survive_a_diverging_learning_rate(tmp_path, capsys):
     assert result.runs["moons"].history.diverged
     day1_perceptron.run(config.replace(dataset="all"))       # huge but finite numbers: no crash either
     assert "Takeaways:" in capsys.readouterr().out
+
+
+def test_sigterm_during_a_plain_fit_ends_the_process(tmp_path):
+    """Without the CLI's handler (a script, a worker), SIGTERM held back during a step must still end
+    the process afterwards, as it would have without the hold (it used to be dropped)."""
+    script = ("from course import data, models, training\nfrom course.config import Config\n"
+              "import sys\nclass Go(training.Observer):\n"
+              "    def on_epoch_end(self, record):\n        print('epoch', record.epoch, flush=True)\n"
+              "training.fit(models.perceptron(2), data.blobs(), Config(epochs=100000, trace_steps=0), "
+              "observers=[Go()])\nprint('finished', flush=True)\n")
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert proc.stdout.readline().startswith("epoch"), proc.stderr.read()
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == -signal.SIGTERM and "finished" not in out

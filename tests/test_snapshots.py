@@ -6,7 +6,7 @@ import pytest
 from conftest import read_events
 from matplotlib import image as mpimg
 
-from course import data, diagram, models, snapshots, tblog, training
+from course import data, diagram, models, png, records, snapshots, tblog, training
 from course.config import Config
 from course.experiment import every_step_limits, train_and_log
 from course.models import variable_name
@@ -36,10 +36,13 @@ def _snapshots(model, ds, **kwargs):
 def test_png_encoder_round_trips_through_matplotlib():
     rng = np.random.default_rng(0)
     image = rng.integers(0, 256, size=(7, 5, 3), dtype=np.uint8)
-    assert snapshots.png(image)[:8] == b"\x89PNG\r\n\x1a\n"
-    np.testing.assert_array_equal(_decode(snapshots.png(image)), image)
+    assert png.encode(image)[:8] == b"\x89PNG\r\n\x1a\n"
+    np.testing.assert_array_equal(_decode(png.encode(image)), image)
     with pytest.raises(ValueError, match=r"shape \(height, width, 3\)"):
-        snapshots.png(np.zeros((4, 4)))
+        png.encode(np.zeros((4, 4)))
+    assert png.size(png.encode(image)) == (5, 7)
+    with pytest.raises(ValueError, match="bytes of a PNG file"):
+        png.size(b"GIF89a")
 
 
 def test_diverging_colours_are_blue_white_red():
@@ -56,8 +59,6 @@ def test_numpy_forward_pass_equals_the_keras_model_on_the_grid():
     assert [o.shape for o in outputs] == [(snapshots.GRID ** 2, 5), (snapshots.GRID ** 2, 3),
                                           (snapshots.GRID ** 2, 1)]
     np.testing.assert_allclose(outputs[-1], model(shots.grid.astype(np.float32)).numpy(), atol=1e-6)
-    hidden = models.mlp(2, hidden=(5, 3), activation="tanh", seed=1)
-    hidden.set_weights(model.get_weights())
     first = np.tanh(shots.grid @ weights[0] + weights[1])
     np.testing.assert_allclose(outputs[0], first, atol=1e-12)
 
@@ -109,7 +110,8 @@ def test_neuron_tiles_show_each_units_activation():
 
 def test_picture_epochs_are_log_spaced_with_the_first_and_last():
     assert sorted(snapshots.picture_epochs(50)) == [1, 2, 3, 4, 7, 12, 19, 31, 50]
-    assert sorted(snapshots.picture_epochs(50, 12)) == [1, 2, 3, 4, 6, 8, 12, 17, 25, 35, 50]
+    assert sorted(snapshots.picture_epochs(50, 12)) == [1, 2, 3, 4, 5, 7, 10, 14, 19, 26, 36, 50]
+    assert all(len(snapshots.picture_epochs(e)) == snapshots.FRAMES for e in range(9, 400))
     assert sorted(snapshots.picture_epochs(5)) == [1, 2, 3, 4, 5]
     assert len(snapshots.picture_epochs(3000)) == snapshots.FRAMES
 
@@ -139,11 +141,19 @@ def test_network_diagram_line_widths_follow_abs_w_and_colours_its_sign():
 def test_every_step_mode_logs_a_picture_and_histograms_after_each_update(tmp_path):
     ds = data.blobs(seed=0, n_samples=100)                # 80 train / 40 = 2 steps an epoch
     config = Config(epochs=3, batch_size=40, logdir=str(tmp_path), quiet=True, log_every_step=True)
-    result = train_and_log(models.perceptron(2, seed=0), ds, config, lesson="t", name="every")
+    recorder = records.Recorder()
+    result = train_and_log(models.perceptron(2, seed=0), ds, config, lesson="t", name="every", observers=[recorder])
     train = read_events(result.run_dir / "train")
     assert [s for s, _ in train["snapshots/decision_boundary"]] == list(range(0, 7))
     assert [s for s, _ in train["weights/output"]] == list(range(0, 7))
     assert [s for s, _ in train["gradients/output/kernel"]] == list(range(1, 7))
+    # each step's histogram and picture are of the weights after that very step (the recorder's path)
+    shots = _snapshots(models.perceptron(2, seed=0), ds)
+    for (step, buckets), (_, picture), params in zip(train["weights/output"], train["snapshots/decision_boundary"],
+                                                     recorder.path()):
+        kernel, bias = params[:2].reshape(2, 1), params[2:]
+        assert (buckets[0, 0], buckets[-1, 1]) == (kernel.min(), kernel.max()) and buckets[:, 2].sum() == 2
+        assert picture[2] == shots.pictures([kernel, bias])["snapshots/decision_boundary"], step
     # the same training as the default cadence: the logging mode does not change the numbers
     default = train_and_log(models.perceptron(2, seed=0), ds, config.replace(log_every_step=False),
                             lesson="t", name="default")

@@ -118,3 +118,28 @@ def test_epoch_line_of_a_blown_up_loss_is_readable():
                          accuracy=0.5, val_loss=0.25, val_accuracy=0.75, learning_rate=50.0, names=[],
                          variables=[], grads=[])
     assert format_epoch(record, 10) == "epoch  1/10  loss 2.463e+11  acc 0.500  | val loss 0.2500  val acc 0.750"
+
+
+def test_update_table_holds_the_steps_numbers_as_markdown():
+    from course.trace import update_table
+    w0, b0 = np.array([[0.5], [-0.25]]), np.array([0.0])
+    g_w, g_b = np.array([[0.1], [-0.2]]), np.array([0.3])
+    table = update_table(_record([w0, b0], [g_w, g_b], [w0 - 0.1 * g_w, b0 - 0.1 * g_b],
+                                 ["output/kernel", "output/bias"]))
+    head, rows = table.split("\n\n")
+    assert head.startswith("**step 1** (epoch 1, batch 1/5): loss 0.69314") and "w <- w - lr * dL/dw" in head
+    lines = rows.splitlines()
+    assert lines[0] == "| parameter | before | gradient dL/dw | learning rate | after | change |"
+    parsed = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+    assert [p[0] for p in parsed] == ["output/kernel[0,0]", "output/kernel[1,0]", "output/bias[0]"]
+    for (name, before, grad, lr, after, change), w, g in zip(parsed, [0.5, -0.25, 0.0], [0.1, -0.2, 0.3]):
+        assert (float(before), float(grad), float(lr)) == (w, g, 0.1)
+        assert float(after) == np.round(w - 0.1 * g, 6) and float(change) == np.round(-0.1 * g, 6)
+
+
+def test_update_table_shows_a_tiny_update_instead_of_zero():
+    from course.trace import update_table
+    record = _record([np.array([0.5])], [np.array([2e-4])], [np.array([0.5 - 1e-3 * 2e-4])], ["output/bias"],
+                     lr=1e-3)
+    row = update_table(record).splitlines()[-1]
+    assert row == "| output/bias[0] | 0.50000000 | 0.00020000 | 0.001 | 0.49999980 | -2e-07 |"
