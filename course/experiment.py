@@ -100,8 +100,7 @@ def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str =
         if diagram.supports(model):
             figures["network"] = diagram.network_diagram(model, feature_names=dataset.feature_names)
         for tag, figure in figures.items():
-            figure.savefig(run_dir / f"{tag}.png", dpi=100)
-            logger.log_figure(tag, figure, step=history.steps)
+            logger.log_figure(tag, figure, step=history.steps, save_to=run_dir / f"{tag}.png")
     finally:
         logger.close()
     return RunResult(name=name, run_dir=run_dir, history=history, model=model, metrics=final)

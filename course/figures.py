@@ -62,7 +62,6 @@ def _write(run_dir, figures, *, step, goal=""):
     logger = RunLogger(run_dir, goal=goal)
     try:
         for tag, figure in figures.items():
-            figure.savefig(run_dir / f"{tag}.png", dpi=100)
-            logger.log_figure(tag, figure, step=step)
+            logger.log_figure(tag, figure, step=step, save_to=run_dir / f"{tag}.png")
     finally:
         logger.close()

@@ -218,12 +218,14 @@ class RunLogger(Observer):
         """``{tag: [png bytes, ...]}`` at ``step`` (several PNGs of one size show as samples)."""
         self.events["train"].images(step, images, descriptions)
 
-    def log_figure(self, tag: str, figure, step: int = 0):
-        """Log a matplotlib figure as an image (rendered to PNG in memory)."""
+    def log_figure(self, tag: str, figure, step: int = 0, save_to=None):
+        """Log a matplotlib figure as an image, rendered to PNG once (also written to ``save_to``)."""
         if not hasattr(figure, "savefig"):
             raise TypeError(f"figure must be a matplotlib Figure, got {type(figure).__name__}")
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=100)
+        if save_to is not None:
+            Path(save_to).write_bytes(buffer.getvalue())
         self.log_images(step, {tag: [buffer.getvalue()]})
 
     def flush(self):

@@ -195,9 +195,8 @@ def autoencoder_part(config, digits, say):
         if epoch in (1, epochs):      # the reconstructions after the first and the last epoch
             figure = generative_plots.reconstructions(shown, np.asarray(model(shown)),
                                                       title=f"Validation digits (top) and reconstructions, epoch {epoch}")
-            logger.log_figure("reconstructions", figure, step=history.steps)
-            if epoch == epochs:
-                figure.savefig(run_dir / "reconstructions.png", dpi=100)
+            logger.log_figure("reconstructions", figure, step=history.steps,
+                              save_to=run_dir / "reconstructions.png" if epoch == epochs else None)
 
     try:
         history = autoencoder.fit(model, x_train, x_val, config, events=events,
@@ -269,8 +268,8 @@ def gan_part(config, real, say):
     try:
         history = gan.fit(generator, discriminator, real, config,
                           events=events, on_epoch=on_epoch)
-        snapshots.savefig(run_dir / "generated_points_by_epoch.png", dpi=100)
-        logger.log_figure("generated_points_by_epoch", snapshots, step=history.steps)
+        logger.log_figure("generated_points_by_epoch", snapshots, step=history.steps,
+                          save_to=run_dir / "generated_points_by_epoch.png")
     finally:
         logger.close()
     if history.stopped:
