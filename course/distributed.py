@@ -19,11 +19,11 @@ import math
 import numpy as np
 
 from course.models import is_binary, parameter_count, variable_name
-from course.records import History, StepRecord
+from course.records import History
 from course.runtime import keras, tf
-from course.training import (SMALL_MODEL_PARAMETERS, _divergence, _epoch_record, _EpochBuffer, _flat,
-                             _signals_deferred, check_fit_inputs, count_correct, labels_for, loss_for,
-                             make_evaluate, make_optimizer)
+from course.training import (SMALL_MODEL_PARAMETERS, _epoch_record, _EpochBuffer, _flat, _signals_deferred,
+                             check_fit_inputs, count_correct, labels_for, loss_for, make_evaluate, make_optimizer,
+                             run_watched_step)
 
 
 def split_cpu(n: int) -> list:
@@ -198,26 +198,12 @@ def fit(model, dataset, config, observers=(), *, strategy) -> History:
             for b in range(batches):
                 rows = slice(b * batch_size, (b + 1) * batch_size)
                 xs, ys = split_batch(strategy, xs_epoch[rows], ys_epoch[rows])
-                watchers = [obs for obs in observers if step < int(getattr(obs, "full_steps", 0))]
-                before = [v.numpy() for v in variables] if watchers else None
-                with _signals_deferred():
-                    loss, correct, norm, grads, flat_params, flat_grads, _, _ = step_fn(
-                        xs, ys, tf.constant(int(sizes[b])))
-                    loss_value, norm_value = float(loss), float(norm)
-                    finite = math.isfinite(loss_value) and math.isfinite(norm_value)
-                    if finite:
-                        step += 1
-                        buffer.add(loss_value, float(correct), norm_value, flat_params.numpy() if record_parameters
-                                   else np.zeros(0), flat_grads.numpy() if record_parameters else np.zeros(0), sizes[b])
-                if not finite:
-                    history.stopped = _divergence(step + 1, epoch, b + 1, loss_value, names, variables, grads)
+                with _signals_deferred():     # a step and its logging happen together
+                    step, grads, history.stopped = run_watched_step(
+                        lambda: step_fn(xs, ys, tf.constant(int(sizes[b])))[:6], step, epoch, b + 1, batches,
+                        sizes[b], observers, names, variables, config, buffer, record_parameters)
+                if history.stopped:
                     break
-                if watchers:
-                    record = StepRecord(step, epoch, b + 1, batches, loss_value, norm_value, names, before,
-                                        [g.numpy() for g in grads], [v.numpy() for v in variables],
-                                        float(config.learning_rate), config.optimizer)
-                    for obs in watchers:
-                        obs.on_step(record)
             with _signals_deferred():
                 metrics = None
                 if not history.stopped:

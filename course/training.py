@@ -264,6 +264,39 @@ class _EpochBuffer:
         return sum(len(p[0]) for p in self.parts)
 
 
+def run_watched_step(call, step, epoch, batch, batches, size, observers, names, variables, config, buffer,
+                     record_parameters):
+    """One update step run from Python, with full host copies for the observers that asked for it.
+
+    ``call()`` runs the step and returns (loss, n_correct, gradient norm, grads, flat params, flat
+    grads), as ``make_step``'s step does; ``batch`` is the step's 1-based index in its epoch. A
+    finite step goes into ``buffer`` and, as a ``StepRecord``, to the watching observers. Callers
+    hold Ctrl-C around it (``_signals_deferred``): a step and its logging happen together.
+
+    Returns:
+        (steps done, the step's grads, why training stops: "" unless the loss or a gradient is not finite).
+    """
+    watchers = [obs for obs in observers if step < int(getattr(obs, "full_steps", 0))]
+    before = [v.numpy() for v in variables] if watchers else None
+    loss, correct, grad_norm, grads, flat_params, flat_grads = call()
+    loss_value, norm_value = float(loss), float(grad_norm)
+    finite = math.isfinite(loss_value) and math.isfinite(norm_value)
+    if finite:
+        step += 1
+        empty = np.zeros(0)
+        buffer.add(loss_value, float(correct), norm_value, flat_params.numpy() if record_parameters else empty,
+                   flat_grads.numpy() if record_parameters else empty, size)
+    if not finite:
+        return step, grads, _divergence(step + 1, epoch, batch, loss_value, names, variables, grads)
+    if watchers:
+        record = StepRecord(step, epoch, batch, batches, loss_value, norm_value, names, before,
+                            [g.numpy() for g in grads], [v.numpy() for v in variables],
+                            float(config.learning_rate), config.optimizer)
+        for obs in watchers:
+            obs.on_step(record)
+    return step, grads, ""
+
+
 def fit(model, dataset, config: Config, observers=(), *, strategy=None) -> History:
     """Train ``model`` on ``dataset`` with seeded, shuffled mini-batches.
 
@@ -340,27 +373,13 @@ def fit(model, dataset, config: Config, observers=(), *, strategy=None) -> Histo
             while b < batches and (config.eager or step < full_steps):
                 # One step at a time, with full host copies for the observers that asked for this step.
                 x, y = xs[b * batch_size:(b + 1) * batch_size], ys[b * batch_size:(b + 1) * batch_size]
-                watchers = [obs for obs in observers if step < int(getattr(obs, "full_steps", 0))]
-                before = [v.numpy() for v in variables] if watchers else None
                 with _signals_deferred():
-                    loss, correct, grad_norm, grads, flat_params, flat_grads = step_fn(x, y)
-                    loss_value, norm_value = float(loss), float(grad_norm)
-                    finite = math.isfinite(loss_value) and math.isfinite(norm_value)
-                    if finite:
-                        step += 1
-                        b += 1
-                        buffer.add(loss_value, float(correct), norm_value, flat_params.numpy(),
-                                   flat_grads.numpy(), sizes[b - 1])
-                if not finite:
-                    # Stop at this step: what was logged so far stays as it was.
-                    history.stopped = _divergence(step + 1, epoch, b + 1, loss_value, names, variables, grads)
+                    step, grads, history.stopped = run_watched_step(
+                        lambda: step_fn(x, y), step, epoch, b + 1, batches, sizes[b], observers, names,
+                        variables, config, buffer, record_parameters)
+                if history.stopped:      # stop at this step: what was logged so far stays as it was
                     break
-                if watchers:
-                    record = StepRecord(step, epoch, b, batches, loss_value, norm_value, names, before,
-                                        [g.numpy() for g in grads], [v.numpy() for v in variables],
-                                        float(config.learning_rate), config.optimizer)
-                    for obs in watchers:
-                        obs.on_step(record)
+                b += 1
             # Ctrl-C waits for the compiled call and its hand-over to the observers: the updates it
             # applied are then logged, never lost between the call and the logs.
             with _signals_deferred():
