@@ -21,6 +21,7 @@ import numpy as np
 from course.events import histogram_buckets
 from course.models import variable_name
 from course.runtime import tf
+from course.tblog import histogram_tags
 from course.training import make_optimizer
 
 
@@ -128,9 +129,4 @@ def fit(model, x_train, x_val, config, *, events=None, on_epoch=None) -> Reconst
 
 def weight_histograms(model) -> dict:
     """{"weights/<layer>": buckets, "biases/<layer>": buckets}, the tags ``course.tblog`` uses."""
-    out = {}
-    for v in model.trainable_variables:
-        layer, kind = variable_name(v).rsplit("/", 1)                       # "encoder", "kernel"
-        family = {"kernel": "weights", "bias": "biases"}.get(kind, kind)
-        out[f"{family}/{layer}"] = histogram_buckets(v.numpy())
-    return out
+    return {histogram_tags(variable_name(v))[0]: histogram_buckets(v.numpy()) for v in model.trainable_variables}

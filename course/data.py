@@ -71,8 +71,11 @@ def _check_n(n_samples, minimum=10) -> int:
 
 
 def from_arrays(name, x, y, *, seed=0, validation_fraction=0.2, class_names=None,
-                feature_names=None, description="") -> Dataset:
+                feature_names=None, description="", standardise=True) -> Dataset:
     """Split ``x`` (n, d) and ``y`` (n,) into a stratified, standardised Dataset.
+
+    ``standardise=False`` keeps the values as they are (mean 0, std 1 recorded): for features that
+    are on one scale already and must stay comparable with each other (a sequence's steps).
 
     Example:
         >>> ds = from_arrays("mine", np.random.rand(50, 2), np.arange(50) % 2)
@@ -94,13 +97,17 @@ def from_arrays(name, x, y, *, seed=0, validation_fraction=0.2, class_names=None
     y = y.astype(np.int64)
     x_tr, x_va, y_tr, y_va = train_test_split(
         x, y, test_size=validation_fraction, random_state=seed, stratify=y)
-    return _standardised(name, x_tr, y_tr, x_va, y_va, class_names, feature_names, description)
+    return _standardised(name, x_tr, y_tr, x_va, y_va, class_names, feature_names, description, standardise)
 
 
-def _standardised(name, x_tr, y_tr, x_va, y_va, class_names, feature_names, description) -> Dataset:
-    mean = x_tr.mean(axis=0)
-    std = x_tr.std(axis=0)
-    std = np.where(std > 0, std, 1.0)  # a constant feature stays 0 instead of dividing by zero
+def _standardised(name, x_tr, y_tr, x_va, y_va, class_names, feature_names, description,
+                  standardise=True) -> Dataset:
+    if standardise:
+        mean = x_tr.mean(axis=0)
+        std = x_tr.std(axis=0)
+        std = np.where(std > 0, std, 1.0)  # a constant feature stays 0 instead of dividing by zero
+    else:
+        mean, std = np.zeros(x_tr.shape[1]), np.ones(x_tr.shape[1])
     n_classes = int(max(y_tr.max(), y_va.max())) + 1
     class_names = tuple(class_names) if class_names is not None else tuple(str(c) for c in range(n_classes))
     feature_names = (tuple(feature_names) if feature_names is not None

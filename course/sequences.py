@@ -15,37 +15,11 @@ a model's first layer reshapes it to (length, 2).
 from __future__ import annotations
 
 import numpy as np
-from sklearn.model_selection import train_test_split
 
 from course.config import check_int, check_seed
-from course.data import Dataset
+from course.data import Dataset, from_arrays
 
 CHANNELS = 2     # (value, marker) at every step
-
-
-def split(name, x, y, *, seed=0, validation_fraction=0.2, class_names=None, feature_names=None,
-          description="") -> Dataset:
-    """A stratified train/validation split of ``x`` (n, d) and ``y`` (n,), *not* standardised.
-
-    ``data.from_arrays`` standardises every feature on its own; for sequences that would give the
-    same marker a different value at every step. These values are already on a unit scale, so
-    ``mean`` is 0 and ``std`` is 1.
-
-    Example:
-        >>> split("mine", np.ones((10, 4)), np.arange(10) % 2).x_val.shape
-        (2, 4)
-    """
-    seed = check_seed(seed)
-    x, y = np.asarray(x, dtype=np.float32), np.asarray(y, dtype=np.int64)
-    if x.ndim != 2 or y.shape != (x.shape[0],):
-        raise ValueError(f"x must be (n, d) and y (n,), got {x.shape} and {y.shape}")
-    x_tr, x_va, y_tr, y_va = train_test_split(x, y, test_size=validation_fraction, random_state=seed, stratify=y)
-    n_classes = int(y.max()) + 1
-    return Dataset(name=name, x_train=x_tr, y_train=y_tr, x_val=x_va, y_val=y_va,
-                   class_names=tuple(class_names or (str(c) for c in range(n_classes))),
-                   feature_names=tuple(feature_names or (f"x{i + 1}" for i in range(x.shape[1]))),
-                   mean=np.zeros(x.shape[1], np.float32), std=np.ones(x.shape[1], np.float32),
-                   description=description)
 
 
 def marked_sign(seed=0, n_samples=2000, length=40, lag=0, window=5, validation_fraction=0.2) -> Dataset:
@@ -80,10 +54,11 @@ def marked_sign(seed=0, n_samples=2000, length=40, lag=0, window=5, validation_f
     x = np.stack([values, markers], axis=-1).reshape(n_samples, CHANNELS * length)   # (n, 2 * length)
     names = [f"{kind}_{t}" for t in range(length) for kind in ("value", "marker")]
     first, last = length - lag - window, length - 1 - lag
-    return split(f"marked_sign_lag{lag}", x, y, seed=seed, validation_fraction=validation_fraction,
-                 class_names=("marked -1", "marked +1"), feature_names=names,
-                 description=f"{n_samples} sequences of {length} steps (value +-1, marker); the mark is at "
-                             f"step {first}..{last}, {lag}..{lag + window - 1} steps before the end")
+    # the values are on one scale already: standardising each step would change what a marker means
+    return from_arrays(f"marked_sign_lag{lag}", x, y, seed=seed, validation_fraction=validation_fraction,
+                       class_names=("marked -1", "marked +1"), feature_names=names, standardise=False,
+                       description=f"{n_samples} sequences of {length} steps (value +-1, marker); the mark is "
+                                   f"at step {first}..{last}, {lag}..{lag + window - 1} steps before the end")
 
 
 def as_steps(x, length) -> np.ndarray:

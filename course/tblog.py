@@ -64,6 +64,13 @@ def _entry_tags(prefix, names, shapes):
     return tags
 
 
+def histogram_tags(name: str) -> tuple:
+    """A variable's histogram tags: ``"hidden_1/kernel"`` -> ("weights/hidden_1", "gradients/hidden_1/kernel")."""
+    layer, kind = name.rsplit("/", 1)
+    family = {"kernel": "weights", "bias": "biases"}.get(kind, kind)
+    return f"{family}/{layer}", f"gradients/{layer}/{kind}"
+
+
 def markdown_table(rows: dict) -> str:
     """A two-column Markdown table (TensorBoard's Text tab renders it)."""
     lines = ["| setting | value |", "|---|---|"]
@@ -148,11 +155,7 @@ class RunLogger(Observer):
             self.events["validation"] = EventFile(self.run_dir / "validation")
         if small:   # each parameter's path starts at its initial value, step 0
             self.events["train"].scalars(0, np.concatenate([np.ravel(w) for w in initial])[None], self.param_tags)
-        self._histogram_tags = []
-        for name in names:
-            layer, kind = name.rsplit("/", 1)
-            family = {"kernel": "weights", "bias": "biases"}.get(kind, kind)
-            self._histogram_tags.append((f"{family}/{layer}", f"gradients/{layer}/{kind}"))
+        self._histogram_tags = [histogram_tags(name) for name in names]
         # the initial weights (no gradients yet) at step 0
         self.events["train"].histograms(0, {value_tag: histogram_buckets(value)
                                             for (value_tag, _), value in zip(self._histogram_tags, initial)})
