@@ -1,25 +1,29 @@
 """course: see a neural network learn, one update step at a time.
 
-The package is split into one module per idea; importing ``course`` itself is
-cheap (TensorFlow is imported on first use of a module that needs it)::
+The house, from the ground up (a layer imports only from the layers below it)::
 
-    from course import config, data, models, training
+    lessons/            one module per lesson: teaching only
+    course/cli/         the `course` command and the flags every lesson shares
+    course/families/    Day 9's CNN, RNN/LSTM, Transformer, autoencoder and GAN (their own loops)
+    course/distribute/  several devices and machines (Day 10): logical CPUs, worker processes
+    course/runs/        one logged run end to end (train_and_log), run directories, figures
+    course/tensorboard/ one route to TensorBoard: RunLogger -> EventFile (TensorBoard's protobufs)
+    course/trace/       the traced update steps, printed and as TensorBoard tables
+    course/engine/      the fast loop: fit (one device or N replicas), compiled epochs, observers
+    course/pictures/    matplotlib figures, the network diagram, 2-D pictures, PNGs (Pillow)
+    course/core/        runtime, config, data, models, the GradientTape step, optimizers by name
+    course/reference/   NumPy oracles: activations registry, forward, losses, backprop, optimizers
+
+The modules a learner uses keep their short names, as faces over that house::
+
+    from course import config, data, models, training, plots, gradcheck
     ds = data.load("moons", seed=0)
     model = models.mlp(2, hidden=(16, 16), seed=0)
     history = training.fit(model, ds, config.Config(epochs=20))
 
-Modules: ``data`` (datasets), ``models`` (Keras builders), ``training`` (the
-GradientTape step and loop), ``trace`` (printing update steps), ``tblog``
-(TensorBoard run directories and logging), ``plots`` (matplotlib figures),
-``numpy_ref`` (the NumPy oracle), ``runs`` (run directories), ``experiment``
-(one logged training run), ``events`` (per-step TensorBoard events), ``activations``
-(activation functions and derivatives), ``neuron`` (one neuron's gradients by hand),
-``gradcheck`` (finite-difference gradient check), ``layer_gradients`` (per-layer
-gradient norms), ``optimizers`` (NumPy update rules of SGD, momentum, RMSprop, Adam),
-``figures`` (a run of figures only), ``snapshots`` (per-epoch pictures of 2-D models),
-``diagram`` (the network diagram), ``png`` (PNG files from arrays), ``families``, ``summary``, ``sequences``, ``autoencoder``,
-``gan``, ``generative_plots`` (Day 9's network families), ``distributed`` and ``multiworker``
-(the loop under ``tf.distribute``), ``config``, ``cli``.
+``from course import X`` also finds the modules by their earlier names (``numpy_ref``, ``tblog``,
+``trace``, ``events``, ...). Importing ``course`` is cheap: TensorFlow loads on first use of a module
+that needs it.
 """
 from __future__ import annotations
 
@@ -27,18 +31,31 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("activations", "autoencoder", "cli", "config", "data", "diagram", "distributed", "events",
-               "experiment", "families", "figures", "gan", "generative_plots", "gradcheck", "layer_gradients",
-               "models", "multiworker", "neuron", "numpy_ref", "optimizers", "plots", "png", "records", "runs",
-               "runtime", "sequences", "snapshots", "summary", "tblog", "trace", "training")
+# Faces (course/<name>.py) and subpackages, by name.
+_SUBMODULES = ("cli", "config", "core", "data", "distribute", "engine", "experiment", "families", "gradcheck",
+               "models", "pictures", "plots", "reference", "runs", "tensorboard", "trace", "training")
+# Earlier module names, for `from course import <name>`.
+_MOVED = {
+    "activations": "course.reference.activations", "autoencoder": "course.families.autoencoding",
+    "diagram": "course.pictures.diagram", "distributed": "course.distribute",
+    "events": "course.tensorboard.events", "figures": "course.runs.figures", "gan": "course.families.gan",
+    "generative_plots": "course.pictures.generative", "layer_gradients": "course.core.gradients",
+    "multiworker": "course.distribute.workers", "neuron": "course.reference.neuron",
+    "numpy_ref": "course.reference", "optimizers": "course.reference.optimizers", "png": "course.pictures.png",
+    "records": "course.engine.records", "runtime": "course.core.runtime", "sequences": "course.families.sequences",
+    "snapshots": "course.tensorboard.snapshots", "summary": "course.families.summary",
+    "tblog": "course.tensorboard.logger",
+}
 
 
 def __getattr__(name: str):
-    # Lazy submodules: `course list` and `--help` never pay TensorFlow's import.
+    # Lazy: `course list` and `--help` never pay TensorFlow's import.
     if name in _SUBMODULES:
         return importlib.import_module(f"course.{name}")
+    if name in _MOVED:
+        return importlib.import_module(_MOVED[name])
     raise AttributeError(f"module 'course' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(list(globals()) + list(_SUBMODULES))
+    return sorted(list(globals()) + list(_SUBMODULES) + list(_MOVED))

@@ -12,17 +12,17 @@ of every lesson, run by each replica on its slice of the global batch, with the 
 global batch size; optimizer.apply_gradients all-reduces (sums) the replicas' gradients, so every
 copy applies the same update and the copies stay equal.
 
-Note: this machine has no GPU, so the lesson splits its CPU into two logical devices (course.distributed.split_cpu,
+Note: this machine has no GPU, so the lesson splits its CPU into two logical devices (course.distribute.split_cpu,
 which must run before TensorFlow starts its devices: the lesson does it first). The two replicas then share the
 same cores, so they show the mechanics, not a speed-up. On a machine with two or more GPUs the same code
-(course.distributed.mirrored_strategy) mirrors the model on the first two GPUs instead, unchanged: build the model
+(course.distribute.mirrored_strategy) mirrors the model on the first two GPUs instead, unchanged: build the model
 inside strategy.scope() and training.fit splits every batch across the replicas; MirroredStrategy() with no
 arguments takes every GPU.
 
 Note: several machines: the two workers here are processes on 127.0.0.1, each told by the environment variable
 TF_CONFIG the address of every worker and its own index, e.g. TF_CONFIG='{"cluster": {"worker":
 ["10.0.0.1:12345", "10.0.0.2:12345"]}, "task": {"type": "worker", "index": 0}}' on the first machine and the
-same with "index": 1 on the second. Start the same program on every machine (python -m course.multiworker
+same with "index": 1 on the second. Start the same program on every machine (python -m course.distribute.workers
 JOB.json RESULT.json, or your own script that creates tf.distribute.MultiWorkerMirroredStrategy() first);
 they wait for each other, then all-reduce their gradients over the network every step. Worker 0, the chief,
 writes the TensorBoard logs; the ports must be reachable between the machines.
@@ -39,8 +39,10 @@ from pathlib import Path
 
 import numpy as np
 
-from course import cli, data, distributed, models, multiworker, training
+from course import cli, data, distribute, models, training
 from course.config import Config, ConfigError, check_batch_size
+from course.core.runtime import tf
+from course.distribute import workers
 from course.experiment import describe_model, train_and_log
 from course.runs import LessonResult, RunResult
 
@@ -68,7 +70,7 @@ def _short(device: str) -> str:
 
 
 def split_sizes(batch_size: int, replicas: int = REPLICAS) -> list:
-    """Rows of a global batch each replica gets (``distributed.split_batch``): 65 -> [32, 33]."""
+    """Rows of a global batch each replica gets (``distribute.split_batch``): 65 -> [32, 33]."""
     return [(r + 1) * batch_size // replicas - r * batch_size // replicas for r in range(replicas)]
 
 
@@ -87,16 +89,17 @@ def first_step_by_replica(ds, config, strategy, say, result):
     one = build_model(ds, config.seed)
     loss_one, _, grads_one = training.train_step(
         one, training.loss_for(one), training.make_optimizer(config.optimizer, config.learning_rate),
-        training.tf.constant(x), training.labels_for(one, y))
+        tf.constant(x), training.labels_for(one, y))
 
     # New: the same step on each replica, on its slice; apply_gradients all-reduces (sums) the grads.
     with strategy.scope():
         model = build_model(ds, config.seed)                        # mirrored: one copy per replica
         optimizer = training.make_optimizer(config.optimizer, config.learning_rate)
         optimizer.build(model.trainable_variables)
-    step = distributed.make_distributed_step(strategy, model, distributed.per_example_loss_for(model), optimizer)
-    xs, ys = distributed.split_batch(strategy, training.tf.constant(x), training.labels_for(model, y))
-    loss, _, _, reduced, _, _, replica_losses, replica_grads = step(xs, ys, training.tf.constant(b))
+    step = distribute.make_distributed_step(strategy, model, distribute.per_example_loss_for(model), optimizer)
+    xs, ys = distribute.split_batch(strategy, tf.constant(x), training.labels_for(model, y))
+    outputs, replica_losses, replica_grads = step(xs, ys, tf.constant(b))
+    loss, reduced = outputs.loss, outputs.grads
     shares = [float(v) for v in strategy.experimental_local_results(replica_losses)]
     by_replica = [[np.asarray(strategy.experimental_local_results(g)[r]) for g in replica_grads]
                   for r in range(REPLICAS)]
@@ -192,7 +195,7 @@ def train_three_ways(ds, config, strategy, say, result):
 
 
 def train_two_workers(ds, config, say, result):
-    """The same run in two worker processes (``course.multiworker``); the chief logs it.
+    """The same run in two worker processes (``course.distribute.workers``); the chief logs it.
 
     Returns (RunResult of the chief, training seconds, seconds starting the processes, chief's
     weights), or None when a worker failed (said, and kept in ``result.numbers``).
@@ -203,9 +206,9 @@ def train_two_workers(ds, config, say, result):
            "config": {**config.as_dict(), "quiet": True}}
     start = time.perf_counter()
     try:   # generous: start-up, then about 50 ms a step here (eager steps are slower)
-        chief, other = multiworker.run_workers(job, REPLICAS,
+        chief, other = workers.run_workers(job, REPLICAS,
                                                timeout=180 + 0.5 * steps * (10 if config.eager else 1))
-    except multiworker.WorkerError as err:
+    except workers.WorkerError as err:
         say(f"  The two-worker run failed: {err}")
         result.numbers["two_workers_error"] = str(err)
         return None
@@ -235,7 +238,7 @@ def run(config: Config) -> LessonResult:
         raise ConfigError(f"batch_size {config.batch_size} cannot be split across {REPLICAS} replicas; "
                           f"use at least {REPLICAS}")
     # New: the devices are fixed before TensorFlow runs anything (split_cpu needs a fresh process).
-    strategy = distributed.mirrored_strategy(REPLICAS)
+    strategy = distribute.mirrored_strategy(REPLICAS)
     say(f"Day 10 - Distributed training: one loop, several devices and machines\nGoal: {GOAL}\n")
 
     # --- 1. replicas ---------------------------------------------------------------------

@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.linear_model import Perceptron
 
-from course import cli, data, models, numpy_ref
-from course.config import Config, check_batch_size
+from course import cli, data, models, reference
+from course.config import Config, check_batch_size, full_batch
 from course.experiment import train_and_log
 from course.runs import LessonResult
 
@@ -39,8 +39,8 @@ def logits(model, x):
 def compare_losses(model, ds, say):
     """The perceptron criterion max(0, -t*z) (t = +-1) beside the binary cross-entropy."""
     z = logits(model, ds.x_val)
-    criterion = numpy_ref.perceptron_criterion(ds.y_val, z)
-    bce = numpy_ref.binary_cross_entropy(ds.y_val, numpy_ref.sigmoid(z))
+    criterion = reference.perceptron_criterion(ds.y_val, z)
+    bce = reference.binary_cross_entropy(ds.y_val, reference.sigmoid(z))
     say(f"  perceptron criterion mean max(0, -t*z) = {criterion:.4f}   "
         f"binary cross-entropy = {bce:.4f}   (validation split)")
     return criterion, bce
@@ -95,20 +95,19 @@ def run(config: Config) -> LessonResult:
     if "xor" in parts:
         # --- data: the four XOR corners --------------------------------------------------
         ds = datasets["xor"]
-        epochs = config.epochs * XOR_EPOCH_FACTOR
+        xor_config = full_batch(config, ds, XOR_EPOCH_FACTOR)
         say(f"== 3. The perceptron on XOR: {ds.description}")
-        say(f"  Full-batch gradient descent (4 points per step), {epochs} epochs to give it every chance.")
+        say(f"  Full-batch gradient descent (4 points per step), {xor_config.epochs} epochs to give it every chance.")
         model = models.perceptron(ds.n_features, seed=config.seed)
-        xor_config = config.replace(batch_size=len(ds.y_train), epochs=epochs)
         run_ = train_and_log(model, ds, xor_config, lesson=LESSON, name="xor", goal=GOAL)
         acc = run_.metrics["val_accuracy"]      # the 4 corners, evaluated after the last update
         z = logits(model, ds.x_train)
-        p = numpy_ref.sigmoid(z)
+        p = reference.sigmoid(z)
         t = 2 * ds.y_train - 1
         say("   x1  x2 | label |      z      p | max(0,-t*z) |   BCE")
         corners = ds.x_train * ds.std + ds.mean
         for (x1, x2), y, zi, pi, ti in zip(corners, ds.y_train, z, p, t):
-            bce_i = numpy_ref.binary_cross_entropy([y], [pi])     # this point's share of the loss
+            bce_i = reference.binary_cross_entropy([y], [pi])     # this point's share of the loss
             zi = round(float(zi), 3) + 0.0                       # + 0.0 turns -0.0 into 0.0
             say(f"  {x1:3.0f} {x2:3.0f} | {y:5d} | {zi:6.3f} {pi:6.3f} | {max(0.0, -ti * zi):11.4f} | {bce_i:6.4f}")
         say(f"  accuracy on the 4 corners: {acc:.2f} (at most 0.75: a line gets at most 3 of 4 right)")

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from course import cli, data, models, numpy_ref
-from course.config import Config, check_batch_size
+from course import cli, data, models, reference
+from course.config import Config, check_batch_size, full_batch
 from course.experiment import describe_model, train_and_log
 from course.runs import LessonResult
 
@@ -40,7 +40,7 @@ CORNERS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
 def forward_by_hand(say):
     """Print the forward pass for one example, then NumPy vs Keras for all four corners."""
     layers = [(W1, B1, "sigmoid"), (W2, B2, "sigmoid")]
-    steps = numpy_ref.forward(CORNERS, layers)
+    steps = reference.forward(CORNERS, layers)
     x = CORNERS[2]                                           # the example (1, 0)
     z1, a1 = steps[0]["z"][2], steps[0]["a"][2]
     z2, a2 = steps[1]["z"][2], steps[1]["a"][2]
@@ -86,11 +86,10 @@ def run(config: Config) -> LessonResult:
     # --- 2. train an MLP on XOR ----------------------------------------------------------
     # New: a hidden layer, trained by the same GradientTape loop as Day 1.
     ds = data.xor(seed=config.seed)
-    epochs = config.epochs * XOR_EPOCH_FACTOR
-    say(f"== 2. Learning XOR: an MLP 2 -> 8 tanh -> 1 sigmoid, full batch, {epochs} epochs")
+    xor_config = full_batch(config, ds, XOR_EPOCH_FACTOR)
+    say(f"== 2. Learning XOR: an MLP 2 -> 8 tanh -> 1 sigmoid, full batch, {xor_config.epochs} epochs")
     model = models.mlp(ds.n_features, hidden=(8,), activation="tanh", seed=config.seed)
-    xor_run = train_and_log(model, ds, config.replace(batch_size=len(ds.y_train), epochs=epochs),
-                            lesson=LESSON, name="xor", goal=GOAL)
+    xor_run = train_and_log(model, ds, xor_config, lesson=LESSON, name="xor", goal=GOAL)
     p = np.asarray(model(ds.x_train)).reshape(-1)
     say("  learned outputs for (0,0) (0,1) (1,0) (1,1): " + "  ".join(f"{v:.3f}" for v in p))
     say(f"  accuracy on XOR: {xor_run.metrics['val_accuracy']:.2f}   (XOR has only its 4 corners: they are both "

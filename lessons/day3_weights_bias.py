@@ -22,14 +22,15 @@ import dataclasses
 import numpy as np
 from matplotlib.figure import Figure
 
-from course import cli, data, models, neuron, plots
-from course.activations import FUNCTIONS
+from course import cli, data, models, plots
 from course.config import Config, check_batch_size
+from course.core.runtime import keras, tf
 from course.experiment import train_and_log
-from course.figures import save_figures
-from course.records import Recorder
+from course.reference import neuron
+from course.reference.activations import FUNCTIONS
 from course.runs import LessonResult
-from course.runtime import keras, tf
+from course.runs.figures import save_figures
+from course.training import Recorder
 
 LESSON = "day3_weights_bias"
 GOAL = cli.lesson_goal(LESSON)

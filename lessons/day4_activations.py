@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from course import activations, cli, data, models, numpy_ref, plots
+from course import cli, data, models, plots, reference
 from course.config import Config, check_batch_size
+from course.core.gradients import layer_gradient_norms
+from course.core.runtime import tf
 from course.experiment import describe_model, train_and_log
-from course.figures import save_figures
-from course.layer_gradients import layer_gradient_norms, log_layer_norms
-from course.runs import LessonResult, RunResult, new_run_dir
-from course.runtime import tf
+from course.reference import activations
+from course.runs import LessonResult, RunResult
+from course.runs.figures import open_run, save_figures
 
 LESSON = "day4_activations"
 GOAL = cli.lesson_goal(LESSON)
@@ -94,10 +95,10 @@ def curves():
 
 def collapse(model, x, say):
     """Two linear Dense layers -> one: W = W1 @ W2, b = b1 @ W2 + b2; compare the outputs."""
-    (W1, b1, _), (W2, b2, _) = numpy_ref.layers_from_keras(model)
+    (W1, b1, _), (W2, b2, _) = reference.layers_from_keras(model)
     W = W1 @ W2                        # (2, 8) @ (8, 1) -> (2, 1)
     b = b1 @ W2 + b2                   # (8,) @ (8, 1) + (1,) -> (1,)
-    one_layer = numpy_ref.predict(x, [(W, b, "sigmoid")])
+    one_layer = reference.predict(x, [(W, b, "sigmoid")])
     keras_out = np.asarray(model(x.astype(np.float32)), dtype=np.float64)
     diff = float(np.max(np.abs(one_layer - keras_out)))
     say(f"  the trained network's kernels W1 {W1.shape} @ W2 {W2.shape} = W {W.shape}: "
@@ -148,8 +149,9 @@ def run(config: Config) -> LessonResult:
         model = models.mlp(moons.n_features, hidden=DEEP, activation=activation, seed=config.seed)
         norms[activation] = layer_gradient_norms(model, moons.x_train, moons.y_train)
         ratio[activation] = norms[activation]["hidden_1"] / norms[activation]["output"]
-        run_dir = new_run_dir(config.logdir, LESSON, f"deep_{activation}")
-        log_layer_norms(run_dir, norms[activation])       # gradient_norm/<layer>, gradient_norm_by_depth
+        run_dir, logger = open_run(config.logdir, LESSON, f"deep_{activation}")
+        logger.log_layer_norms(norms[activation])         # gradient_norm/<layer>, gradient_norm_by_depth
+        logger.close()
         result.runs[f"deep_{activation}"] = RunResult(f"deep_{activation}", run_dir, None, model)
     say("  layer    |   sigmoid |      relu")
     for layer in norms["sigmoid"]:

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from course import cli, data, models, numpy_ref, plots
+from course import cli, data, models, plots, reference
 from course.config import Config, check_batch_size
+from course.core.runtime import keras, tf
 from course.experiment import describe_model, train_and_log
-from course.figures import add_figures
 from course.runs import LessonResult
-from course.runtime import keras, tf
+from course.runs.figures import add_figures
 
 LESSON = "day5_softmax"
 GOAL = cli.lesson_goal(LESSON)
@@ -72,7 +72,7 @@ def overflow(p, say):
     same = float(np.max(np.abs(stable - p)))
     say(f"  The same probabilities as before (largest difference {same:.1e}): softmax(z - c) = softmax(z),")
     say("  because e^(z - c) = e^z / e^c and e^c cancels in the division. Subtracting the maximum keeps")
-    say("  every exponent <= 0, so no exp can overflow. numpy_ref.softmax and Keras both do it.")
+    say("  every exponent <= 0, so no exp can overflow. course.reference.softmax and Keras both do it.")
     return naive, stable
 
 
@@ -83,7 +83,7 @@ def cross_entropy_by_hand(p, say):
     say("  true class | one-hot y  | -sum y_k log p_k = -log p[true] | Keras CategoricalCrossentropy")
     for c in range(len(p)):
         onehot = np.eye(len(p))[c]
-        mine = numpy_ref.categorical_cross_entropy([c], p[None])
+        mine = reference.categorical_cross_entropy([c], p[None])
         theirs = float(cce(onehot[None].astype(np.float32), p[None].astype(np.float32)))
         losses.append(mine)
         keras_losses.append(theirs)
@@ -98,7 +98,7 @@ def confusion_part(run_, ds, say):
     """Print the validation confusion matrix, save confusion_matrix.png and log it to TensorBoard."""
     probabilities = np.asarray(run_.model(ds.x_val))                  # (n_val, k)
     predicted = probabilities.argmax(axis=1)                           # (n_val,)
-    counts = numpy_ref.confusion_matrix(ds.y_val, predicted, ds.n_classes)
+    counts = reference.confusion_matrix(ds.y_val, predicted, ds.n_classes)
     names = [n[:10] for n in ds.class_names]
     width = max(6, max(len(n) for n in names))
     say("  confusion matrix on the validation split (rows: true class, columns: predicted):")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course import cli, data, gradcheck, models, numpy_ref
+from course import cli, data, gradcheck, models, reference
 from course.config import Config, check_batch_size
 from course.experiment import describe_model, train_and_log
 from course.runs import LessonResult
@@ -42,7 +42,7 @@ NAMES = ("hidden_1/kernel", "hidden_1/bias", "output/kernel", "output/bias")
 
 
 def sigmoid(z):
-    return numpy_ref.sigmoid(z)
+    return reference.sigmoid(z)
 
 
 def chain_rule_by_hand(say):
@@ -112,11 +112,11 @@ def three_ways(hand, seed, say):
     worst = max(max(e.values()) for e in errors.values())
     verdict = "all agree" if worst <= TOLERANCE else "DISAGREE"
     say(f"  largest relative error {worst:.1e} (at most {TOLERANCE:g}): {verdict}")
-    # numpy_ref's general backprop (any number of layers) gives the same numbers as the lines above
-    _, ref = numpy_ref.loss_and_gradients(x, y, [(W1, B1, "sigmoid"), (W2, B2, "sigmoid")])
+    # course.reference's general backprop (any number of layers) gives the same numbers as the lines above
+    _, ref = reference.loss_and_gradients(x, y, [(W1, B1, "sigmoid"), (W2, B2, "sigmoid")])
     ref_error = max(gradcheck.relative_error(hand["grads"][name], g)
                     for name, g in zip(NAMES, [g for pair in ref for g in pair]))
-    say(f"  (course.numpy_ref.loss_and_gradients, the same chain rule for any depth: relative error {ref_error:.1e})")
+    say(f"  (course.reference.loss_and_gradients, the same chain rule for any depth: relative error {ref_error:.1e})")
     return tape_loss, errors, numeric, ref_error
 
 
@@ -140,7 +140,7 @@ def check_bigger_model(ds, seed, say):
     say("  errors = gradcheck.gradient_check(model, x, y)    # tape vs finite differences, float64")
     errors = gradcheck.gradient_check(model, x, y)
     _, tape = gradcheck.tape_gradients(model, x, y)
-    _, ref = numpy_ref.loss_and_gradients(x, y, numpy_ref.layers_from_keras(model))
+    _, ref = reference.loss_and_gradients(x, y, reference.layers_from_keras(model))
     ref_errors = {name: gradcheck.relative_error(tape[name], g)
                   for name, g in zip(tape, [g for pair in ref for g in pair])}
     say(f"  {'variable':<18} {'tape vs finite diff.':>21} {'tape vs NumPy backprop':>23}")

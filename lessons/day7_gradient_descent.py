@@ -24,8 +24,8 @@ import numpy as np
 from course import cli, data, models
 from course.config import Config, ConfigError, check_batch_size
 from course.experiment import describe_model, train_and_log
-from course.records import Recorder
 from course.runs import LessonResult
+from course.training import Recorder
 
 LESSON = "day7_gradient_descent"
 GOAL = cli.lesson_goal(LESSON)

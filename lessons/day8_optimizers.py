@@ -24,12 +24,13 @@ import dataclasses
 
 import numpy as np
 
-from course import cli, data, models, optimizers, plots
+from course import cli, data, models, plots
 from course.config import OPTIMIZERS, Config, check_batch_size
 from course.experiment import describe_model, train_and_log
-from course.figures import add_figures
-from course.records import Recorder
+from course.reference import optimizers
 from course.runs import LessonResult
+from course.runs.figures import add_figures
+from course.training import Recorder
 
 LESSON = "day8_optimizers"
 GOAL = cli.lesson_goal(LESSON)

@@ -23,27 +23,19 @@ update steps of the four classifiers (CNN, RNN, LSTM, Transformer).
 from __future__ import annotations
 
 import functools
-import sys
 
 import numpy as np
 from matplotlib.figure import Figure
 from sklearn.decomposition import PCA
 
-from course import (
-    autoencoder,
-    cli,
-    data,
-    families,
-    gan,
-    generative_plots,
-    sequences,
-    summary,
-)
-from course.experiment import train_and_log
+from course import cli, data, families
 from course.config import Config, ConfigError, check_batch_size
+from course.experiment import train_and_log
+from course.families import autoencoding, gan, sequences, summary
 from course.models import parameter_count
-from course.runs import LessonResult, RunResult, new_run_dir
-from course.tblog import RunLogger
+from course.pictures import generative as generative_plots
+from course.runs import LessonResult, RunResult
+from course.runs.figures import open_run
 
 LESSON = "day9_network_types"
 GOAL = cli.lesson_goal(LESSON)
@@ -83,14 +75,12 @@ def table(say, headers, rows, indent="  "):
         say((indent + " | ".join(f"{c:<{w}}" for c, w in zip(row, widths))).rstrip())
 
 
-def open_run(config, name, model_text, parameters, epochs, learning_rate, splits=("train",)):
-    """A new run directory with its logger (text: hyperparameters, goal) and its event files per split."""
-    run_dir = new_run_dir(config.logdir, LESSON, name)
-    settings = {"lesson": LESSON, "run": name, "model": model_text, "parameters": parameters, "epochs": epochs,
-                "learning_rate": learning_rate, "batch_size": config.batch_size, "optimizer": config.optimizer,
+def own_run(config, name, model_text, parameters):
+    """A run directory and logger for a family trained by its own loop, with the run's hyperparameters."""
+    settings = {"lesson": LESSON, "run": name, "model": model_text, "parameters": parameters, "epochs": config.epochs,
+                "learning_rate": config.learning_rate, "batch_size": config.batch_size, "optimizer": config.optimizer,
                 "seed": config.seed}
-    logger = RunLogger(run_dir, hparams=settings, goal=GOAL)
-    return run_dir, logger, {split: logger.split(split) for split in splits}
+    return open_run(config.logdir, LESSON, name, hparams=settings, goal=GOAL)
 
 
 def recipe(config, family, say):
@@ -101,12 +91,6 @@ def recipe(config, family, say):
     say(f"   Training: {config.epochs} epochs, learning rate {config.learning_rate:g}, batch size "
         f"{config.batch_size}, {config.optimizer}.")
     return config
-
-
-def every(epochs, lines=10):
-    """Print about ``lines`` epoch lines: the first, every k-th and the last."""
-    k = max(1, epochs // lines)
-    return lambda epoch: epoch == 1 or epoch % k == 0 or epoch == epochs
 
 
 # --- the families ----------------------------------------------------------------------------
@@ -182,16 +166,11 @@ def autoencoder_part(config, digits, say):
     for line in summary.format_table(model):
         say(line)
     config = recipe(config, "autoencoder", say)
-    epochs, lr = config.epochs, config.learning_rate
-    run_dir, logger, events = open_run(config, "autoencoder", summary.describe(model), parameter_count(model),
-                                       epochs, lr, splits=("train", "validation"))
+    epochs = config.epochs
+    run_dir, logger = own_run(config, "autoencoder", summary.describe(model), parameter_count(model))
     shown = x_val[:SHOWN_DIGITS]
-    printing = every(epochs)
 
     def on_epoch(epoch, history):
-        if not config.quiet and printing(epoch):
-            say(f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {history.loss[-1]:.4f}  "
-                f"| val loss {history.val_loss[-1]:.4f}")
         if epoch in (1, epochs):      # the reconstructions after the first and the last epoch
             figure = generative_plots.reconstructions(shown, np.asarray(model(shown)),
                                                       title=f"Validation digits (top) and reconstructions, epoch {epoch}")
@@ -199,14 +178,14 @@ def autoencoder_part(config, digits, say):
                               save_to=run_dir / "reconstructions.png" if epoch == epochs else None)
 
     try:
-        history = autoencoder.fit(model, x_train, x_val, config, events=events,
-                                  on_epoch=on_epoch)
+        history = autoencoding.fit(model, x_train, x_val, config, logger=logger, on_epoch=on_epoch,
+                                   print_fn=None if config.quiet else say)
     finally:
         logger.close()
     if history.stopped:
         say(f"Stopped early: {history.stopped}")
-    mse = history.val_loss[-1] if history.val_loss else float("nan")
-    baseline = autoencoder.mean_image_error(x_train, x_val)
+    mse = history.final()
+    baseline = autoencoding.mean_image_error(x_train, x_val)
     pca = PCA(CODE_SIZE, random_state=config.seed).fit(x_train)
     pca_mse = float(np.mean((pca.inverse_transform(pca.transform(x_val)) - x_val) ** 2))
     say(f"  validation error (MSE per pixel): {mse:.4f}")
@@ -243,20 +222,14 @@ def gan_part(config, real, say):
             say(line)
     parameters = parameter_count(generator) + parameter_count(discriminator)
     config = recipe(config, "gan", say)
-    epochs, lr = config.epochs, config.learning_rate
-    run_dir, logger, events = open_run(config, "gan", f"G: {summary.describe(generator)}; "
-                                       f"D: {summary.describe(discriminator)}", parameters, epochs, lr)
+    epochs = config.epochs
+    run_dir, logger = own_run(config, "gan", f"G: {summary.describe(generator)}; D: {summary.describe(discriminator)}",
+                              parameters)
     snapshot_epochs = sorted({1, max(1, epochs // 4), max(1, epochs // 2), epochs})
     snapshots = Figure(figsize=(4.2 * len(snapshot_epochs), 3.6), layout="constrained")
     panels = dict(zip(snapshot_epochs, snapshots.subplots(1, len(snapshot_epochs), squeeze=False)[0]))
-    printing = every(epochs)
 
     def on_epoch(epoch, history, generated):
-        if not config.quiet and printing(epoch):
-            m, s = history.sample_mean[-1], history.sample_std[-1]
-            say(f"epoch {epoch:>{len(str(epochs))}}/{epochs}  D loss {history.d_loss[-1]:.3f}  G loss "
-                f"{history.g_loss[-1]:.3f}  D(real) {history.p_real[-1]:.2f}  D(generated) {history.p_fake[-1]:.2f}"
-                f"  | samples mean ({m[0]:.2f}, {m[1]:.2f}) std ({s[0]:.2f}, {s[1]:.2f})")
         title = f"epoch {epoch}: real (blue), generated (orange), green = D says real"
         logger.log_figure("generated_points", generative_plots.generated_points(
             real[:gan.SAMPLE_COUNT], generated, discriminator=discriminator, title=title, colorbar=False),
@@ -266,28 +239,24 @@ def gan_part(config, real, say):
                                               ax=panels[epoch], title=f"epoch {epoch}", colorbar=False)
 
     try:
-        history = gan.fit(generator, discriminator, real, config,
-                          events=events, on_epoch=on_epoch)
+        history = gan.fit(generator, discriminator, real, config, logger=logger, on_epoch=on_epoch,
+                          print_fn=None if config.quiet else say)
         logger.log_figure("generated_points_by_epoch", snapshots, step=history.steps,
                           save_to=run_dir / "generated_points_by_epoch.png")
     finally:
         logger.close()
     if history.stopped:
         say(f"Stopped early: {history.stopped}")
-    if not history.sample_mean:          # diverged in epoch 1: no samples were measured
-        nan = float("nan")
-        history.sample_mean, history.sample_std, history.sample_correlation = [(nan, nan)], [(nan, nan)], [nan]
-        history.p_real, history.p_fake = history.p_real or [nan], history.p_fake or [nan]
-    m, s, r = history.sample_mean[-1], history.sample_std[-1], history.sample_correlation[-1]
+    final = history.final()             # NaN where it stopped before the end of epoch 1
+    m, s, r = final["sample_mean"], final["sample_std"], final["sample_correlation"]
     say(f"  {gan.SAMPLE_COUNT} generated points after {epochs} epochs vs the real distribution:")
     table(say, ("", "mean x1", "mean x2", "std x1", "std x2", "correlation"), [
         ("generated", *(f"{v:.2f}" for v in (*m, *s, r))),
         ("real", *(f"{v:.2f}" for v in (*mean, *std, gan.TARGET_CORRELATION)))], indent="    ")
-    say(f"  D(real) {history.p_real[-1]:.2f}, D(generated) {history.p_fake[-1]:.2f}: near 0.5 when D can no longer "
+    say(f"  D(real) {final['p_real']:.2f}, D(generated) {final['p_fake']:.2f}: near 0.5 when D can no longer "
         "tell them apart.\n")
     numbers = {"gan_sample_mean": m, "gan_sample_std": s, "gan_sample_correlation": r,
-               "gan_d_real": history.p_real[-1], "gan_d_generated": history.p_fake[-1],
-               "gan_parameters": parameters}
+               "gan_d_real": final["p_real"], "gan_d_generated": final["p_fake"], "gan_parameters": parameters}
     run_ = RunResult("gan", run_dir, history, generator, {"sample_mean": m, "sample_std": s})
     return {"gan": run_}, numbers, [
         ("GAN", PURPOSE["gan"], f"{parameter_count(generator):,} + {parameter_count(discriminator):,}",
@@ -361,21 +330,12 @@ def run(config: Config, family: str = "all") -> LessonResult:
     return result
 
 
+OPTIONS = {"--family": dict(choices=FAMILIES, default="all", help="which family to train: all, cnn, rnn (RNN and "
+                                                                  "LSTM), autoencoder, gan, transformer (default: all)")}
+
+
 def main(argv=None, prog=None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
-    prog = prog or f"python -m lessons.{LESSON}"
-    # --family is this lesson's own flag: read it first, hand the others to the shared parser.
-    parser = cli.lesson_parser(LESSON, __doc__, DEFAULTS, prog=prog)
-    parser.add_argument("--family", choices=FAMILIES, default="all",
-                        help="which family to train: all, cnn, rnn (RNN and LSTM), autoencoder, gan, transformer "
-                             "(default: all)")
-    if "-h" in argv or "--help" in argv:
-        parser.parse_args(["--help"])                    # the shared flags and --family; exits 0
-    family_only = cli.OneLineParser(prog=prog, add_help=False)
-    family_only.add_argument("--family", choices=FAMILIES, default="all")
-    args, rest = family_only.parse_known_args(argv)
-    return cli.lesson_main(functools.partial(run, family=args.family), LESSON, __doc__, rest, defaults=DEFAULTS,
-                           prog=prog)
+    return cli.lesson_main(run, LESSON, __doc__, argv, defaults=DEFAULTS, prog=prog, options=OPTIONS)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,154 @@
+"""The ``course`` command.
+
+    course list                      # the lessons and their goals
+    course run day2_mlp --epochs 5   # same as: python -m lessons.day2_mlp --epochs 5
+    course tensorboard               # TensorBoard on http://127.0.0.1:6006 over logs/
+    course info                      # versions and devices
+
+Bad input exits with status 2 and one line that says what was wrong; nothing is written.
+TensorFlow is only imported by the commands that need it, so ``course list`` and ``course --help``
+are instant (a lesson's own ``--help`` imports the lesson, and with it TensorFlow: a few seconds).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from course.cli.flags import OneLineParser, positive_int
+from course.cli.lessons import LESSONS, lesson_goal, quiet_ctrl_c_while_loading
+
+
+# --- the `course` command -------------------------------------------------------------------
+
+def _cmd_list(args) -> int:
+    import textwrap
+    width = max(len(n) for n in LESSONS)
+    for name in LESSONS:   # each goal wrapped beside its name, a blank line between lessons
+        lines = textwrap.wrap(lesson_goal(name), width=max(40, 98 - width))
+        print(f"{name:<{width}}  {lines[0]}")
+        for line in lines[1:]:
+            print(f"{'':<{width}}  {line}")
+        print()
+    print("Run one with: course run NAME   (or python -m lessons.NAME); add --help for its flags")
+    return 0
+
+
+def _cmd_run(args, parser) -> int:
+    if args.lesson in (None, "-h", "--help"):
+        print(f"usage: course run LESSON [flags]\n\nLESSON is one of: {', '.join(LESSONS)}\n"
+              "Its flags: course run LESSON --help", file=sys.stdout if args.lesson else sys.stderr)
+        return 0 if args.lesson else 2
+    if args.lesson not in LESSONS:
+        parser.error(f"unknown lesson {args.lesson!r}; choose from {', '.join(LESSONS)}")
+    previous = quiet_ctrl_c_while_loading()
+    try:
+        module = importlib.import_module(f"lessons.{args.lesson}")
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    return module.main(args.flags, prog=f"course run {args.lesson}")
+
+
+def _cmd_tensorboard(args, parser) -> int:
+    logdir = Path(args.logdir)
+    if not logdir.is_dir():
+        parser.error(f"no log directory {str(logdir)!r} yet: run a lesson first (course run day1_perceptron)")
+    from course.core.runtime import filtered_stderr
+    import time
+    with filtered_stderr():
+        from tensorboard import program
+        board = program.TensorBoard()
+        board.configure(argv=[None, "--logdir", str(logdir), "--host", args.host, "--port", str(args.port),
+                               "--load_fast", "false",    # the Python loader: no "experimental" notice
+                               # keep every picture and histogram of a run, not a sample (--log-every-step
+                               # writes one at step 0 and after each of up to 2,000 steps), every trace text
+                               "--samples_per_plugin", "images=2001,histograms=2001,text=200",
+                               # runs written by older versions hold two growing files in train/
+                               "--reload_multifile", "true"])
+        try:
+            url = board.launch()
+        except Exception as err:  # port taken, bad host: TensorBoard's own message, one line
+            parser.error(f"TensorBoard could not start: {err}")
+    print(f"TensorBoard is serving {logdir} at {url}  (press Ctrl-C to stop)", flush=True)
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl-C must stop it even if the parent shell started us with SIGINT ignored (a `&` job).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        print("\nTensorBoard stopped.")
+    return 0
+
+
+def _cmd_info(args) -> int:
+    import platform
+
+    import matplotlib
+    import numpy
+    import sklearn
+    import tensorboard
+
+    from course.core.runtime import keras, tf
+    print(f"python       {platform.python_version()}")
+    print(f"tensorflow   {tf.__version__}")
+    print(f"keras        {keras.__version__}")
+    print(f"tensorboard  {tensorboard.__version__}")
+    print(f"numpy        {numpy.__version__}")
+    print(f"scikit-learn {sklearn.__version__}")
+    print(f"matplotlib   {matplotlib.__version__}")
+    for kind in ("CPU", "GPU"):
+        devices = tf.config.list_physical_devices(kind)
+        print(f"{kind} devices  {', '.join(d.name for d in devices) if devices else 'none'}")
+    return 0
+
+
+def build_parser() -> OneLineParser:
+    parser = OneLineParser(prog="course", description="A hands-on deep-learning course: see a network learn, "
+                                                      "one update step at a time.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
+    sub.add_parser("list", help="list the lessons and their goals")
+    run = sub.add_parser("run", help="run a lesson: course run LESSON [flags]", add_help=False,
+                         description="Run a lesson; flags after the name go to the lesson (try --help).")
+    run.add_argument("lesson", nargs="?", help=f"one of {', '.join(LESSONS)}")
+    run.add_argument("flags", nargs=argparse.REMAINDER, help="the lesson's flags")
+    board = sub.add_parser("tensorboard", help="start TensorBoard on 127.0.0.1 over the logs")
+    board.add_argument("--logdir", default="logs", help="directory of runs (default: logs)")
+    board.add_argument("--port", type=positive_int, default=6006, help="port (default: 6006)")
+    board.add_argument("--host", default="127.0.0.1",
+                       help="address to bind; 0.0.0.0 exposes it to your network (default: 127.0.0.1)")
+    sub.add_parser("info", help="versions of TensorFlow, Keras, TensorBoard and the devices found")
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["run"] and argv[1:2] in (["-h"], ["--help"]):   # help for `run` itself
+        return _cmd_run(argparse.Namespace(lesson="--help", flags=[]), parser)
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    if args.command == "list":
+        try:
+            code = _cmd_list(args)
+            sys.stdout.flush()
+            return code
+        except BrokenPipeError:              # `course list | head`: the reader left
+            sys.stdout = open(os.devnull, "w")
+            return 141
+    if args.command == "run":
+        return _cmd_run(args, parser)
+    if args.command == "tensorboard":
+        return _cmd_tensorboard(args, parser)
+    return _cmd_info(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Running a lesson: its registry, its goal read without importing it, and ``lesson_main``, what every
+lesson's ``main`` calls (flags, Ctrl-C and SIGTERM, a closed pipe, the footer with the TensorBoard command).
+
+    def main(argv=None, prog=None) -> int:
+        return cli.lesson_main(run, LESSON, __doc__, argv, defaults=DEFAULTS, datasets=DATASETS, prog=prog)
+"""
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from course.cli.flags import lesson_parser, parse_config
+from course.core.config import ConfigError, check_choice
+from course.engine.signals import Terminated, raise_terminated
+
+# The lesson registry: module names only (course never imports lessons at import time).
+LESSONS = ("day1_perceptron", "day2_mlp", "day3_weights_bias", "day4_activations", "day5_softmax",
+           "day6_backprop", "day7_gradient_descent", "day8_optimizers", "day9_network_types",
+           "day10_distributed")
+
+
+def lesson_doc(name: str) -> str:
+    """A lesson's module docstring, read from its source without importing it (no TensorFlow)."""
+    check_choice("lesson", name, LESSONS)
+    spec = importlib.util.find_spec(f"lessons.{name}")
+    if spec is None or spec.origin is None:
+        raise ValueError(f"lesson {name!r} is not installed")
+    return ast.get_docstring(ast.parse(Path(spec.origin).read_text(encoding="utf-8"))) or ""
+
+
+def lesson_goal(name: str) -> str:
+    """The ``Goal:`` paragraph of a lesson's docstring, joined into one line."""
+    paragraphs = lesson_doc(name).split("\n\n")
+    for p in paragraphs:
+        if p.strip().startswith("Goal:"):
+            return " ".join(p.strip()[len("Goal:"):].split())
+    return paragraphs[0].strip()
+
+
+def print_footer(result, print_fn=print):
+    """Where the runs are and the exact command to look at them."""
+    print_fn("")
+    print_fn("Runs written:")
+    for run_dir in result.run_dirs:
+        print_fn(f"  {run_dir}")
+    logdir = Path(result.logdir) / result.lesson
+    print_fn("Look at them in TensorBoard, then open http://127.0.0.1:6006 :")
+    print_fn(f"  tensorboard --logdir {logdir}")
+    print_fn(f"  (or: course tensorboard --logdir {logdir}   which hides TensorFlow's start-up notices)")
+
+
+def _exit_130(signum, frame):
+    raise SystemExit(130)
+
+
+def quiet_ctrl_c_while_loading():
+    """Until a lesson starts, Ctrl-C exits with 130 and no traceback (importing TensorFlow takes seconds).
+
+    Returns the previous SIGINT handler (None off the main thread, where signals cannot be set).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, _exit_130)
+
+
+def lesson_main(run, name, doc, argv=None, *, defaults, datasets=(), prog=None, options=None) -> int:
+    """Parse flags, run the lesson, print where its logs are. What every lesson's ``main`` calls.
+
+    ``options``: the lesson's own flags, ``{"--family": argparse keyword arguments}``; their values go
+    to ``run`` as keyword arguments (``run(config, family="cnn")``).
+
+    Exit status: 0 done, 2 bad input (nothing written), 130 Ctrl-C, 143 SIGTERM (partial runs kept).
+    """
+    goal = lesson_goal(name) if name in LESSONS else ""
+    parser = lesson_parser(name, doc, defaults, datasets, prog, goal=goal, options=options)
+    config, extra = parse_config(parser, argv, defaults, options or ())
+    handlers = {}
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl-C must raise KeyboardInterrupt even if the parent shell started us with SIGINT ignored.
+        handlers = {signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
+                    signal.SIGTERM: signal.signal(signal.SIGTERM, raise_terminated)}
+    try:
+        result = run(config, **extra)
+        print_footer(result)
+        sys.stdout.flush()           # a closed pipe shows up here, not as a message at exit
+    except ConfigError as err:       # found before anything was trained or written
+        parser.error(str(err))
+    except BrokenPipeError:          # `python -m lessons.day1_perceptron | head`: the reader left
+        sys.stdout = open(os.devnull, "w")   # no second error when Python flushes stdout at exit
+        return 141
+    except KeyboardInterrupt as interrupt:
+        print("Stopped by " + ("SIGTERM" if isinstance(interrupt, Terminated) else "Ctrl-C") +
+              ": what was logged so far stays readable in TensorBoard.", file=sys.stderr)
+        return 143 if isinstance(interrupt, Terminated) else 130
+    finally:
+        for sig, previous in handlers.items():
+            signal.signal(sig, previous)
+    return 0

@@ -1,0 +1,7 @@
+"""The loop engine: what makes the GradientTape step fast and watchable.
+
+``loop.fit`` (one device or N replicas), ``runners`` (how a step runs on each), ``compiled`` (the
+step wrapped with what the loop reports, whole epochs in one compiled call), ``replicas`` (the step
+under ``tf.distribute``), ``records`` (what the loop hands its observers, and ``Observer``),
+``checks`` (inputs, divergence), ``signals`` (Ctrl-C and SIGTERM between steps).
+"""

@@ -1,0 +1,50 @@
+"""What the loop checks before it trains, and what it says when the numbers blow up.
+
+    check_fit_inputs(model, dataset, config)     # ValueError/TypeError/ConfigError before anything runs
+    divergence(step, epoch, batch, loss, names, variables, grads)   # "diverged at step 37 (epoch 2, ..."
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from course.core.config import Config, check_batch_size
+
+
+def check_fit_inputs(model, dataset, config) -> None:
+    """Raise ValueError/TypeError when model, dataset and config cannot train together."""
+    if not isinstance(config, Config):
+        raise TypeError(f"config must be a course.config.Config, got {type(config).__name__}")
+    for split in ("x_train", "x_val"):
+        x = getattr(dataset, split)
+        if x.ndim != 2 or x.shape[0] == 0:
+            raise ValueError(f"dataset.{split} must be a non-empty (n_examples, n_features) array, got {x.shape}")
+        if not np.all(np.isfinite(x)):
+            raise ValueError(f"dataset.{split} contains NaN or infinite values")
+    for x, y, split in ((dataset.x_train, dataset.y_train, "y_train"), (dataset.x_val, dataset.y_val, "y_val")):
+        if y.shape != (x.shape[0],) or not np.issubdtype(y.dtype, np.integer) or y.min() < 0:
+            raise ValueError(f"dataset.{split} must hold {x.shape[0]} integer class labels >= 0")
+    n_inputs = int(model.input_shape[-1])
+    if dataset.x_train.shape[1] != n_inputs:
+        raise ValueError(f"dataset has {dataset.x_train.shape[1]} features but the model expects {n_inputs}")
+    n_outputs = int(model.output_shape[-1])
+    n_classes = max(int(dataset.y_train.max()), int(dataset.y_val.max())) + 1
+    if n_outputs == 1 and n_classes > 2:
+        raise ValueError(f"dataset has {n_classes} classes but the model has a single sigmoid output")
+    if n_outputs > 1 and n_classes > n_outputs:
+        raise ValueError(f"dataset has labels up to {n_classes - 1} but the model has {n_outputs} outputs")
+    check_batch_size(config, dataset)
+
+
+def divergence(step, epoch, batch, loss, names, variables, grads) -> str:
+    """Why training stops at ``step``: which gradients (or weights) are no longer finite."""
+    bad_grads = [n for n, g in zip(names, grads) if not np.all(np.isfinite(np.asarray(g)))]
+    bad_weights = [n for n, v in zip(names, variables) if not np.all(np.isfinite(v.numpy()))]
+
+    def listed(kind, bad):
+        return (f"the {kind} of {bad[0]} is not finite" if len(bad) == 1
+                else f"the {kind}s of {', '.join(bad)} are not finite")
+
+    where = (listed("gradient", bad_grads) if bad_grads else listed("weight", bad_weights) if bad_weights
+             else "every gradient entry is finite, but the gradient's norm or the loss overflowed float32")
+    return (f"diverged at step {step} (epoch {epoch}, batch {batch}): the loss is {loss:.4g} and {where}; "
+            "lower the learning rate (--learning-rate), e.g. ten times smaller")

@@ -1,0 +1,148 @@
+"""The fast part of the loop: the step compiled with what the loop reports, and whole epochs in one call.
+
+For lesson-sized models the cost of a step is framework overhead, not arithmetic, so the loop runs
+the rest of an epoch (every batch, then validation) in one compiled call: ``make_epoch``. Its steps
+are the very same ``train_step`` (``course.core.step``), wrapped by ``make_step`` into
+``StepOutputs``: the loss, the number correct, the gradient's norm, the gradients, and for small
+models every parameter and gradient entry.
+
+    step = make_step(model, loss_fn, optimizer)          # (x, y) -> StepOutputs
+    epoch = make_epoch(model, loss_fn, optimizer, 32)    # the rest of an epoch, in one call
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from course.core.models import parameter_count
+from course.core.runtime import tf
+from course.core.step import count_correct, train_step
+from course.engine.records import EpochMetrics, StepOutputs, StepSeries
+
+# Models with at most this many parameters get one scalar per parameter in the
+# logs and one line per parameter in the printed trace.
+SMALL_MODEL_PARAMETERS = 20
+
+
+def flat(tensors):
+    """Every entry of a list of tensors, in one (n,) vector."""
+    return tf.concat([tf.reshape(t, [-1]) for t in tensors], axis=0)
+
+
+def step_outputs(model, loss, correct, grads, record_parameters) -> StepOutputs:
+    """What a step reports, from its loss, number correct and gradients (the parameters after the update)."""
+    flat_params = flat(model.trainable_variables) if record_parameters else tf.zeros([0])
+    flat_grads = flat(grads) if record_parameters else tf.zeros([0])
+    return StepOutputs(loss, correct, tf.linalg.global_norm(grads), grads, flat_params, flat_grads)
+
+
+def make_step(model, loss_fn, optimizer, *, eager=False, record_parameters=False):
+    """``train_step`` with what the loop reports, compiled with ``tf.function`` unless ``eager``.
+
+    The step (x, y) -> ``StepOutputs``; the flat vectors (all parameters after the update, and their
+    gradients) are only built for small models whose every parameter is logged.
+    """
+    def step(x, y):
+        loss, predictions, grads = train_step(model, loss_fn, optimizer, x, y)
+        # Dense on (batch, steps, features) returns kernel gradients with an unknown first dimension;
+        # the compiled epoch carries grads through its loop and needs their static shapes.
+        grads = [tf.ensure_shape(g, v.shape) for g, v in zip(grads, model.trainable_variables)]
+        return step_outputs(model, loss, count_correct(y, predictions), grads, record_parameters)
+
+    return step if eager else tf.function(step, reduce_retracing=True)
+
+
+def make_evaluate(model, loss_fn, *, eager=False):
+    """(x, y) -> (mean loss, accuracy) over a whole split in one call."""
+    def evaluate(x, y):
+        predictions = model(x, training=False)
+        loss = loss_fn(y, predictions)
+        return loss, count_correct(y, predictions) / tf.cast(tf.shape(x)[0], tf.float32)
+
+    return evaluate if eager else tf.function(evaluate, reduce_retracing=True)
+
+
+def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=False, eager=False):
+    """Compile "the rest of an epoch": ``train_step`` in a ``tf.range`` loop, then validation.
+
+    One Python call runs every remaining batch of pre-shuffled tensors and evaluates the validation
+    split, so an epoch costs one call. It stops early at a step whose loss or gradient is not finite.
+
+    (xs, ys, x_val, y_val, first_batch, carried, grads) -> (``StepSeries`` of the steps it ran, the
+    last step's grads, ``EpochMetrics`` as a (4,) float64 tensor, NaN when the epoch did not finish).
+    ``carried`` holds (sum of loss * batch size, number correct) of the epoch's steps already run one
+    at a time, ``grads`` the gradients of the last of them.
+    """
+    step = make_step(model, loss_fn, optimizer, eager=True, record_parameters=record_parameters)
+    evaluate = make_evaluate(model, loss_fn, eager=True)
+    n_flat = parameter_count(model) if record_parameters else 0
+
+    def run_epoch(xs, ys, x_val, y_val, first_batch, carried, grads):
+        n = tf.shape(xs)[0]
+        last_batch = (n + batch_size - 1) // batch_size
+        series = StepSeries(*(tf.TensorArray(tf.float32, size=0, dynamic_size=True, element_shape=shape)
+                              for shape in ([], [], [], [n_flat], [n_flat])))
+        loss_sum, correct_sum = carried[0], carried[1]
+        finite = tf.constant(True)
+        for b in tf.range(first_batch, last_batch):
+            x, y = xs[b * batch_size:(b + 1) * batch_size], ys[b * batch_size:(b + 1) * batch_size]
+            out = step(x, y)
+            grads = out.grads
+            i = b - first_batch
+            series = StepSeries(*(a.write(i, v) for a, v in zip(
+                series, (out.loss, out.correct, out.grad_norm, out.params, out.flat_grads))))
+            finite = tf.logical_and(tf.math.is_finite(out.loss), tf.math.is_finite(out.grad_norm))
+            if not finite:
+                break
+            size = tf.cast(tf.shape(x)[0], tf.float32)
+            # float64 sums, in step order: the same numbers as when the steps run one at a time
+            loss_sum += tf.cast(out.loss, tf.float64) * tf.cast(size, tf.float64)
+            correct_sum += tf.cast(out.correct, tf.float64)
+        metrics = tf.fill([4], tf.constant(float("nan"), tf.float64))
+        if finite:
+            val_loss, val_accuracy = evaluate(x_val, y_val)
+            total = tf.cast(n, tf.float64)
+            metrics = tf.stack([loss_sum / total, correct_sum / total,
+                                tf.cast(val_loss, tf.float64), tf.cast(val_accuracy, tf.float64)])
+        return StepSeries(*(a.stack() for a in series)), grads, metrics
+
+    return run_epoch if eager else tf.function(run_epoch, reduce_retracing=True)
+
+
+class EpochBuffer:
+    """One epoch's per-step results on the host, in step order (one copy per compiled call).
+
+    Example:
+        >>> buffer.add(StepSeries(loss, correct, norm, params, flat_grads), sizes)
+        >>> buffer.column("loss"), buffer.sums()
+    """
+
+    def __init__(self):
+        self.parts = []    # (StepSeries of NumPy arrays, batch sizes)
+
+    def add(self, series: StepSeries, sizes) -> None:
+        self.parts.append((StepSeries(
+            np.atleast_1d(np.asarray(series.loss, np.float64)), np.atleast_1d(np.asarray(series.correct, np.float64)),
+            np.atleast_1d(np.asarray(series.grad_norm, np.float64)), np.atleast_2d(series.params),
+            np.atleast_2d(series.flat_grads)), np.atleast_1d(np.asarray(sizes, np.float64))))
+
+    def column(self, name: str) -> np.ndarray:
+        """One field of every step so far, in step order; ``"sizes"`` for the batch sizes."""
+        if not self.parts:
+            return np.zeros((0, 0) if name in ("params", "flat_grads") else (0,))
+        return np.concatenate([sizes if name == "sizes" else getattr(series, name) for series, sizes in self.parts])
+
+    def sums(self) -> list:
+        """(sum of loss * batch size, number correct), added in step order as the compiled epoch does."""
+        loss_sum = correct_sum = 0.0
+        for loss, correct, size in zip(self.column("loss"), self.column("correct"), self.column("sizes")):
+            loss_sum += float(loss) * float(size)
+            correct_sum += float(correct)
+        return [loss_sum, correct_sum]
+
+    def __len__(self) -> int:
+        return sum(len(series.loss) for series, _ in self.parts)
+
+
+def metrics_of(values) -> EpochMetrics:
+    """``EpochMetrics`` from the compiled epoch's (4,) float64 result."""
+    return EpochMetrics(*(float(v) for v in values))

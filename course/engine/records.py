@@ -1,0 +1,170 @@
+"""What the training loop reports, and to whom.
+
+``fit`` hands ``StepRecord``s (a fully copied update step, for the steps an observer asks for) and
+``EpochRecord``s (every step's loss, accuracy and gradient norm, one host copy per epoch) to
+``Observer``s: the trace printer, the TensorBoard logger, or your own. It returns a ``History``.
+
+    class LossPrinter(Observer):
+        def on_epoch_end(self, record):
+            print(record.epoch, record.loss)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+
+from course.core.config import Config, check_int
+
+
+class StepOutputs(NamedTuple):
+    """What one update step reports to the loop: tensors from the compiled step, arrays on the host."""
+    loss: object          # the batch's mean loss, a scalar
+    correct: object       # how many examples of the batch were classified right
+    grad_norm: object     # the gradient's global norm (all variables), a scalar
+    grads: object         # one gradient per trainable variable
+    params: object        # every parameter after the update, flat (n_params,) for small models, else (0,)
+    flat_grads: object    # every gradient entry, flat, likewise
+
+
+class StepSeries(NamedTuple):
+    """Several steps' outputs stacked, one row per step: what the compiled epoch returns."""
+    loss: object          # (steps,)
+    correct: object       # (steps,)
+    grad_norm: object     # (steps,)
+    params: object        # (steps, n_params) or (steps, 0)
+    flat_grads: object    # (steps, n_params) or (steps, 0)
+
+
+class EpochMetrics(NamedTuple):
+    """An epoch's results: the mean training loss and accuracy over its steps, then validation's."""
+    loss: float
+    accuracy: float
+    val_loss: float
+    val_accuracy: float
+
+
+@dataclass
+class StepRecord:
+    """A fully copied update step, built only for the steps an observer asked for (the trace)."""
+    step: int                 # 1-based update number
+    epoch: int                # 1-based
+    batch: int                # 1-based index within the epoch
+    batches_per_epoch: int
+    loss: float
+    grad_norm: float
+    names: list               # "hidden_1/kernel", ...
+    before: list              # numpy arrays, each variable before the update
+    grads: list               # numpy arrays, dL/dw
+    after: list               # numpy arrays, each variable after the update
+    learning_rate: float
+    optimizer: str
+
+
+@dataclass
+class EpochRecord:
+    """What happened during one epoch, with per-step series as NumPy arrays (one host copy per epoch)."""
+    epoch: int
+    first_step: int                 # global step number of the epoch's first update
+    step_loss: np.ndarray           # (steps,)
+    step_accuracy: np.ndarray       # (steps,)
+    step_grad_norm: np.ndarray      # (steps,)
+    step_params: np.ndarray | None  # (steps, n_params) for small models, else None
+    step_grads: np.ndarray | None   # (steps, n_params) for small models, else None
+    loss: float                     # mean training loss over the epoch's batches
+    accuracy: float
+    val_loss: float
+    val_accuracy: float
+    learning_rate: float
+    names: list                     # variable names
+    variables: list                 # numpy arrays after the epoch
+    grads: list                     # numpy arrays, gradients of the epoch's last step
+    complete: bool = True           # False for the part of an epoch before a divergence or Ctrl-C:
+                                    # its epoch-level metrics are NaN, only the per-step series count
+
+
+@dataclass
+class History:
+    """Per-epoch metrics, returned by ``fit``."""
+    epoch: list = field(default_factory=list)
+    loss: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    val_accuracy: list = field(default_factory=list)
+    steps: int = 0
+    stopped: str = ""     # why training stopped early ("" when it ran every epoch)
+    diverged: bool = False
+
+    def final(self) -> dict:
+        """The last complete epoch's metrics (NaN when training stopped before the end of epoch 1)."""
+        if not self.epoch:
+            nan = float("nan")
+            return {"epoch": 0, "loss": nan, "accuracy": nan, "val_loss": nan, "val_accuracy": nan}
+        return {"epoch": self.epoch[-1], "loss": self.loss[-1], "accuracy": self.accuracy[-1],
+                "val_loss": self.val_loss[-1], "val_accuracy": self.val_accuracy[-1]}
+
+
+class Observer:
+    """Base class: override what you need. ``fit`` calls these outside the compiled step.
+
+    ``full_steps``: how many of the first update steps this observer wants as full ``StepRecord``s
+    (host copies of every variable before and after). Those steps run one at a time; the rest of
+    each epoch runs in one compiled call and reaches observers only through ``on_epoch_end``.
+    ``on_graph`` is called once, after ``on_train_begin``, for observers with ``wants_graph``
+    (not with ``config.eager``, which has no graph).
+    """
+
+    full_steps: int = 0
+    wants_graph: bool = False   # True: ``on_graph`` receives the compiled training step's tf.Graph
+
+    def on_train_begin(self, model, config: Config, names: list, initial: list) -> None: ...
+
+    def on_graph(self, graph) -> None: ...
+
+    def on_step(self, record: StepRecord) -> None: ...
+
+    def on_epoch_end(self, record: EpochRecord) -> None: ...
+
+    def on_train_end(self, history: History) -> None: ...
+
+
+class Recorder(Observer):
+    """Keeps what ``fit`` reports, for a lesson to compare runs afterwards.
+
+    ``steps``: the first ``full_steps`` ``StepRecord``s (before, grads, after); ``epochs``: every
+    ``EpochRecord`` (per-step losses; for small models every parameter after every step).
+
+    Example:
+        >>> rec = Recorder(full_steps=1); fit(model, ds, config, observers=[rec])
+        >>> rec.steps[0].after, rec.step_losses().shape, rec.path().shape   # (steps,), (steps + 1, n_params)
+    """
+
+    def __init__(self, full_steps: int = 0):
+        self.full_steps = check_int("full_steps", full_steps, minimum=0)
+        self.initial, self.steps, self.epochs = None, [], []
+
+    def on_train_begin(self, model, config, names, initial):
+        self.initial = np.concatenate([np.ravel(w) for w in initial])   # (n_params,)
+        self.steps, self.epochs = [], []
+
+    def on_step(self, record):
+        self.steps.append(record)
+
+    def on_epoch_end(self, record):
+        self.epochs.append(record)
+
+    def step_losses(self, epoch: int | None = None) -> np.ndarray:
+        """The batch loss of every update step (of one 1-based ``epoch``, or of all): (steps,)."""
+        records = self.epochs if epoch is None else [r for r in self.epochs if r.epoch == epoch]
+        return np.concatenate([r.step_loss for r in records]) if records else np.zeros(0)
+
+    def path(self) -> np.ndarray:
+        """Every parameter, initial values first then after each step: (steps + 1, n_params).
+
+        Only for small models (``engine.compiled.SMALL_MODEL_PARAMETERS``), whose steps fit records in full.
+        """
+        if any(r.step_params is None for r in self.epochs):
+            raise ValueError("the parameter path is only recorded for small models (see "
+                             "course.training.SMALL_MODEL_PARAMETERS)")
+        return np.concatenate([self.initial[None]] + [r.step_params for r in self.epochs])

@@ -1,0 +1,56 @@
+"""Names and layouts of what a run shows in TensorBoard: tags per variable, the text tables, the HParams
+session and the Custom Scalars layout.
+
+    histogram_tags("hidden_1/kernel")        # ("weights/hidden_1", "gradients/hidden_1/kernel")
+    entry_tags("parameters", ["output/kernel"], [(2, 1)])   # ["parameters/output/kernel[0,0]", ...[1,0]]
+"""
+from __future__ import annotations
+
+import numpy as np
+from tensorboard.plugins.custom_scalar import layout_pb2
+from tensorboard.plugins.custom_scalar import summary as custom_scalar_summary
+from tensorboard.plugins.hparams import summary_v2 as hp
+
+from course.trace.entries import index_text
+
+
+def entry_tags(prefix, names, shapes) -> list:
+    """One tag per entry of every variable: ``prefix/<name>[i,j]``, in flat order."""
+    return [f"{prefix}/{name}[{index_text(shape, i)}]" for name, shape in zip(names, shapes)
+            for i in range(int(np.prod(shape)))]
+
+
+def histogram_tags(name: str) -> tuple:
+    """A variable's histogram tags: ``"hidden_1/kernel"`` -> ("weights/hidden_1", "gradients/hidden_1/kernel")."""
+    layer, kind = name.rsplit("/", 1)
+    family = {"kernel": "weights", "bias": "biases"}.get(kind, kind)
+    return f"{family}/{layer}", f"gradients/{layer}/{kind}"
+
+
+def markdown_table(rows: dict) -> str:
+    """A two-column Markdown table (TensorBoard's Text tab renders it)."""
+    lines = ["| setting | value |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in rows.items()]
+    return "\n".join(lines)
+
+
+def hparams_summary(hparams: dict, trial_id: str):
+    """The run's HParams session. No experiment summary: TensorBoard then lists the hyperparameters whose
+    values differ between the runs first and takes the last value of every scalar as the run's metrics."""
+    values = {str(k): v if isinstance(v, (bool, int, float, str)) else str(v) for k, v in hparams.items()}
+    return hp.hparams_pb(values, trial_id=trial_id)
+
+
+def custom_scalars_layout() -> layout_pb2.Layout:
+    """Train and validation loss on one chart, train and validation accuracy on another."""
+    def chart(title, tag):
+        return layout_pb2.Chart(title=title, multiline=layout_pb2.MultilineChartContent(tag=[tag]))
+
+    return layout_pb2.Layout(category=[layout_pb2.Category(title="train vs validation, per epoch", chart=[
+        chart("loss: train and validation", r"^epoch_loss$"),
+        chart("accuracy: train and validation", r"^epoch_accuracy$")])])
+
+
+def custom_scalars_summary():
+    """The layout as the ``Summary`` the Custom Scalars dashboard reads."""
+    return custom_scalar_summary.pb(custom_scalars_layout())

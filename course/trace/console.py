@@ -1,0 +1,122 @@
+"""What the learner reads in the terminal while a model trains.
+
+``TracePrinter`` prints the first K update steps with their numbers in the
+lessons' notation::
+
+    output/kernel[0,0]: 0.5120 - 0.1 x (-0.2310) = 0.5351      (SGD: w <- w - lr * dL/dw)
+
+Models with more than ``SMALL_MODEL_PARAMETERS`` parameters print one line per
+variable instead: the norms of w, of the gradient g and of the change, the
+ratio |change|/|w|, and the few entries with the largest |g|. ``EpochPrinter`` then prints one
+line per epoch (every n-th epoch for long runs).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from course.engine.records import Observer
+from course.trace.entries import decimals, index_text, is_large, shown_entries
+
+
+def format_update(name, index, before, grad, after, learning_rate, optimizer) -> str:
+    """One parameter's update in the lessons' notation.
+
+    Example:
+        >>> format_update("output/kernel", "0,0", 0.512, -0.231, 0.5351, 0.1, "sgd")
+        'output/kernel[0,0]: 0.5120 - 0.1 x (-0.2310) = 0.5351'
+    """
+    label = f"{name}[{index}]"
+    d = decimals(before, after)
+    if optimizer == "sgd":
+        # Plain SGD: the printed formula is exactly what the optimizer applied.
+        return f"{label}: {before:.{d}f} - {learning_rate:g} x ({grad:.{d}f}) = {after:.{d}f}"
+    return (f"{label}: before {before:.{d}f}, gradient {grad:.{d}f}, after {after:.{d}f} "
+            f"(change {after - before:+.{d}f})")
+
+
+def format_step(record) -> list[str]:
+    """The lines printed for one traced update step (a ``training.StepRecord``)."""
+    with np.errstate(over="ignore", invalid="ignore"):     # a diverging step prints inf, not a warning
+        return _format_step(record)
+
+
+def _format_step(record) -> list[str]:
+    lines = [f"step {record.step} (epoch {record.epoch}, batch {record.batch}/{record.batches_per_epoch}): "
+             f"loss {record.loss:.4f}, gradient norm {record.grad_norm:.4f}"]
+    large = is_large(record)
+    for name, w0, g, w1, entries in shown_entries(record):
+        if large:
+            w_norm, change_norm = np.linalg.norm(w0), np.linalg.norm(w1 - w0)
+            ratio = f"{change_norm / w_norm:.2e}" if w_norm > 0 else "n/a (w = 0)"
+            shape = "x".join(str(d) for d in w0.shape)
+            lines.append(f"  {name} ({shape}): |w| {w_norm:.4f}  |g| {np.linalg.norm(g):.4f}  "
+                         f"|change| {change_norm:.4f}  |change|/|w| {ratio}")
+        for i in entries:
+            lines.append("    " * large + "  " + format_update(
+                name, index_text(w0.shape, i), float(w0.flat[i]), float(g.flat[i]), float(w1.flat[i]),
+                record.learning_rate, record.optimizer))
+    return lines
+
+
+class TracePrinter(Observer):
+    """Prints the first ``steps`` update steps in full.
+
+    Example:
+        >>> fit(model, ds, config, observers=[TracePrinter(3)])
+    """
+
+    def __init__(self, steps: int = 3, print_fn=print):
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+            raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+        self.steps = steps
+        self.full_steps = steps      # fit runs these steps one at a time and hands us their records
+        self.print = print_fn
+
+    def on_train_begin(self, model, config, names, initial):
+        if self.steps == 0:
+            return
+        if config.optimizer == "sgd":
+            rule = f"w <- w - lr * dL/dw with lr = {config.learning_rate:g}"
+        else:
+            rule = f"{config.optimizer} with lr = {config.learning_rate:g}: before, gradient dL/dw, after"
+        self.print(f"The first {self.steps} update steps ({rule}):")
+
+    def on_step(self, record):
+        for line in format_step(record):
+            self.print(line)
+
+
+class EpochPrinter(Observer):
+    """One line per epoch; for long runs about ``lines`` evenly spaced epochs plus the last."""
+
+    def __init__(self, lines: int = 10, print_fn=print):
+        if isinstance(lines, bool) or not isinstance(lines, int) or lines < 1:
+            raise ValueError(f"lines must be a positive integer, got {lines!r}")
+        self.lines = lines
+        self.print = print_fn
+        self.every = 1
+        self.epochs = 0
+
+    def on_train_begin(self, model, config, names, initial):
+        self.epochs = config.epochs
+        self.every = max(1, config.epochs // self.lines) if config.epochs > 2 * self.lines else 1
+
+    def on_epoch_end(self, record):
+        if not record.complete:
+            return
+        if record.epoch == 1 and self.every > 1:
+            self.print(f"Training {self.epochs} epochs (a line every {self.every} epochs):")
+        if record.epoch % self.every == 0 or record.epoch in (1, self.epochs):
+            self.print(format_epoch(record, self.epochs))
+
+
+def _loss(value) -> str:
+    """4 decimals, or 4 significant digits once a loss has blown up (2.463e+11, not 246287954668.6063)."""
+    return f"{value:.4f}" if abs(value) < 1e5 else f"{value:.3e}"
+
+
+def format_epoch(record, epochs) -> str:
+    """``epoch  3/20  loss 0.4123  acc 0.850 | val loss 0.4012  val acc 0.860``"""
+    width = len(str(epochs))
+    return (f"epoch {record.epoch:>{width}}/{epochs}  loss {_loss(record.loss)}  acc {record.accuracy:.3f}"
+            f"  | val loss {_loss(record.val_loss)}  val acc {record.val_accuracy:.3f}")
