@@ -8,7 +8,7 @@ For each lesson model (the perceptron on blobs, an MLP 2-16-16-1 on moons, a sof
     course_log     the course loop with its default TensorBoard logging
     course_nolog   the course loop with logging off
     course_eager   the course loop with --eager (the step as plain Python)
-    numpy          a from-scratch NumPy loop (course.numpy_ref.sgd_step)
+    numpy          a from-scratch NumPy loop (course.reference.sgd_step)
 
 The first epoch of every run (tracing, compiling) is left out. Each repeat runs every variant once,
 in turn, so a slow moment of the machine hits all of them alike. It prints ms/epoch (median, min,
@@ -41,12 +41,12 @@ from pathlib import Path
 
 import numpy as np
 
-from course import data, models, numpy_ref, training
+from course import data, models, reference, training
 from course.cli import LESSONS
 from course.config import Config
 from course.experiment import tensorboard_observers
-from course.runtime import keras, tf
-from course.tblog import RunLogger
+from course.core.runtime import keras, tf
+from course.tensorboard.logger import RunLogger
 from course.trace import TracePrinter
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -141,7 +141,7 @@ def time_keras_fit(ds, build, lr, epochs, batch):
 
 
 def time_numpy(ds, build, lr, epochs, batch):
-    layers = numpy_ref.layers_from_keras(build())
+    layers = reference.layers_from_keras(build())
     rng = np.random.default_rng(0)
     n = len(ds.y_train)
     times = []
@@ -151,8 +151,8 @@ def time_numpy(ds, build, lr, epochs, batch):
         order = rng.permutation(n)
         for b in range(0, n, batch):
             idx = order[b:b + batch]
-            _, layers = numpy_ref.sgd_step(x[idx], y[idx], layers, lr)
-        numpy_ref.loss_and_gradients(ds.x_val, ds.y_val, layers)        # validation, as the others do
+            _, layers = reference.sgd_step(x[idx], y[idx], layers, lr)
+        reference.loss_and_gradients(ds.x_val, ds.y_val, layers)        # validation, as the others do
         times.append(time.perf_counter() - start)
     return times
 

@@ -108,7 +108,7 @@ def run_workers(job: dict, n_workers: int = 2, *, timeout: float = 300.0, attemp
 
 
 def _run_once(job, n_workers, timeout):
-    root = str(Path(__file__).resolve().parents[1])
+    root = str(Path(__file__).resolve().parents[2])   # the directory that holds the course package
     config = dict(job.get("config", {}))
     if "logdir" in config:       # the workers run in `root` (so `-m course.distribute.workers` finds this package)
         config["logdir"] = str(Path(config["logdir"]).resolve())
