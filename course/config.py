@@ -1,6 +1,6 @@
-"""Public face of ``course.core.config``: ``Config`` and the rules every input is checked by."""
-from course.core.config import (MAX_SEED, OPTIMIZERS, Config, ConfigError, check_batch_size, check_bool,
-                                check_choice, check_int, check_number, check_seed, full_batch)
+"""Public face of ``course.core.config`` (``Config``) and ``course.checks`` (the rules every input is checked by)."""
+from course.checks import MAX_SEED, check_bool, check_choice, check_int, check_number, check_seed, integer_kind
+from course.core.config import OPTIMIZERS, Config, ConfigError, check_batch_size, full_batch
 
 __all__ = ["Config", "ConfigError", "OPTIMIZERS", "MAX_SEED", "check_batch_size", "check_bool", "check_choice",
-           "check_int", "check_number", "check_seed", "full_batch"]
+           "check_int", "check_number", "check_seed", "integer_kind", "full_batch"]

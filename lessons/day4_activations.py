@@ -20,6 +20,7 @@ import numpy as np
 from course import cli, data, models, plots, reference
 from course.config import Config, check_batch_size
 from course.core.gradients import layer_gradient_norms
+from course.core.models import keras_function
 from course.core.runtime import tf
 from course.experiment import describe_model, train_and_log
 from course.reference import activations
@@ -43,7 +44,7 @@ def _softmax_pairs(z):
 
 def compare_with_keras(name):
     """Largest |NumPy - Keras| of f, and |NumPy f' - GradientTape f'|, over GRID (float64)."""
-    f, df, keras_f = activations.FUNCTIONS[name], activations.DERIVATIVES[name], activations.keras_activation(name)
+    f, df, keras_f = activations.FUNCTIONS[name], activations.DERIVATIVES[name], keras_function(name)
     z = tf.constant(GRID, tf.float64)
     if name == "softmax":      # one score vector: compare the whole Jacobian with the tape's
         with tf.GradientTape() as tape:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import argparse
 
-from course.core.config import OPTIMIZERS, check_int, check_number, integer_kind
+from course.checks import check_int, check_number, integer_kind
+from course.core.config import OPTIMIZERS
 
 
 def _flag_type(convert, check, expected):

@@ -15,7 +15,8 @@ import threading
 from pathlib import Path
 
 from course.cli.flags import lesson_parser, parse_config
-from course.core.config import ConfigError, check_choice
+from course.checks import check_choice
+from course.core.config import ConfigError
 from course.engine.signals import Terminated, raise_terminated
 
 # The lesson registry: module names only (course never imports lessons at import time).

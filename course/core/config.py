@@ -1,4 +1,4 @@
-"""The one configuration object a lesson and the training loop share, and the checks every input goes through.
+"""The one configuration object a lesson and the training loop share.
 
 A small frozen dataclass: the command-line flags of every lesson map one to one onto its fields, and
 ``training.fit`` reads the training fields from it.
@@ -6,77 +6,15 @@ A small frozen dataclass: the command-line flags of every lesson map one to one 
     config = Config(epochs=5, learning_rate=0.05, optimizer="adam")
     config.replace(batch_size=4)   # a modified copy; the original is unchanged
 
-The ``check_*`` functions are the rules, written once: ``Config``, the model builders, the data
-loaders and the command line's flag types all use them.
+Its fields are checked by the rules of ``course.checks``, the same the command line's flags use.
 """
 from __future__ import annotations
 
 import dataclasses
-import math
-import numbers
 from dataclasses import dataclass
 
-import numpy as np
-
-OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
-MAX_SEED = 2**32 - 1   # NumPy and scikit-learn seeds are 32-bit
-
-
-def integer_kind(minimum: int) -> str:
-    """How the rule reads: "a positive integer" (minimum 1), "a non-negative integer" (0), "an integer of at least 10"."""
-    return {1: "a positive integer", 0: "a non-negative integer"}.get(minimum, f"an integer of at least {minimum}")
-
-
-def check_int(name, value, minimum=1) -> int:
-    """Return ``value`` as an int, or raise ValueError naming ``name`` unless it is an integer >= ``minimum``.
-
-    NumPy integers are integers; True and False are not.
-
-    Example:
-        >>> check_int("epochs", np.int64(3))
-        3
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be {integer_kind(minimum)}, got {value!r}")
-    return int(value)
-
-
-def check_seed(seed) -> int:
-    """Return ``seed`` as an int, or raise ValueError unless it is an integer in 0 .. 2**32 - 1."""
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed <= MAX_SEED:
-        raise ValueError(f"seed must be an integer from 0 to {MAX_SEED}, got {seed!r}")
-    return int(seed)
-
-
-def check_number(name, value, *, low=None, high=None, low_open=False, high_open=False, kind=None) -> float:
-    """Return ``value`` as a float, or raise ValueError unless it is a finite real number in the range.
-
-    Example:
-        >>> check_number("noise", 0.2, low=0)
-        0.2
-    """
-    ok = not isinstance(value, bool) and isinstance(value, numbers.Real) and math.isfinite(value)
-    if ok and low is not None:
-        ok = value > low if low_open else value >= low
-    if ok and high is not None:
-        ok = value < high if high_open else value <= high
-    if not ok:
-        raise ValueError(f"{name} must be {kind or 'a finite number'}, got {value!r}")
-    return float(value)
-
-
-def check_bool(name, value) -> bool:
-    """Return ``value`` unless it is not True or False (a string such as 'no' is refused, not taken as true)."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
-def check_choice(name, value, choices):
-    """Return ``value`` unless it is not one of ``choices``."""
-    if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
-    return value
+from course.checks import check_bool, check_choice, check_int, check_number, check_seed
+from course.reference.optimizers import OPTIMIZERS
 
 
 class ConfigError(ValueError):

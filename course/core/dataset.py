@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from course.core.config import check_number, check_seed
+from course.checks import check_number, check_seed
 
 
 @dataclass(frozen=True)

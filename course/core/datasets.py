@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from course.core.config import ConfigError, check_choice, check_int, check_number, check_seed
+from course.checks import check_choice, check_int, check_number, check_seed
+from course.core.config import ConfigError
 from course.core.dataset import Dataset, from_arrays, standardised
 
 

@@ -9,13 +9,48 @@ update trace. Initial weights are seeded, so the same ``seed`` gives the same mo
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-from course.core.config import check_bool, check_choice, check_int, check_seed
+from course.checks import check_bool, check_choice, check_int, check_seed
 from course.core.runtime import keras
-from course.reference.activations import HIDDEN, keras_function
+from course.reference import activations
 
-ACTIVATIONS = HIDDEN    # the hidden-layer activations of the registry (course.reference.activations)
+ACTIVATIONS = activations.HIDDEN    # the hidden-layer activations of the registry
+
+
+@functools.lru_cache(maxsize=None)
+def keras_function(name: str):
+    """The Keras activation the course's models use for ``name``, with the registry's constants
+    (``course.reference.activations``): the function ``activations.FUNCTIONS[name]`` equals.
+
+    One function object per name (cached), named like the activation, so a layer built with it
+    can be recognised (``for_keras``). Imports TensorFlow.
+
+    Example:
+        >>> keras_function("leaky_relu")(np.array([-1.0]))    # tensor [-0.01]
+    """
+    function_name, kwargs = activations.get(name).keras
+    base = getattr(keras.activations, function_name)
+    if not kwargs:
+        return base
+
+    def activation(x):
+        return base(x, **kwargs)
+    activation.__name__ = activation.__qualname__ = name
+    return activation
+
+
+def for_keras(function):
+    """The registry entry of a Keras activation function built by ``keras_function``, else None.
+
+    A function Keras made with other constants (``"leaky_relu"`` has slope 0.2 there) is not ours.
+    """
+    for name, entry in activations.REGISTRY.items():
+        if keras_function(name) is function:
+            return entry
+    return None
 
 
 def _dense(units, activation, name, seed, use_bias=True):

@@ -7,7 +7,8 @@ The NumPy versions of the same update rules, with every intermediate number, are
 """
 from __future__ import annotations
 
-from course.core.config import OPTIMIZERS, check_choice
+from course.checks import check_choice
+from course.core.config import OPTIMIZERS
 from course.core.runtime import keras
 
 

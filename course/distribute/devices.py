@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-from course.core.config import check_int
+from course.checks import check_int
 from course.core.runtime import tf
 
 

@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course.core.config import Config, check_int
+from course.checks import check_int
+from course.core.config import Config
 
 
 class StepOutputs(NamedTuple):

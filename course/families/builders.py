@@ -12,7 +12,7 @@ loops (``course.autoencoder``, ``course.gan``).
 """
 from __future__ import annotations
 
-from course.core.config import check_int, check_seed
+from course.checks import check_int, check_seed
 from course.core.runtime import keras
 from course.families.sequences import CHANNELS
 

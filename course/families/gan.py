@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from course.core.config import check_seed
+from course.checks import check_seed
 from course.core.optimizers import make_optimizer
 from course.core.runtime import keras, tf
 from course.families.autoencoding import printed_epoch

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.core.config import check_int, check_seed
+from course.checks import check_int, check_seed
 from course.core.dataset import Dataset, from_arrays
 
 CHANNELS = 2     # (value, marker) at every step

@@ -18,7 +18,7 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from course.pictures.png import encode as png
-from course.reference.activations import for_keras
+from course.core.models import for_keras
 
 GRID = 96           # the model runs on GRID x GRID points of the plane
 ZOOM = 2            # each grid point is ZOOM x ZOOM pixels: a 192 x 192 boundary picture

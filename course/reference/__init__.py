@@ -1,14 +1,14 @@
 """The NumPy references: the oracles that the lessons print and the tests compare Keras against.
 
-Everything here is NumPy and never imports TensorFlow, except ``gradcheck`` (it checks a Keras
-model's gradients). This package is also the old ``course.numpy_ref``: the forward pass, the
-losses and backpropagation are importable from it directly::
+Everything here is NumPy and never imports TensorFlow (the gradient check of a Keras model is
+``course.core.gradients``). This package is also the old ``course.numpy_ref``: the forward pass,
+the losses and backpropagation are importable from it directly::
 
     from course import reference as numpy_ref
     numpy_ref.forward(x, [(W1, b1, "sigmoid"), (W2, b2, "sigmoid")])
 
 Modules: ``activations`` (the registry), ``forward``, ``losses``, ``backprop``, ``optimizers``
-(SGD, momentum, RMSprop, Adam as Keras applies them), ``neuron`` (one neuron by hand), ``gradcheck``.
+(SGD, momentum, RMSprop, Adam as Keras applies them), ``neuron`` (one neuron by hand).
 """
 from course.reference.activations import linear, relu, sigmoid, softmax, tanh
 from course.reference.backprop import loss_and_gradients, sgd_step

@@ -1,18 +1,18 @@
 """The activation functions, one registry: each is added here once, with everything the course needs of it.
 
 An ``Activation`` holds its NumPy function f(z) and derivative f'(z) (float64, elementwise), the Keras
-function the model builders use (with the same constants, e.g. leaky ReLU's slope 0.01), and the
-facts Day 4 prints (formula, output range, derivative, typical use). ``REGISTRY`` is the only table;
-``FUNCTIONS``, ``DERIVATIVES`` and ``TABLE`` are views of it.
+activation the model builders use with its constants (e.g. leaky ReLU's slope 0.01;
+``course.core.models.keras_function`` makes it), and the facts Day 4 prints (formula, output range,
+derivative, typical use). ``REGISTRY`` is the only table; ``FUNCTIONS``, ``DERIVATIVES``, ``TABLE``
+and ``HIDDEN`` are views of it.
 
     REGISTRY["sigmoid"].f(np.array([-5.0, 5.0]))    # array([0.00669285, 0.99330715])
     DERIVATIVES["tanh"](0.0)                        # 1.0
 
-Importing this module does not import TensorFlow: ``keras_function(name)`` does, on first use.
+This module is NumPy only: it never imports TensorFlow.
 """
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
@@ -146,40 +146,3 @@ def get(name: str) -> Activation:
     if name not in REGISTRY:
         raise ValueError(f"activation must be one of {', '.join(REGISTRY)}; got {name!r}")
     return REGISTRY[name]
-
-
-@functools.lru_cache(maxsize=None)
-def keras_function(name: str):
-    """The Keras activation the course's models use for ``name``, with the registry's constants.
-
-    One function object per name (cached), named like the activation, so a layer built with it
-    can be recognised (``for_keras``). Imports TensorFlow.
-
-    Example:
-        >>> keras_function("leaky_relu")(np.array([-1.0]))    # tensor [-0.01]
-    """
-    function_name, kwargs = get(name).keras
-    from course.core.runtime import keras
-    base = getattr(keras.activations, function_name)
-    if not kwargs:
-        return base
-    def activation(x):
-        return base(x, **kwargs)
-    activation.__name__ = activation.__qualname__ = name
-    return activation
-
-
-def keras_activation(name: str):
-    """The ``keras.activations`` function that ``FUNCTIONS[name]`` equals (same slope, exact GELU)."""
-    return keras_function(name)
-
-
-def for_keras(function):
-    """The registry entry of a Keras activation function built by ``keras_function``, else None.
-
-    A function Keras made with other constants (``"leaky_relu"`` has slope 0.2 there) is not ours.
-    """
-    for name in REGISTRY:
-        if keras_function(name) is function:
-            return REGISTRY[name]
-    return None

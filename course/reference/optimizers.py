@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.core.config import OPTIMIZERS, check_choice, check_int
+from course.checks import check_choice, check_int
 from course.reference.losses import bce_from_logits
 
 # Keras 3's default hyperparameters for the course's optimizer names (see course.core.optimizers).
@@ -30,7 +30,8 @@ MOMENTUM = 0.9                          # SGD(momentum=0.9)
 RHO, RMS_EPSILON = 0.9, 1e-7            # RMSprop(rho=0.9, epsilon=1e-7)
 BETA_1, BETA_2, ADAM_EPSILON = 0.9, 0.999, 1e-7    # Adam(beta_1, beta_2, epsilon)
 F32_MOMENTUM, F32_BETA_1, F32_BETA_2 = (float(np.float32(v)) for v in (MOMENTUM, BETA_1, BETA_2))
-SLOTS = {"sgd": (), "momentum": ("velocity",), "rmsprop": ("s",), "adam": ("m", "v")}
+SLOTS = {"sgd": (), "momentum": ("velocity",), "rmsprop": ("s",), "adam": ("m", "v")}   # the state of each
+OPTIMIZERS = tuple(SLOTS)               # the course's optimizer names: sgd, momentum, rmsprop, adam
 
 
 def _check_name(name):

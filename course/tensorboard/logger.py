@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course.core.config import check_int
+from course.checks import check_int
 from course.engine.compiled import SMALL_MODEL_PARAMETERS
 from course.engine.records import Observer
 from course.tensorboard.events import EventFile, histogram_buckets

@@ -1,0 +1,74 @@
+"""The rules every input is checked by, written once: the configuration, the model builders, the data
+loaders, the NumPy references and the command line's flag types all use them.
+
+    check_int("epochs", np.int64(3))          # 3: NumPy integers are integers
+    check_bool("quiet", "no")                 # ValueError: quiet must be True or False, got 'no'
+
+Each returns the value (as a plain Python number) or raises ValueError naming the argument and what
+was expected.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+MAX_SEED = 2**32 - 1   # NumPy and scikit-learn seeds are 32-bit
+
+
+def integer_kind(minimum: int) -> str:
+    """How the rule reads: "a positive integer" (minimum 1), "a non-negative integer" (0), "an integer of at least 10"."""
+    return {1: "a positive integer", 0: "a non-negative integer"}.get(minimum, f"an integer of at least {minimum}")
+
+
+def check_int(name, value, minimum=1) -> int:
+    """Return ``value`` as an int, or raise ValueError naming ``name`` unless it is an integer >= ``minimum``.
+
+    NumPy integers are integers; True and False are not.
+
+    Example:
+        >>> check_int("epochs", np.int64(3))
+        3
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name} must be {integer_kind(minimum)}, got {value!r}")
+    return int(value)
+
+
+def check_seed(seed) -> int:
+    """Return ``seed`` as an int, or raise ValueError unless it is an integer in 0 .. 2**32 - 1."""
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"seed must be an integer from 0 to {MAX_SEED}, got {seed!r}")
+    return int(seed)
+
+
+def check_number(name, value, *, low=None, high=None, low_open=False, high_open=False, kind=None) -> float:
+    """Return ``value`` as a float, or raise ValueError unless it is a finite real number in the range.
+
+    Example:
+        >>> check_number("noise", 0.2, low=0)
+        0.2
+    """
+    ok = not isinstance(value, bool) and isinstance(value, numbers.Real) and math.isfinite(value)
+    if ok and low is not None:
+        ok = value > low if low_open else value >= low
+    if ok and high is not None:
+        ok = value < high if high_open else value <= high
+    if not ok:
+        raise ValueError(f"{name} must be {kind or 'a finite number'}, got {value!r}")
+    return float(value)
+
+
+def check_bool(name, value) -> bool:
+    """Return ``value`` unless it is not True or False (a string such as 'no' is refused, not taken as true)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_choice(name, value, choices):
+    """Return ``value`` unless it is not one of ``choices``."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+    return value
