@@ -20,8 +20,6 @@ enough to see; --optimizer is not used (all four run).
 """
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 
 from course import cli, data, models, plots
@@ -39,13 +37,6 @@ START = (3.0, 4.0)        # (w, b): the same, deliberately poor, initial weights
 FEATURE = 0               # breast_cancer's "mean radius"
 CHECK_TOLERANCE = 1e-6    # NumPy's first update vs what Keras applied (float32)
 GRID_W, GRID_B = np.linspace(-8.0, 5.0, 131), np.linspace(-3.0, 6.0, 91)
-
-
-def one_feature(ds, k):
-    """The data set reduced to its feature ``k``: x has shape (n, 1)."""
-    return dataclasses.replace(ds, x_train=ds.x_train[:, k:k + 1], x_val=ds.x_val[:, k:k + 1],
-                               feature_names=(ds.feature_names[k],), mean=ds.mean[k:k + 1], std=ds.std[k:k + 1],
-                               description=f"{ds.name} reduced to the feature {ds.feature_names[k]!r}")
 
 
 def build_model(seed):
@@ -67,7 +58,7 @@ def run(config: Config) -> LessonResult:
     say = print
     result = LessonResult(LESSON, config.logdir)
     # Load and check everything first: a bad setting stops the lesson before it writes anything.
-    ds = one_feature(data.load("breast_cancer", seed=config.seed), FEATURE)
+    ds = data.select_features(data.load("breast_cancer", seed=config.seed), [FEATURE])
     check_batch_size(config, ds)
     say(f"Day 8 - Optimizers: SGD, momentum, RMSprop and Adam\nGoal: {GOAL}\n")
 

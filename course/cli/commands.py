@@ -4,6 +4,7 @@
     course run day2_mlp --epochs 5   # same as: python -m lessons.day2_mlp --epochs 5
     course tensorboard               # TensorBoard on http://127.0.0.1:6006 over logs/
     course info                      # versions and devices
+    course exercises init            # the exercises into ./course-exercises; then course check, course hint
 
 Bad input exits with status 2 and one line that says what was wrong; nothing is written.
 TensorFlow is only imported by the commands that need it, so ``course list`` and ``course --help``
@@ -19,6 +20,7 @@ import sys
 import threading
 from pathlib import Path
 
+from course.cli import drill
 from course.cli.flags import OneLineParser, positive_int
 from course.cli.lessons import LESSONS, lesson_goal, quiet_ctrl_c_while_loading
 
@@ -123,6 +125,7 @@ def build_parser() -> OneLineParser:
     board.add_argument("--host", default="127.0.0.1",
                        help="address to bind; 0.0.0.0 exposes it to your network (default: 127.0.0.1)")
     sub.add_parser("info", help="versions of TensorFlow, Keras, TensorBoard and the devices found")
+    drill.add_commands(sub)
     return parser
 
 
@@ -135,19 +138,20 @@ def main(argv=None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    if args.command == "list":
-        try:
-            code = _cmd_list(args)
-            sys.stdout.flush()
-            return code
-        except BrokenPipeError:              # `course list | head`: the reader left
-            sys.stdout = open(os.devnull, "w")
-            return 141
     if args.command == "run":
         return _cmd_run(args, parser)
     if args.command == "tensorboard":
         return _cmd_tensorboard(args, parser)
-    return _cmd_info(args)
+    command = {"list": lambda: _cmd_list(args), "info": lambda: _cmd_info(args),
+               "exercises": lambda: drill.cmd_exercises(args, parser), "check": lambda: drill.cmd_check(args, parser),
+               "hint": lambda: drill.cmd_hint(args, parser)}[args.command]
+    try:
+        code = command()
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:              # `course list | head`: the reader left
+        sys.stdout = open(os.devnull, "w")
+        return 141
 
 
 if __name__ == "__main__":

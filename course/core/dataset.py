@@ -10,6 +10,7 @@ and integer labels of shape ``(n,)``. ``from_arrays`` makes one from any arrays;
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -107,3 +108,18 @@ def standardised(name, x_tr, y_tr, x_va, y_va, class_names=None, feature_names=N
         std=std.astype(np.float32),
         description=description,
     )
+
+
+def select_features(ds: Dataset, columns) -> Dataset:
+    """``ds`` with only some of its features (columns of x), e.g. Day 8's one feature of breast_cancer.
+
+    Example:
+        >>> select_features(breast_cancer(), [0]).x_train.shape          # the tumours' mean radius
+        (455, 1)
+    """
+    columns = list(columns)
+    names = [ds.feature_names[k] for k in columns]
+    return dataclasses.replace(ds, x_train=ds.x_train[:, columns], x_val=ds.x_val[:, columns],
+                               feature_names=tuple(names), mean=ds.mean[columns], std=ds.std[columns],
+                               description=f"{ds.name} reduced to the feature{'s' * (len(names) > 1)} "
+                                           f"{', '.join(repr(n) for n in names)}")

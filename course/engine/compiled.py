@@ -35,14 +35,15 @@ def step_outputs(model, loss, correct, grads, record_parameters) -> StepOutputs:
     return StepOutputs(loss, correct, tf.linalg.global_norm(grads), grads, flat_params, flat_grads)
 
 
-def make_step(model, loss_fn, optimizer, *, eager=False, record_parameters=False):
+def make_step(model, loss_fn, optimizer, *, eager=False, record_parameters=False, update=train_step):
     """``train_step`` with what the loop reports, compiled with ``tf.function`` unless ``eager``.
 
     The step (x, y) -> ``StepOutputs``; the flat vectors (all parameters after the update, and their
-    gradients) are only built for small models whose every parameter is logged.
+    gradients) are only built for small models whose every parameter is logged. ``update`` is the step
+    itself, ``train_step`` unless another one with its signature is given (a learner's own, eagerly).
     """
     def step(x, y):
-        loss, predictions, grads = train_step(model, loss_fn, optimizer, x, y)
+        loss, predictions, grads = update(model, loss_fn, optimizer, x, y)
         # Dense on (batch, steps, features) returns kernel gradients with an unknown first dimension;
         # the compiled epoch carries grads through its loop and needs their static shapes.
         grads = [tf.ensure_shape(g, v.shape) for g, v in zip(grads, model.trainable_variables)]
@@ -61,7 +62,8 @@ def make_evaluate(model, loss_fn, *, eager=False):
     return evaluate if eager else tf.function(evaluate, reduce_retracing=True)
 
 
-def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=False, eager=False):
+def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=False, eager=False,
+               update=train_step):
     """Compile "the rest of an epoch": ``train_step`` in a ``tf.range`` loop, then validation.
 
     One Python call runs every remaining batch of pre-shuffled tensors and evaluates the validation
@@ -72,7 +74,7 @@ def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=
     ``carried`` holds (sum of loss * batch size, number correct) of the epoch's steps already run one
     at a time, ``grads`` the gradients of the last of them.
     """
-    step = make_step(model, loss_fn, optimizer, eager=True, record_parameters=record_parameters)
+    step = make_step(model, loss_fn, optimizer, eager=True, record_parameters=record_parameters, update=update)
     evaluate = make_evaluate(model, loss_fn, eager=True)
     n_flat = parameter_count(model) if record_parameters else 0
 

@@ -17,7 +17,7 @@ import numpy as np
 from course.core.config import Config
 from course.core.models import parameter_count, variable_name
 from course.core.runtime import tf
-from course.core.step import labels_for
+from course.core.step import labels_for, train_step
 from course.engine.checks import check_fit_inputs, divergence
 from course.engine.compiled import SMALL_MODEL_PARAMETERS, EpochBuffer
 from course.engine.records import EpochMetrics, EpochRecord, History, StepRecord, StepSeries
@@ -26,7 +26,7 @@ from course.engine.runners import ReplicaRunner, Runner
 from course.engine.signals import signals_deferred
 
 
-def fit(model, dataset, config: Config, observers=(), *, strategy=None) -> History:
+def fit(model, dataset, config: Config, observers=(), *, strategy=None, optimizer=None, update=None) -> History:
     """Train ``model`` on ``dataset`` with seeded, shuffled mini-batches.
 
     Args:
@@ -36,6 +36,9 @@ def fit(model, dataset, config: Config, observers=(), *, strategy=None) -> Histo
         observers: ``Observer`` objects (trace printer, TensorBoard logger, ...).
         strategy: a ``tf.distribute`` strategy: each global batch is split across its replicas (Day 10).
             Default: the strategy whose ``scope()`` the model was built in, if any.
+        optimizer: an optimizer object to use instead of ``config.optimizer`` (its ``apply_gradients``
+            does the update: a learner's own rule, with ``config.eager``).
+        update: a step with ``train_step``'s signature to run instead of it (a learner's own gradient).
 
     Example:
         >>> history = fit(models.perceptron(2), data.blobs(), Config(epochs=3))
@@ -44,18 +47,21 @@ def fit(model, dataset, config: Config, observers=(), *, strategy=None) -> Histo
     """
     strategy = strategy if strategy is not None else strategy_of(model)
     check_fit_inputs(model, dataset, config)
-    return _Training(model, dataset, config, list(observers), strategy).run()
+    if strategy is not None and (optimizer is not None or update is not None):
+        raise ValueError("a model trained under a tf.distribute strategy takes the course's optimizer and step")
+    runner = {"optimizer": optimizer, "update": update or train_step}
+    return _Training(model, dataset, config, list(observers), strategy, runner).run()
 
 
 class _Training:
     """One call of ``fit``: the state its epochs share."""
 
-    def __init__(self, model, dataset, config, observers, strategy):
+    def __init__(self, model, dataset, config, observers, strategy, runner_options):
         self.config, self.observers = config, observers
         self.variables = model.trainable_variables
         self.names = [variable_name(v) for v in self.variables]
         self.record_parameters = parameter_count(model) <= SMALL_MODEL_PARAMETERS
-        self.runner = (Runner(model, config, self.record_parameters) if strategy is None
+        self.runner = (Runner(model, config, self.record_parameters, **runner_options) if strategy is None
                        else ReplicaRunner(model, config, self.record_parameters, strategy))
         self.full_steps = max([int(getattr(obs, "full_steps", 0)) for obs in observers], default=0)
         # The data become tensors once; a batch is a slice of a shuffled copy.

@@ -13,7 +13,7 @@ import numpy as np
 
 from course.core.optimizers import make_optimizer
 from course.core.runtime import tf
-from course.core.step import loss_for, per_example_loss_for
+from course.core.step import loss_for, per_example_loss_for, train_step
 from course.engine.compiled import make_epoch, make_evaluate, make_step, metrics_of
 from course.engine.records import EpochMetrics, StepSeries
 from course.engine.replicas import make_distributed_step, split_batch, strategy_of
@@ -24,14 +24,15 @@ class Runner:
 
     every_step_from_python = False
 
-    def __init__(self, model, config, record_parameters):
-        self.optimizer = make_optimizer(config.optimizer, config.learning_rate)
+    def __init__(self, model, config, record_parameters, *, optimizer=None, update=train_step):
+        self.optimizer = optimizer if optimizer is not None else make_optimizer(config.optimizer, config.learning_rate)
         self.optimizer.build(model.trainable_variables)
         loss_fn = loss_for(model)
-        self._step = make_step(model, loss_fn, self.optimizer, eager=config.eager, record_parameters=record_parameters)
+        self._step = make_step(model, loss_fn, self.optimizer, eager=config.eager, record_parameters=record_parameters,
+                               update=update)
         # With --eager every step runs from Python and the (uncompiled) epoch function only validates.
         self._epoch = make_epoch(model, loss_fn, self.optimizer, config.batch_size,
-                                 record_parameters=record_parameters, eager=config.eager)
+                                 record_parameters=record_parameters, eager=config.eager, update=update)
         self.every_step_from_python = config.eager
 
     def graph(self, x, y):

@@ -43,13 +43,15 @@ def init_state(name: str, w) -> dict:
     return {slot: np.zeros_like(np.asarray(w, dtype=np.float64)) for slot in SLOTS[_check_name(name)]}
 
 
-def update(name: str, w, g, state: dict, t: int, learning_rate: float):
+def update(name: str, w, g, state: dict, t: int, learning_rate: float, *, float32_constants: bool = True):
     """One update of the weight array ``w`` (any shape) with gradient ``g`` (same shape).
 
     Args:
         name: sgd, momentum, rmsprop or adam.
         state: the slots from ``init_state`` or the previous call; not modified.
         t: the update's number, 1 for the first (only Adam's bias correction uses it).
+        float32_constants: round the momentum and Adam's betas to float32, as Keras does (False: the
+            exact 0.9 and 0.999 of the textbook formulas).
 
     Returns:
         (w after, new state, parts): parts holds every intermediate number (slots, alpha, step).
@@ -65,11 +67,13 @@ def update(name: str, w, g, state: dict, t: int, learning_rate: float):
         raise ValueError(f"g must have the shape of w {w.shape}, got {g.shape}")
     t = check_int("t", t)   # the update's number, 1 for the first
     lr = float(learning_rate)
+    momentum, beta_1, beta_2 = (F32_MOMENTUM, F32_BETA_1, F32_BETA_2) if float32_constants else (MOMENTUM, BETA_1,
+                                                                                                 BETA_2)
     if name == "sgd":
         step = lr * g
         return w - step, {}, {"step": step}
     if name == "momentum":
-        velocity = F32_MOMENTUM * state["velocity"] - lr * g
+        velocity = momentum * state["velocity"] - lr * g
         return w + velocity, {"velocity": velocity}, {"velocity": velocity, "step": -velocity}
     if name == "rmsprop":
         s = RHO * state["s"] + (1 - RHO) * g ** 2
@@ -77,7 +81,7 @@ def update(name: str, w, g, state: dict, t: int, learning_rate: float):
         return w - step, {"s": s}, {"s": s, "step": step}
     m = state["m"] + (g - state["m"]) * (1 - BETA_1)
     v = state["v"] + (g ** 2 - state["v"]) * (1 - BETA_2)
-    c1, c2 = 1 - F32_BETA_1 ** t, 1 - F32_BETA_2 ** t               # the bias corrections (float32 betas)
+    c1, c2 = 1 - beta_1 ** t, 1 - beta_2 ** t                       # the bias corrections
     alpha = lr * np.sqrt(c2) / c1                                    # ... folded into the step size
     step = alpha * m / (np.sqrt(v) + ADAM_EPSILON)                   # Keras: epsilon outside the root
     parts = {"m": m, "v": v, "alpha": alpha, "m_hat": m / c1, "v_hat": v / c2, "step": step}

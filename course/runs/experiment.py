@@ -60,13 +60,14 @@ def tensorboard_observers(run_dir, model, dataset, config, *, hparams: dict | No
 
 
 def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str = "",
-                  hparams: dict | None = None, print_fn=print, observers=()) -> RunResult:
+                  hparams: dict | None = None, print_fn=print, observers=(), optimizer=None, update=None) -> RunResult:
     """Train ``model`` with the traced GradientTape loop and log everything to a new run directory.
 
     Writes ``<logdir>/<lesson>/<timestamp>_<name>/{train,validation}`` event files (``RunLogger``), the
     per-epoch pictures of a 2-D model (``snapshots``) and the PNGs ``training_curves.png`` (and
     ``decision_boundary.png`` for 2-D data, ``network.png`` for a small network), also logged as
-    images. ``observers`` are added to the logger and printers (e.g. a ``records.Recorder``).
+    images. ``observers`` are added to the logger and printers (e.g. a ``Recorder``); ``optimizer`` and
+    ``update`` go to ``fit`` (a learner's own update rule or gradient).
     """
     check_fit_inputs(model, dataset, config)          # a rejected run writes nothing
     every_step = config.log_every_step
@@ -87,7 +88,7 @@ def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str =
         observers += [TracePrinter(config.trace_steps, print_fn=print_fn), EpochPrinter(print_fn=print_fn)]
     try:
         try:
-            history = fit(model, dataset, config, observers=observers)
+            history = fit(model, dataset, config, observers=observers, optimizer=optimizer, update=update)
         except KeyboardInterrupt:
             print_fn(f"\nInterrupted: the partial run is in {run_dir} (TensorBoard can read it).")
             raise

@@ -1,0 +1,155 @@
+"""A learner's passing function in the real loop: the lesson's Keras model trained with it, logged beside the
+course's own rule, so both loss curves sit on one TensorBoard chart.
+
+An update-rule exercise (SGD, momentum, RMSprop, Adam) becomes the optimizer: every step, each weight,
+its gradient and its state go through the learner's NumPy function. A gradient exercise replaces step
+3 of the training step, ``tape.gradient``: the learner's function computes dL/dw from the batch.
+Either way the course's GradientTape loop (``training.fit``) runs it, eagerly (a NumPy function is
+called from Python), and ``train_and_log`` writes it to TensorBoard.
+
+    runs = train_exercise(EXERCISES["day3.sgd_step"], sgd_step, logdir="logs")
+    runs["yours"].run_dir, runs["course"].run_dir          # logs/exercises/<time>_day3.sgd_step, ..._course
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from course import data, models
+from course.config import Config
+from course.core.runtime import tf
+from course.experiment import train_and_log
+from course.training import Recorder
+
+LESSON = "exercises"
+
+
+@dataclass(frozen=True)
+class Recipe:
+    what: str             # one line: the lesson's model and data
+    optimizer: str        # the course's rule the learner's is compared with
+    make: object          # seed -> (model, dataset)
+    config: Config        # epochs, learning rate, batch size (logdir and seed from the command line)
+
+
+def _perceptron_on_blobs(seed):
+    ds = data.blobs(seed=seed)
+    return models.perceptron(ds.n_features, seed=seed), ds
+
+
+def _day8_neuron(seed):
+    """Day 8's model: p = sigmoid(w x + b) on the tumours' mean radius, from w = 3, b = 4."""
+    ds = data.select_features(data.breast_cancer(seed=seed), [0])
+    model = models.perceptron(1, seed=seed)
+    model.get_layer("output").set_weights([np.array([[3.0]], np.float32), np.array([4.0], np.float32)])
+    return model, ds
+
+
+def _softmax_on_iris(seed):
+    ds = data.iris(seed=seed)
+    return models.softmax_classifier(ds.n_features, ds.n_classes, seed=seed), ds
+
+
+def _day6_network(seed):
+    ds = data.moons(seed=seed)
+    return models.mlp(ds.n_features, hidden=(3,), activation="sigmoid", seed=seed), ds
+
+
+DAY8 = Config(epochs=60, learning_rate=0.3, batch_size=455)
+RECIPES = {
+    "day3.sgd_step": Recipe("Day 1's perceptron on the blobs", "sgd", _perceptron_on_blobs,
+                            Config(epochs=10, learning_rate=0.5, batch_size=32)),
+    "day8.momentum_step": Recipe("Day 8's neuron on one feature, from w = 3, b = 4", "momentum", _day8_neuron, DAY8),
+    "day8.rmsprop_step": Recipe("Day 8's neuron on one feature, from w = 3, b = 4", "rmsprop", _day8_neuron, DAY8),
+    "day8.adam_step": Recipe("Day 8's neuron on one feature, from w = 3, b = 4", "adam", _day8_neuron, DAY8),
+    "day3.neuron_gradients_bce": Recipe("Day 8's neuron on one feature, from w = 3, b = 4", "sgd", _day8_neuron,
+                                        DAY8),
+    "day5.softmax_cross_entropy_gradient": Recipe("Day 5's softmax classifier on iris", "sgd", _softmax_on_iris,
+                                                  Config(epochs=30, learning_rate=0.5, batch_size=32)),
+    "day6.backprop_two_layer": Recipe("Day 6's 2-3-1 sigmoid network on the moons", "sgd", _day6_network,
+                                      Config(epochs=20, learning_rate=1.0, batch_size=32)),
+}
+
+
+class LearnerOptimizer:
+    """An optimizer whose update is the learner's NumPy function, applied to every variable (eager only).
+
+    ``update(w=..., grad=..., <state>..., [t=...,] learning_rate=...)`` returns the new w and the new state,
+    in the exercise's ``outputs`` order (w, velocity), (w, s), (w, m, v).
+    """
+
+    def __init__(self, exercise, update, learning_rate):
+        self.exercise, self.update, self.learning_rate = exercise, update, float(learning_rate)
+        self.slots = exercise.outputs[1:]
+        self.t, self.state = 0, []
+
+    def build(self, variables):
+        self.state = [{slot: np.zeros(v.shape, np.float32) for slot in self.slots} for v in variables]
+
+    def apply_gradients(self, grads_and_vars):
+        self.t += 1
+        for (grad, variable), state in zip(grads_and_vars, self.state):
+            t = {"t": self.t} if self.exercise.function == "adam_step" else {}
+            out = self.update(w=variable.numpy(), grad=np.asarray(grad), **state, **t, learning_rate=self.learning_rate)
+            out = out if isinstance(out, tuple) else (out,)
+            variable.assign(np.asarray(out[0], np.float32).reshape(variable.shape))
+            for slot, value in zip(self.slots, out[1:]):
+                state[slot] = np.asarray(value)
+
+
+def learner_gradient_step(exercise, gradient):
+    """``train_step`` with step 3 done by the learner's function instead of ``tape.gradient``."""
+    def step(model, loss_fn, optimizer, x, y):
+        with tf.GradientTape():                               # 1. the forward pass (recorded as usual)
+            predictions = model(x, training=True)
+            loss = loss_fn(y, predictions)                    # 2. how wrong are we?
+        grads = _learner_grads(exercise, gradient, model, x.numpy(), y.numpy())   # 3. the learner's backprop
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))          # 4. w <- w - lr * dL/dw
+        return loss, predictions, grads
+    return step
+
+
+def _learner_grads(exercise, gradient, model, x, y):
+    weights = [v.numpy().astype(np.float64) for v in model.trainable_variables]
+    x = x.astype(np.float64)
+    if exercise.id == "day3.neuron_gradients_bce":            # one input: w and b are numbers
+        dw, db = gradient(x=x[:, 0], y=y.reshape(-1), w=float(weights[0][0, 0]), b=float(weights[1][0]))
+        grads = [np.array([[dw]]), np.array([db])]
+    elif exercise.id == "day5.softmax_cross_entropy_gradient":   # dL/dz, then dL/dW = x.T dz, dL/db = sum dz
+        z = x @ weights[0] + weights[1]
+        dz = np.asarray(gradient(z=z, y=y.astype(int)))
+        grads = [x.T @ dz, dz.sum(axis=0)]
+    else:                                                     # day6.backprop_two_layer: all four
+        grads = gradient(x=x, y=y.reshape(-1), W1=weights[0], b1=weights[1], W2=weights[2], b2=weights[3])
+    return [tf.constant(np.asarray(g, np.float32).reshape(v.shape)) for g, v in zip(grads, model.trainable_variables)]
+
+
+def train_exercise(exercise, function, *, logdir="logs", seed=0, print_fn=print) -> dict:
+    """Train the exercise's model with the learner's ``function``, then with the course's own rule.
+
+    Returns {"yours": RunResult, "course": RunResult}; the two runs are ``<logdir>/exercises/<time>_<id>``
+    and ``..._<id>.course``.
+    """
+    recipe = RECIPES[exercise.id]
+    config = recipe.config.replace(optimizer=recipe.optimizer, logdir=str(logdir), seed=seed, trace_steps=1)
+    goal = f"{exercise.id}: {recipe.what}, trained with the learner's {exercise.function}"
+    runs, recorders = {}, {"yours": Recorder(), "course": Recorder()}
+    model, ds = recipe.make(seed)
+    print_fn(f"-- your {exercise.function}: {recipe.what}, {config.epochs} epochs, lr {config.learning_rate:g}")
+    if exercise.train == "update":
+        runs["yours"] = train_and_log(model, ds, config.replace(eager=True), lesson=LESSON, name=exercise.id,
+                                      goal=goal, print_fn=print_fn, observers=[recorders["yours"]],
+                                      optimizer=LearnerOptimizer(exercise, function, config.learning_rate))
+    else:
+        runs["yours"] = train_and_log(model, ds, config.replace(eager=True), lesson=LESSON, name=exercise.id,
+                                      goal=goal, print_fn=print_fn, observers=[recorders["yours"]],
+                                      update=learner_gradient_step(exercise, function))
+    print_fn(f"\n-- the course's own: Keras's {recipe.optimizer} and GradientTape's gradients, from the same start")
+    model, ds = recipe.make(seed)
+    runs["course"] = train_and_log(model, ds, config.replace(quiet=True), lesson=LESSON, name=f"{exercise.id}.course",
+                                   goal=f"{exercise.id}: the course's own rule, for comparison", print_fn=print_fn,
+                                   observers=[recorders["course"]])
+    for key, run in runs.items():
+        run.metrics["step_losses"] = recorders[key].step_losses()
+    return runs
