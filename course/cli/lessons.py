@@ -43,8 +43,19 @@ def lesson_goal(name: str) -> str:
     return paragraphs[0].strip()
 
 
+def practice_lines(lesson: str) -> list:
+    """The closing lines that name the lesson's exercises ([] for a lesson without any)."""
+    from course.exercises import EXERCISES
+    day = lesson.split("_")[0]
+    ids = [eid for eid in EXERCISES if eid.split(".")[0] == day]
+    if not ids:
+        return []
+    return [f"Practise: write this lesson's math yourself, and the course checks it: {', '.join(ids)}",
+            f"  course exercises init   (once), then   course check {ids[0]}   (course hint {ids[0]} for a hint)"]
+
+
 def print_footer(result, print_fn=print):
-    """Where the runs are and the exact command to look at them."""
+    """Where the runs are, the exact command to look at them, and the lesson's exercises."""
     print_fn("")
     print_fn("Runs written:")
     for run_dir in result.run_dirs:
@@ -53,6 +64,11 @@ def print_footer(result, print_fn=print):
     print_fn("Look at them in TensorBoard, then open http://127.0.0.1:6006 :")
     print_fn(f"  tensorboard --logdir {logdir}")
     print_fn(f"  (or: course tensorboard --logdir {logdir}   which hides TensorFlow's start-up notices)")
+    practice = practice_lines(result.lesson)
+    if practice:
+        print_fn("")
+        for line in practice:
+            print_fn(line)
 
 
 def _exit_130(signum, frame):
