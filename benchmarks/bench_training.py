@@ -72,22 +72,6 @@ def cases():
     ]
 
 
-class EpochTimer(training.Observer):
-    """Wall-clock time between consecutive epoch ends (the last observer, so logging is included)."""
-
-    def __init__(self):
-        self.stamps = []
-
-    def on_train_begin(self, model, config, names, initial):
-        self.stamps = [time.perf_counter()]
-
-    def on_epoch_end(self, record):
-        self.stamps.append(time.perf_counter())
-
-    def per_epoch(self):
-        return list(np.diff(self.stamps)[1:])   # drop epoch 1: tracing and compiling
-
-
 class TimedLogger(RunLogger):
     """The default RunLogger, also keeping the time its per-epoch work took (all of its logging)."""
 
@@ -106,7 +90,7 @@ LOGGING_WORK = []   # ms of logging per epoch, one entry per logged run (first e
 
 def time_course(ds, build, lr, epochs, batch, *, log, eager):
     model = build()
-    timer = EpochTimer()
+    timer = training.EpochTimer()
     observers = [timer]
     with tempfile.TemporaryDirectory() as tmp:
         if log:
@@ -219,7 +203,7 @@ def lesson_logging(label, ds, build, defaults, repeats):
             observers[0].inner.close()
             logged.append(time.perf_counter() - start)
             work.append(opened + (time.perf_counter() - closing) + sum(o.seconds for o in observers))
-        timer = EpochTimer()
+        timer = training.EpochTimer()
         start = time.perf_counter()
         training.fit(build(), ds, config, observers=[silent_trace(config), timer])
         unlogged.append(time.perf_counter() - start)

@@ -12,11 +12,11 @@ of every lesson, run by each replica on its slice of the global batch, with the 
 global batch size; optimizer.apply_gradients all-reduces (sums) the replicas' gradients, so every
 copy applies the same update and the copies stay equal.
 
-Note: this machine has no GPU, so the lesson splits its CPU into two logical devices (course.distribute.split_cpu,
-which must run before TensorFlow starts its devices: the lesson does it first). The two replicas then share the
-same cores, so they show the mechanics, not a speed-up. On a machine with two or more GPUs the same code
-(course.distribute.mirrored_strategy) mirrors the model on the first two GPUs instead, unchanged: build the model
-inside strategy.scope() and training.fit splits every batch across the replicas; MirroredStrategy() with no
+Note: with two or more GPUs the lesson mirrors the model on the first two (course.distribute.mirrored_strategy);
+with fewer it splits the CPU into two logical devices (course.distribute.split_cpu, which must run before
+TensorFlow starts its devices: the lesson does it first), and the two replicas then share the same cores, so they
+show the mechanics, not a speed-up. The lesson says which it found. The code is the same either way: build the
+model inside strategy.scope() and training.fit splits every batch across the replicas; MirroredStrategy() with no
 arguments takes every GPU.
 
 Note: several machines: the two workers here are processes on 127.0.0.1, each told by the environment variable
@@ -151,7 +151,8 @@ def train_three_ways(ds, config, strategy, say, result):
     say(f"-- one device: the loop of every lesson, global batch {config.batch_size}")
     model = build_model(ds, config.seed)
     start = time.perf_counter()
-    run_ = train_and_log(model, ds, config, lesson=LESSON, name="one_device", goal=GOAL,
+    run_ = train_and_log(model, ds, config, lesson=LESSON, name="one_device",
+                         goal="the loop of every lesson on one device: the run the others must equal",
                          hparams={"replicas": 1, "processes": 1})
     rows.append(("one_device", "1 device, 1 process", 1, run_, time.perf_counter() - start, 0.0))
     weights["one_device"] = model.get_weights()
@@ -162,7 +163,8 @@ def train_three_ways(ds, config, strategy, say, result):
         model = build_model(ds, config.seed)
     start = time.perf_counter()
     run2 = train_and_log(model, ds, config.replace(trace_steps=0), lesson=LESSON, name="two_replicas",
-                         goal=GOAL, hparams={"replicas": REPLICAS, "processes": 1})   # fit sees the strategy
+                         goal="each global batch split across two replicas in this process (MirroredStrategy)",
+                         hparams={"replicas": REPLICAS, "processes": 1})   # fit sees the strategy
     rows.append(("two_replicas", f"{REPLICAS} devices, 1 process", REPLICAS, run2, time.perf_counter() - start,
                  0.0))
     weights["two_replicas"] = model.get_weights()
@@ -190,8 +192,10 @@ def train_three_ways(ds, config, strategy, say, result):
         say(f"  {name:<12} | {where:<24} | {replicas:8d} | {split:>17} "
             f"| {run_.metrics['loss']:10.4f} | {run_.metrics['val_accuracy']:7.3f} | {diff:22.1e} "
             f"| {seconds:7.2f}{extra}")
-    say("  seconds: training, logging and figures; the replicas share this machine's cores, so more replicas add")
-    say("  coordination here, not speed: the gain comes with devices that each do their part of the arithmetic.")
+    say("  seconds: training, logging and figures (with compiling).")
+    if not any("GPU" in d.upper() for d in strategy.extended.worker_devices):
+        say("  The replicas here share this machine's CPU cores, so more replicas add coordination, not speed:")
+        say("  the gain comes with devices that each do their part of the arithmetic.")
 
 
 def train_two_workers(ds, config, say, result):
@@ -202,7 +206,8 @@ def train_two_workers(ds, config, say, result):
     """
     steps = config.epochs * -(-len(ds.y_train) // config.batch_size)
     job = {"dataset": ds.name, "hidden": list(HIDDEN), "activation": "relu", "lesson": LESSON,
-           "name": "two_workers", "goal": GOAL, "hparams": {"replicas": REPLICAS, "processes": REPLICAS},
+           "name": "two_workers", "goal": "the same run in two worker processes joined by TF_CONFIG (the chief logs it)",
+           "hparams": {"replicas": REPLICAS, "processes": REPLICAS},
            "config": {**config.as_dict(), "quiet": True}}
     start = time.perf_counter()
     try:   # generous: start-up, then about 50 ms a step here (eager steps are slower)
@@ -247,7 +252,9 @@ def run(config: Config) -> LessonResult:
     say("  (mirrored variables); every step each replica takes its slice of the global batch, computes its")
     say("  gradient, the gradients are all-reduced (summed over the replicas) and every copy applies the")
     say("  same update. Devices here: " + ", ".join(_short(d) for d in strategy.extended.worker_devices))
-    say("  (this CPU split in two logical devices: on a machine with GPUs, the same code uses the GPUs)\n")
+    on_gpus = any("GPU" in d.upper() for d in strategy.extended.worker_devices)
+    say("  (two of this machine's GPUs)\n" if on_gpus else
+        "  (fewer than two GPUs here: the CPU split in two logical devices; with GPUs the same code uses them)\n")
 
     # --- 2. one step, replica by replica ---------------------------------------------------
     say(f"== 2. One step, replica by replica, on {ds}")

@@ -37,12 +37,12 @@ def logits(model, x):
 
 
 def compare_losses(model, ds, say):
-    """The perceptron criterion max(0, -t*z) (t = +-1) beside the binary cross-entropy."""
+    """The perceptron criterion max(0, -t*z), with t = 2y - 1 the label as -1/+1, beside the binary cross-entropy."""
     z = logits(model, ds.x_val)
     criterion = reference.perceptron_criterion(ds.y_val, z)
     bce = reference.binary_cross_entropy(ds.y_val, reference.sigmoid(z))
     say(f"  perceptron criterion mean max(0, -t*z) = {criterion:.4f}   "
-        f"binary cross-entropy = {bce:.4f}   (validation split)")
+        f"binary cross-entropy = {bce:.4f}   (validation split; t = 2y - 1, the label as -1 or +1)")
     return criterion, bce
 
 
@@ -64,7 +64,8 @@ def run(config: Config) -> LessonResult:
         # --- model: p = sigmoid(x1*w1 + x2*w2 + b), 3 parameters ---------------------------
         model = models.perceptron(ds.n_features, seed=config.seed)
         # --- train, step by step (and visualise: decision_boundary.png, training_curves.png) --
-        run_ = train_and_log(model, ds, config, lesson=LESSON, name="blobs", goal=GOAL)
+        run_ = train_and_log(model, ds, config, lesson=LESSON, name="blobs",
+                             goal="a perceptron separates two blobs that a straight line can split")
         acc = run_.metrics["val_accuracy"]
         w, b = model.get_layer("output").get_weights()      # w (2, 1), b (1,)
         say(f"  learned boundary (standardised x1, x2): {w[0, 0]:.3f}*x1 {w[1, 0]:+.3f}*x2 {b[0]:+.3f} = 0"
@@ -79,7 +80,8 @@ def run(config: Config) -> LessonResult:
         ds = datasets["breast_cancer"]
         say(f"== 2. The same neuron on real data: {ds}")
         model = models.perceptron(ds.n_features, seed=config.seed)
-        run_ = train_and_log(model, ds, config, lesson=LESSON, name="breast_cancer", goal=GOAL)
+        run_ = train_and_log(model, ds, config, lesson=LESSON, name="breast_cancer",
+                             goal="the same neuron on real measurements: 30 features, malignant or benign")
         acc = run_.metrics["val_accuracy"]
         # scikit-learn's classic Perceptron (step activation, perceptron rule) on the same split.
         sk = Perceptron(random_state=config.seed).fit(ds.x_train, ds.y_train)
@@ -99,18 +101,24 @@ def run(config: Config) -> LessonResult:
         say(f"== 3. The perceptron on XOR: {ds.description}")
         say(f"  Full-batch gradient descent (4 points per step), {xor_config.epochs} epochs to give it every chance.")
         model = models.perceptron(ds.n_features, seed=config.seed)
-        run_ = train_and_log(model, ds, xor_config, lesson=LESSON, name="xor", goal=GOAL)
+        run_ = train_and_log(model, ds, xor_config, lesson=LESSON, name="xor",
+                             goal="the perceptron fails on XOR: no straight line separates its corners")
         acc = run_.metrics["val_accuracy"]      # the 4 corners, evaluated after the last update
         z = logits(model, ds.x_train)
         p = reference.sigmoid(z)
         t = 2 * ds.y_train - 1
-        say("   x1  x2 | label |      z      p | max(0,-t*z) |   BCE")
+        say("   x1  x2 | label y | t = 2y-1 |      z      p | max(0,-t*z) |   BCE")
         corners = ds.x_train * ds.std + ds.mean
         for (x1, x2), y, zi, pi, ti in zip(corners, ds.y_train, z, p, t):
             bce_i = reference.binary_cross_entropy([y], [pi])     # this point's share of the loss
             zi = round(float(zi), 3) + 0.0                       # + 0.0 turns -0.0 into 0.0
-            say(f"  {x1:3.0f} {x2:3.0f} | {y:5d} | {zi:6.3f} {pi:6.3f} | {max(0.0, -ti * zi):11.4f} | {bce_i:6.4f}")
+            say(f"  {x1:3.0f} {x2:3.0f} | {y:7d} | {ti:+8d} | {zi:6.3f} {pi:6.3f} | {max(0.0, -ti * zi):11.4f} | "
+                f"{bce_i:6.4f}")
         say(f"  accuracy on the 4 corners: {acc:.2f} (at most 0.75: a line gets at most 3 of 4 right)")
+        train_acc = run_.metrics["accuracy"]
+        if run_.history.epoch and abs(train_acc - acc) > 1e-9:
+            say(f"  The training accuracy of the last epoch, {train_acc:.2f}, was measured during it, before its update;")
+            say(f"  the {acc:.2f} above after it: on the same 4 points the two can differ.")
         result.numbers["xor_criterion"], result.numbers["xor_bce"] = compare_losses(model, ds, say)
         if abs(result.numbers["xor_bce"] - np.log(2)) < 0.05:
             say("  Cross-entropy stays near log 2 = 0.693: the neuron can do no better than a coin flip.")

@@ -23,7 +23,7 @@ from course.runs import LessonResult
 
 LESSON = "day2_mlp"
 GOAL = cli.lesson_goal(LESSON)
-DEFAULTS = Config(epochs=50, learning_rate=0.01, batch_size=32, optimizer="adam", dataset="moons")
+DEFAULTS = Config(epochs=50, learning_rate=0.3, batch_size=32, optimizer="sgd", dataset="moons")
 DATASETS = ("moons", "circles", "xor_noisy", "blobs", "breast_cancer", "iris", "digits", "mnist")
 XOR_EPOCH_FACTOR = 4   # 4 points, one full-batch step per epoch: 4x the epochs
 
@@ -89,7 +89,8 @@ def run(config: Config) -> LessonResult:
     xor_config = full_batch(config, ds, XOR_EPOCH_FACTOR)
     say(f"== 2. Learning XOR: an MLP 2 -> 8 tanh -> 1 sigmoid, full batch, {xor_config.epochs} epochs")
     model = models.mlp(ds.n_features, hidden=(8,), activation="tanh", seed=config.seed)
-    xor_run = train_and_log(model, ds, xor_config, lesson=LESSON, name="xor", goal=GOAL)
+    xor_run = train_and_log(model, ds, xor_config, lesson=LESSON, name="xor",
+                            goal="a hidden layer of 8 tanh units learns XOR, out of reach for a single neuron")
     p = np.asarray(model(ds.x_train)).reshape(-1)
     say("  learned outputs for (0,0) (0,1) (1,0) (1,1): " + "  ".join(f"{v:.3f}" for v in p))
     say(f"  accuracy on XOR: {xor_run.metrics['val_accuracy']:.2f}   (XOR has only its 4 corners: they are both "
@@ -104,7 +105,8 @@ def run(config: Config) -> LessonResult:
     else:                      # more classes: one softmax output unit per class (more on Day 5)
         model = models.softmax_classifier(ds.n_features, ds.n_classes, hidden=(16, 16), seed=config.seed)
     say(f"== 3. An MLP {describe_model(model)}\n   on {ds}")
-    run_ = train_and_log(model, ds, config, lesson=LESSON, name=config.dataset, goal=GOAL)
+    run_ = train_and_log(model, ds, config, lesson=LESSON, name=config.dataset,
+                         goal=f"an MLP with two hidden layers of 16 ReLU units learns {config.dataset}")
     say(f"  validation accuracy on {config.dataset}: {run_.metrics['val_accuracy']:.3f}\n")
     result.runs[config.dataset] = run_
     result.numbers["val_accuracy"] = run_.metrics["val_accuracy"]

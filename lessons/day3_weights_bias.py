@@ -43,6 +43,8 @@ HAND_X = np.array([0.5, 1.0, 2.0, 3.0])       # the by-hand data: 4 points on a 
 HAND_Y = np.array([0, 0, 1, 1])               # labelled 1 from x = 1.5 on: the boundary misses x = 0
 HAND_W, HAND_B = 0.5, 0.0                     # where the by-hand descent starts
 HAND_STEPS = 4
+RUN_GOALS = {"no_bias": "a perceptron without bias: its boundary must pass through the origin, which misses the blobs",
+             "with_bias": "the same perceptron with a bias: the boundary can move away from the origin"}
 
 
 def shifted(ds, offset):
@@ -130,7 +132,8 @@ def hand_descent(config, say):
     if not config.quiet:
         say("  The GradientTape loop on the same 4 points, from the same start, prints its own trace")
         say("  (the 4 points are its training and its validation split):")
-    loop = train_and_log(model, ds, loop_config, lesson=LESSON, name="by_hand", goal=GOAL, observers=[recorder])
+    loop = train_and_log(model, ds, loop_config, lesson=LESSON, name="by_hand", observers=[recorder],
+                         goal="the GradientTape loop on the 4 by-hand points: its steps equal the ones worked out by hand")
     say("  step | w by hand   w by the loop | b by hand   b by the loop | largest |difference|")
     diffs = []
     for s, rec in zip(steps, recorder.steps):
@@ -168,7 +171,7 @@ def run(config: Config) -> LessonResult:
         model = models.perceptron(ds.n_features, seed=config.seed, use_bias=use_bias)
         say(f"  -- perceptron {'without' if not use_bias else 'with'} bias "
             f"({models.parameter_count(model)} parameters)")
-        run_ = train_and_log(model, ds, config, lesson=LESSON, name=name, goal=GOAL)
+        run_ = train_and_log(model, ds, config, lesson=LESSON, name=name, goal=RUN_GOALS[name])
         weights = model.get_layer("output").get_weights()
         w, b = weights[0].reshape(-1), (weights[1][0] if use_bias else 0.0)
         distance = abs(b) / max(float(np.linalg.norm(w)), 1e-12)
@@ -195,7 +198,8 @@ def run(config: Config) -> LessonResult:
                                 title=f"{name}: accuracy {result.numbers[name + '_val_accuracy']:.3f}")
         ax.plot([0], [0], "k+", markersize=14)      # the origin, where the no-bias line must pass
     figures = save_figures(config.logdir, LESSON, "figures", {"neuron_response": neuron_figure(),
-                                                              "boundaries": boundaries}, goal=GOAL)
+                                                              "boundaries": boundaries},
+                           goal="what w and b do to one neuron, and the two perceptrons' boundaries")
     result.runs["figures"] = figures
     say(f"Figures: {figures.run_dir}/neuron_response.png, boundaries.png\n")
 

@@ -29,7 +29,7 @@ from course.runs.figures import open_run, save_figures
 
 LESSON = "day4_activations"
 GOAL = cli.lesson_goal(LESSON)
-DEFAULTS = Config(epochs=40, learning_rate=0.01, batch_size=32, optimizer="adam", dataset="xor_noisy")
+DEFAULTS = Config(epochs=40, learning_rate=0.1, batch_size=32, optimizer="sgd", dataset="xor_noisy")
 DATASETS = ("xor_noisy", "moons", "circles")
 WORKED_Z = np.array([-5.0, -1.0, 0.0, 1.0, 5.0])
 GRID = np.linspace(-6.0, 6.0, 241)           # where NumPy is compared with Keras and the tape
@@ -132,7 +132,8 @@ def run(config: Config) -> LessonResult:
         # New: the same architecture, only the hidden activation differs.
         model = models.mlp(ds.n_features, hidden=HIDDEN, activation=activation, seed=config.seed)
         say(f"  -- {describe_model(model)}")
-        run_ = train_and_log(model, ds, config, lesson=LESSON, name=f"{activation}_{config.dataset}", goal=GOAL)
+        run_ = train_and_log(model, ds, config, lesson=LESSON, name=f"{activation}_{config.dataset}",
+                             goal=f"8 hidden units {'with no activation: one line, like one neuron' if activation == 'linear' else 'with ReLU: a bent boundary'} on {config.dataset}")
         accuracies[activation] = run_.metrics["val_accuracy"]
         result.runs[f"{activation}_{config.dataset}"] = run_
         if activation == "linear":
@@ -167,7 +168,7 @@ def run(config: Config) -> LessonResult:
         "activations": plots.activation_curves(curves()),
         "gradient_norms": plots.layer_norms(norms,
                                             title="|dL/dW| per layer at initialisation, 8 hidden layers")},
-        goal=GOAL)
+        goal="every activation with its derivative; the gradient per layer of two deep networks")
     result.runs["figures"] = figures
     say(f"Figures: {figures.run_dir}/activations.png, gradient_norms.png\n")
 

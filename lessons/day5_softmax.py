@@ -26,7 +26,7 @@ from course.runs.figures import add_figures
 
 LESSON = "day5_softmax"
 GOAL = cli.lesson_goal(LESSON)
-DEFAULTS = Config(epochs=30, learning_rate=0.05, batch_size=32, optimizer="adam", dataset="all")
+DEFAULTS = Config(epochs=30, learning_rate=0.3, batch_size=32, optimizer="sgd", dataset="all")
 DATASETS = ("all", "iris", "digits")
 
 LOGITS = np.array([5.1, 2.6, 1.7])      # the worked example: three classes' scores
@@ -151,7 +151,8 @@ def run(config: Config) -> LessonResult:
         ds = datasets[part]
         model = models.softmax_classifier(ds.n_features, ds.n_classes, seed=config.seed)
         say(f"== {number}. A softmax classifier {describe_model(model)}\n   on {ds}")
-        run_ = train_and_log(model, ds, config, lesson=LESSON, name=part, goal=GOAL)
+        run_ = train_and_log(model, ds, config, lesson=LESSON, name=part,
+                             goal=f"softmax regression on {part}: one output unit per class, cross-entropy loss")
         acc = run_.metrics["val_accuracy"]
         say(f"  validation accuracy on {part}: {acc:.3f}")
         counts, _, cm_accuracy = confusion_part(run_, ds, say)

@@ -25,7 +25,7 @@ from course.runs import LessonResult
 
 LESSON = "day6_backprop"
 GOAL = cli.lesson_goal(LESSON)
-DEFAULTS = Config(epochs=40, learning_rate=0.05, batch_size=32, optimizer="adam", dataset="moons")
+DEFAULTS = Config(epochs=40, learning_rate=1.0, batch_size=32, optimizer="sgd", dataset="moons")
 DATASETS = ("moons", "circles", "xor_noisy", "blobs", "breast_cancer")
 TOLERANCE = 1e-6        # largest relative error accepted between two ways of computing a gradient (float64)
 CHECK_EXAMPLES = 32     # examples in the batch of the bigger model's gradient check
@@ -190,8 +190,9 @@ def run(config: Config) -> LessonResult:
     # --- 5. train the 2-3-1 network with the loop whose step 3 we just checked ---------------
     model = models.mlp(ds.n_features, hidden=(3,), activation="sigmoid", seed=config.seed)
     say(f"== 5. Training the network {describe_model(model)} on {ds}")
-    say("  Step 3 of every update, grads = tape.gradient(loss, variables), is the backpropagation above.")
-    run_ = train_and_log(model, ds, config, lesson=LESSON, name=config.dataset, goal=GOAL)
+    say("  Line 3 of the training step, grads = tape.gradient(loss, variables), is the backpropagation above.")
+    run_ = train_and_log(model, ds, config, lesson=LESSON, name=config.dataset,
+                         goal="the 2-3-1 network of the worked example, trained by the loop whose gradients were checked")
     after = gradcheck.gradient_check(model, ds.x_val[:CHECK_EXAMPLES], ds.y_val[:CHECK_EXAMPLES])
     say(f"  validation accuracy {run_.metrics['val_accuracy']:.3f}; gradient check of the trained network on "
         f"{CHECK_EXAMPLES} validation examples: largest relative error {max(after.values()):.1e}")

@@ -17,15 +17,13 @@ mini-batch run), 100 and 1000. Only the first run of each part prints its first 
 """
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 from course import cli, data, models
 from course.config import Config, ConfigError, check_batch_size
 from course.experiment import describe_model, train_and_log
 from course.runs import LessonResult
-from course.training import Recorder
+from course.training import EpochTimer, Recorder
 
 LESSON = "day7_gradient_descent"
 GOAL = cli.lesson_goal(LESSON)
@@ -33,6 +31,25 @@ DEFAULTS = Config(epochs=10, learning_rate=0.5, batch_size=32, optimizer="sgd", 
 DATASETS = ("moons", "circles", "xor_noisy", "blobs")
 HIDDEN = (8,)            # the MLP 2 -> 8 relu -> 1 sigmoid: relu lets a too-large step blow up for real
 LR_FACTORS = (("too_small", 0.02), ("about_right", 1.0), ("too_large", 100.0), ("diverging", 1000.0))
+# TensorBoard: the losses also against the examples seen (the variants differ in batch size) and as log10 (the
+# diverging run's blow-up stays on the same chart as the others); both in the Custom Scalars dashboard.
+SIDE_BY_SIDE = {"examples_axis": True, "log10_loss": True}
+VARIANT_GOALS = {   # what each run shows (TensorBoard's run/goal)
+    "batch": "batch gradient descent: one smooth step per epoch, the gradient averaged over every example",
+    "stochastic": "stochastic gradient descent: a step per example, each gradient from a single point",
+    "minibatch": "mini-batch gradient descent: a step per mini-batch, the usual compromise",
+}
+LR_GOALS = {
+    "too_small": "a learning rate 50 times too small: the same steps, each too short to get far",
+    "too_large": "a learning rate 100 times larger than about right: steps that overshoot",
+    "diverging": "a learning rate 1000 times larger: steps that blow up until the numbers overflow",
+}
+
+
+def hparams(variant: str, label: str) -> dict:
+    """The hyperparameters that tell this lesson's runs apart, the same keys for every run (HParams draws a
+    line for a run only when it has a value in every column)."""
+    return {"variant": variant, "learning_rate_label": label}
 
 
 def build_model(ds, seed):
@@ -69,16 +86,17 @@ def compare_variants(ds, config, say, result):
         steps_per_epoch = -(-n // batch_size)
         say(f"-- {name} gradient descent: batch size {batch_size}, {steps_per_epoch} update "
             f"step{'s' * (steps_per_epoch > 1)} per epoch")
-        recorder = Recorder()
+        recorder, timer = Recorder(), EpochTimer()        # the timer last: it times the logging too
         run_config = config.replace(batch_size=batch_size, trace_steps=config.trace_steps if i == 0 else 0)
-        start = time.perf_counter()
-        run_ = train_and_log(build_model(ds, config.seed), ds, run_config, lesson=LESSON, name=name, goal=GOAL,
-                             observers=[recorder], hparams={"variant": name})
-        seconds = time.perf_counter() - start
+        run_ = train_and_log(build_model(ds, config.seed), ds, run_config, lesson=LESSON, name=name,
+                             goal=VARIANT_GOALS[name], observers=[recorder, timer], hparams=hparams(name, "about_right"),
+                             log_options=SIDE_BY_SIDE)
         row = {"batch_size": batch_size, "steps_per_epoch": steps_per_epoch, "steps": run_.history.steps,
                "examples_seen": examples_seen(recorder, n, batch_size),
                "loss": run_.metrics["loss"], "val_accuracy": run_.metrics["val_accuracy"],
-               "loss_noise": loss_noise(recorder, config.epochs), "seconds": seconds}
+               "loss_noise": loss_noise(recorder, config.epochs),
+               "ms_per_epoch": 1000 * float(np.median(timer.per_epoch())) if timer.per_epoch() else float("nan"),
+               "ms_per_update": 1000 * timer.per_update()}
         rows.append((name, row))
         result.runs[name] = run_
         for key, value in row.items():
@@ -88,13 +106,31 @@ def compare_variants(ds, config, say, result):
     say(f"  Same data ({n} training examples), same MLP and initial weights, {config.epochs} epochs, "
         f"lr {config.learning_rate:g}:")
     say("  variant     | batch | steps/epoch | updates | examples seen | final loss | val acc "
-        "| loss noise* | seconds")
+        "| loss noise* | ms/epoch** | ms/update**")
     for name, r in rows:
         say(f"  {name:<11} | {r['batch_size']:5d} | {r['steps_per_epoch']:11d} | {r['steps']:7d} "
             f"| {r['examples_seen']:13d} | {_number(r['loss'])} | {r['val_accuracy']:7.3f} "
-            f"| {r['loss_noise']:11.4f} | {r['seconds']:7.2f}")
+            f"| {r['loss_noise']:11.4f} | {_ms(r['ms_per_epoch'], 10)} | {_ms(r['ms_per_update'], 11)}")
     say("  * loss noise: standard deviation of the batch losses over the last epoch's update steps.")
-    say("    seconds: wall time of the whole run (compiling, training, logging, figures).")
+    say("  ** the median epoch and the mean update from epoch 2 on, after compiling, logging included "
+        "(this machine's times)")
+    return dict(rows)
+
+
+def _ms(value, width) -> str:
+    return f"{value:{width}.3f}" if np.isfinite(value) else f"{'-':>{width}}"
+
+
+def variant_takeaway(rows) -> list:
+    """What the timing columns show, from this run's numbers (nothing when they were not measured)."""
+    batch, stochastic = rows["batch"], rows["stochastic"]
+    if not (np.isfinite(batch["ms_per_epoch"]) and np.isfinite(stochastic["ms_per_epoch"])):
+        return ["    (one epoch only: the times per epoch need --epochs 2 or more, epoch 1 being compilation)"]
+    ratio = stochastic["ms_per_epoch"] / batch["ms_per_epoch"]
+    return [f"    Here an epoch of stochastic GD ({stochastic['steps_per_epoch']} updates) took {ratio:.1f} times as long "
+            f"as one of batch GD (1 update):",
+            f"    {stochastic['ms_per_update']:.3f} ms an update of one example against {batch['ms_per_update']:.3f} ms "
+            f"for all {batch['batch_size']}: much of a small step's cost is the framework's overhead."]
 
 
 def compare_learning_rates(ds, config, say, result):
@@ -113,7 +149,7 @@ def compare_learning_rates(ds, config, say, result):
             say(f"-- learning rate {lr:g} ({name.replace('_', ' ')})")
             run_config = config.replace(learning_rate=lr, trace_steps=config.trace_steps if first else 0)
             run_ = train_and_log(build_model(ds, config.seed), ds, run_config, lesson=LESSON, name=f"lr_{name}",
-                                 goal=GOAL, hparams={"learning_rate_label": name})
+                                 goal=LR_GOALS[name], hparams=hparams("minibatch", name), log_options=SIDE_BY_SIDE)
             result.runs[f"lr_{name}"] = run_
             first = False
         history = run_.history
@@ -156,9 +192,12 @@ def run(config: Config) -> LessonResult:
     # --- 1. three ways to average the gradient -------------------------------------------
     say(f"== 1. Batch vs stochastic vs mini-batch gradient descent\n   {describe_model(build_model(ds, config.seed))}"
         f" on {ds}")
-    compare_variants(ds, config, say, result)
+    rows = compare_variants(ds, config, say, result)
     say("  Batch GD takes one smooth step per epoch; stochastic GD takes one step per example, each")
-    say("  gradient from a single point, so its loss jumps around; mini-batches sit in between.\n")
+    say("  gradient from a single point, so its loss jumps around; mini-batches sit in between.")
+    for line in variant_takeaway(rows):
+        say(line)
+    say("")
 
     # --- 2. the learning rate ------------------------------------------------------------
     say(f"== 2. The learning rate: mini-batches of {config.batch_size}, {config.epochs} epochs, "
@@ -169,8 +208,8 @@ def run(config: Config) -> LessonResult:
     # --- takeaways -----------------------------------------------------------------------
     say("Takeaways:")
     say("  - For the same examples seen, smaller batches make more, noisier updates: batch GD takes one")
-    say("    smooth step per epoch and learns slowly; stochastic GD takes a step per example, so its loss")
-    say("    jumps around and every step pays the framework's overhead. Compare the table above.")
+    say("    smooth step per epoch; stochastic GD takes a step per example, so its loss jumps around and")
+    say("    every step pays the framework's overhead (the ms/update column).")
     say("  - Mini-batches are the usual compromise: vectorised steps, enough of them, moderate noise.")
     say("  - Too small a learning rate crawls, too large bounces or stalls, far too large overflows to")
     say("    NaN/inf: training stops at that step and says so; try a rate ten times smaller.")

@@ -77,7 +77,8 @@ def run(config: Config) -> LessonResult:
         say(f"-- {name}")
         recorder = Recorder(full_steps=1)         # keeps step 1 (before, grads, after) and the path
         run_ = train_and_log(build_model(config.seed), ds, config.replace(optimizer=name), lesson=LESSON,
-                             name=name, goal=GOAL, observers=[recorder])
+                             name=name, observers=[recorder],
+                             goal=f"{name} from w = {START[0]:g}, b = {START[1]:g}: its path over the loss surface")
         recorders[name] = recorder
         result.runs[name] = run_
         result.numbers[f"{name}_loss"] = run_.metrics["loss"]
@@ -100,6 +101,12 @@ def run(config: Config) -> LessonResult:
             f"largest difference {diff:.1e}, {verdict}")
         result.numbers[f"{name}_first_step_max_abs_diff"] = diff
         result.numbers[f"{name}_first_step_after"] = [np.asarray(a) for a in step.after]
+    first = first_steps(recorders)
+    result.numbers["first_steps"] = first
+    say("  The first step of each parameter in units of lr, beside its gradient:")
+    say("  optimizer |  |g| of w  |step|/lr |  |g| of b  |step|/lr")
+    for name, (g_w, s_w, g_b, s_b) in first.items():
+        say(f"  {name:<9} | {g_w:9.4f} {s_w:9.3f} | {g_b:9.4f} {s_b:9.3f}")
     say("")
 
     # --- visualise: the paths over the loss surface --------------------------------------------
@@ -127,16 +134,46 @@ def run(config: Config) -> LessonResult:
 
     # --- takeaways ------------------------------------------------------------------------------
     say("Takeaways:")
-    say("  - SGD's step is lr x g: small where the surface is flat, so from a poor start it crawls.")
-    say("  - Momentum adds up past steps: it speeds along a consistent slope and can overshoot and swing back.")
-    say("  - RMSprop and Adam divide by a running root-mean-square of each parameter's gradient: every")
-    say("    parameter moves about lr per step at first, whatever the size of its gradient.")
-    say("  - Adam's m and v start at 0; the bias correction (1 - beta^t) undoes that for the first steps.")
+    for line in takeaways(first):
+        say(line)
     return result
 
 
+def first_steps(recorders) -> dict:
+    """{optimizer: (|g| of w, |first step of w| / lr, |g| of b, |first step of b| / lr)} from each run's step 1."""
+    out = {}
+    for name, recorder in recorders.items():
+        step = recorder.steps[0]
+        (g_w, g_b), lr = (abs(float(g.flat[0])) for g in step.grads), step.learning_rate
+        s_w, s_b = (abs(float(a.flat[0]) - float(b.flat[0])) / lr for a, b in zip(step.after, step.before))
+        out[name] = (g_w, s_w, g_b, s_b)
+    return out
+
+
+def takeaways(first) -> list:
+    """What the first steps show, said only as far as this run's numbers show it."""
+    g_w, s_w, g_b, s_b = first["sgd"]
+    lines = [f"  - SGD's step is lr x g: here its first steps are {s_w:.3f} lr (w) and {s_b:.3f} lr (b), the sizes "
+             "of the gradients;", "    small where the surface is flat, so from a poor start it crawls.",
+             "  - Momentum adds up past steps: it speeds along a consistent slope and can overshoot and swing back."]
+    for name in ("rmsprop", "adam"):
+        _, r_w, _, r_b = first[name]
+        same = abs(r_w - r_b) <= 0.05 * max(r_w, r_b)
+        differ = abs(g_w - g_b) > 0.2 * max(g_w, g_b)
+        label = {"rmsprop": "RMSprop", "adam": "Adam"}[name]
+        lines.append(f"  - {label}'s first steps: {r_w:.3f} lr (w) and {r_b:.3f} lr (b)" +
+                     (", the same although the gradients differ:" if same and differ else ":"))
+        lines.append("    dividing by the root mean square of each parameter's gradient takes out its size.")
+    lines.append("  - RMSprop's first step is lr x g / sqrt(0.1 g^2 + 1e-7): about 3.16 lr while |g| is far above 1e-3.")
+    lines.append("  - Adam's bias correction (1 - beta^t) undoes m and v starting at 0: its first step is about lr while")
+    lines.append("    |g| is far above 3e-6 (the epsilon 1e-7 / sqrt(1 - 0.999)).")
+    return lines
+
+
 def main(argv=None, prog=None) -> int:
-    return cli.lesson_main(run, LESSON, __doc__, argv, defaults=DEFAULTS, prog=prog)
+    return cli.lesson_main(run, LESSON, __doc__, argv, defaults=DEFAULTS, prog=prog,
+                           lr_help="the learning rate lr of all four optimizers: SGD's step is lr * g, momentum's "
+                                   "velocity collects them, RMSprop and Adam divide by a root mean square first")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import sys
 import threading
 from pathlib import Path
 
-from course.cli import drill
+from course.cli import board, drill
 from course.cli.flags import OneLineParser, positive_int
 from course.cli.lessons import LESSONS, lesson_goal, quiet_ctrl_c_while_loading
 
@@ -58,25 +58,55 @@ def _cmd_run(args, parser) -> int:
 
 def _cmd_tensorboard(args, parser) -> int:
     logdir = Path(args.logdir)
+    if logdir.exists() and not logdir.is_dir():
+        parser.error(f"--logdir {str(logdir)!r} is a file, not a directory of runs")
     if not logdir.is_dir():
         parser.error(f"no log directory {str(logdir)!r} yet: run a lesson first (course run day1_perceptron)")
-    from course.core.runtime import filtered_stderr
+    try:
+        warning = board.check_host(args.host)
+    except ValueError as err:
+        parser.error(str(err))
+    selection = board.select(logdir, everything=args.all)
+    if not selection.runs:
+        parser.error(f"no runs in {str(logdir)!r} yet: run a lesson first (course run day1_perceptron)")
+    import tempfile
     import time
+
+    from course.core.runtime import filtered_stderr
+    served = tempfile.TemporaryDirectory(prefix="course-tensorboard-")
+    board.prepare(selection, logdir, served.name)
+    where = ["--logdir", served.name]
     with filtered_stderr():
         from tensorboard import program
-        board = program.TensorBoard()
-        board.configure(argv=[None, "--logdir", str(logdir), "--host", args.host, "--port", str(args.port),
-                               "--load_fast", "false",    # the Python loader: no "experimental" notice
-                               # keep every picture and histogram of a run, not a sample (--log-every-step
-                               # writes one at step 0 and after each of up to 2,000 steps), every trace text
-                               "--samples_per_plugin", "images=2001,histograms=2001,text=200",
-                               # runs written by older versions hold two growing files in train/
-                               "--reload_multifile", "true"])
+        tensorboard = program.TensorBoard()
+        tensorboard.configure(argv=[None, *where, "--host", args.host, "--port", str(args.port),
+                                    "--load_fast", "false",    # the Python loader: no "experimental" notice
+                                    # keep every picture and histogram of a run, not a sample (--log-every-step
+                                    # writes one at step 0 and after each of up to 2,000 steps), every trace text
+                                    "--samples_per_plugin", "images=2001,histograms=2001,text=200",
+                                    # runs written by older versions hold two growing files in train/
+                                    "--reload_multifile", "true"])
         try:
-            url = board.launch()
-        except Exception as err:  # port taken, bad host: TensorBoard's own message, one line
-            parser.error(f"TensorBoard could not start: {err}")
-    print(f"TensorBoard is serving {logdir} at {url}  (press Ctrl-C to stop)", flush=True)
+            url = tensorboard.launch()
+        except Exception as err:  # port taken, an address it cannot bind: TensorBoard's own message, one line
+            parser.error(f"TensorBoard could not start: {' '.join(str(err).split())}")
+    if warning:
+        print(warning, flush=True)
+    if selection.everything:
+        print(f"TensorBoard is serving {logdir} ({selection.total} TensorBoard runs) at {url}  (press Ctrl-C to stop)")
+        if selection.total > board.MAX_RUNS:
+            print(f"Above {board.MAX_RUNS} runs TensorBoard selects none: tick the runs to see in its run list.")
+    else:
+        print(f"TensorBoard is serving the {len(selection.runs)} most recent runs of {selection.lesson} "
+              f"({selection.shown} TensorBoard runs) at {url}  (press Ctrl-C to stop)")
+        others = sorted({run.path.parent.name for run in board.run_dirs(logdir)} - {selection.lesson})
+        print(f"  {logdir} holds {selection.total} TensorBoard runs in all; TensorBoard selects runs by itself only "
+              f"up to 40. The rest:")
+        if others:
+            print(f"  course tensorboard --logdir {logdir / others[-1]}   (one lesson; the others here: "
+                  f"{', '.join(others)})")
+        print(f"  course tensorboard --logdir {logdir} --all   (every run: then tick the runs to see)")
+    sys.stdout.flush()
     if threading.current_thread() is threading.main_thread():
         # Ctrl-C must stop it even if the parent shell started us with SIGINT ignored (a `&` job).
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -85,6 +115,8 @@ def _cmd_tensorboard(args, parser) -> int:
             time.sleep(3600)
     except KeyboardInterrupt:
         print("\nTensorBoard stopped.")
+    finally:
+        served.cleanup()
     return 0
 
 
@@ -119,10 +151,13 @@ def build_parser() -> OneLineParser:
                          description="Run a lesson; flags after the name go to the lesson (try --help).")
     run.add_argument("lesson", nargs="?", help=f"one of {', '.join(LESSONS)}")
     run.add_argument("flags", nargs=argparse.REMAINDER, help="the lesson's flags")
-    board = sub.add_parser("tensorboard", help="start TensorBoard on 127.0.0.1 over the logs")
-    board.add_argument("--logdir", default="logs", help="directory of runs (default: logs)")
-    board.add_argument("--port", type=positive_int, default=6006, help="port (default: 6006)")
-    board.add_argument("--host", default="127.0.0.1",
+    serve = sub.add_parser("tensorboard", help="start TensorBoard on 127.0.0.1 over the logs",
+                           description="TensorBoard over the course's runs. Over many lessons it opens on the most "
+                                       "recent one (TensorBoard selects runs by itself only up to 40).")
+    serve.add_argument("--logdir", default="logs", help="directory of runs (default: logs)")
+    serve.add_argument("--all", action="store_true", help="serve every run of --logdir, however many")
+    serve.add_argument("--port", type=positive_int, default=6006, help="port (default: 6006)")
+    serve.add_argument("--host", default="127.0.0.1",
                        help="address to bind; 0.0.0.0 exposes it to your network (default: 127.0.0.1)")
     sub.add_parser("info", help="versions of TensorFlow, Keras, TensorBoard and the devices found")
     drill.add_commands(sub)

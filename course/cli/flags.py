@@ -40,10 +40,21 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
+LEARNING_RATE = {   # what --learning-rate is, for each optimizer
+    "sgd": "the step size lr in w <- w - lr * dL/dw",
+    "momentum": "lr in momentum's velocity <- 0.9 velocity - lr * dL/dw; w <- w + velocity",
+    "rmsprop": "lr in RMSprop's w <- w - lr * g / sqrt(s + 1e-7), s a running mean of g^2 (a first step is "
+               "about lr / sqrt(0.1) = 3.2 lr)",
+    "adam": "lr in Adam's w <- w - lr * m_hat / (sqrt(v_hat) + eps), m and v running means of g and g^2 (a first "
+            "step is about lr)",
+}
+
+
 def lesson_parser(name: str, doc: str, defaults, datasets=(), prog=None, *, goal: str = "",
-                  options: dict | None = None) -> OneLineParser:
+                  options: dict | None = None, optimizer: str | None = None, lr_help: str = "") -> OneLineParser:
     """The shared flags, with the lesson's own defaults shown in ``--help``; ``options`` are the lesson's
-    own flags, ``{"--family": argparse keyword arguments}``."""
+    own flags, ``{"--family": argparse keyword arguments}``. ``--learning-rate`` is described for
+    ``optimizer`` (default: the lesson's), or by ``lr_help``."""
     title = doc.strip().splitlines()[0] if doc.strip() else name
     notes = [" ".join(p.split()) for p in doc.split("\n\n") if p.strip().startswith("Note:")]
     description = f"{title}\n\nGoal: {goal}" if goal else title
@@ -56,8 +67,9 @@ def lesson_parser(name: str, doc: str, defaults, datasets=(), prog=None, *, goal
     add = parser.add_argument
     add("--epochs", type=positive_int, default=defaults.epochs, metavar="N",
         help=f"passes over the training data (default: {defaults.epochs})")
+    lr_help = lr_help or LEARNING_RATE[optimizer or defaults.optimizer]
     add("--learning-rate", "--lr", dest="learning_rate", type=positive_float, default=defaults.learning_rate,
-        metavar="LR", help=f"step size lr in w <- w - lr * dL/dw (default: {defaults.learning_rate:g})")
+        metavar="LR", help=f"{lr_help} (default: {defaults.learning_rate:g})")
     add("--batch-size", type=positive_int, default=defaults.batch_size, metavar="B",
         help=f"examples per update step; the data size = full-batch descent (default: {defaults.batch_size})")
     add("--optimizer", choices=OPTIMIZERS, default=defaults.optimizer,
@@ -84,6 +96,17 @@ def lesson_parser(name: str, doc: str, defaults, datasets=(), prog=None, *, goal
     return parser
 
 
+def optimizer_in(argv) -> str | None:
+    """The --optimizer an argument list names, if any (so that --help can describe its learning rate)."""
+    argv = list(argv or [])
+    for k, arg in enumerate(argv):
+        if arg.startswith("--optimizer="):
+            return arg.split("=", 1)[1] if arg.split("=", 1)[1] in OPTIMIZERS else None
+        if arg == "--optimizer" and k + 1 < len(argv) and argv[k + 1] in OPTIMIZERS:
+            return argv[k + 1]
+    return None
+
+
 def parse_config(parser, argv, defaults, options=()):
     """(Config, {option: value}) from ``argv``; on bad input print one line and exit 2 before anything is written."""
     args = vars(parser.parse_args(argv))
@@ -99,4 +122,5 @@ def parse_config(parser, argv, defaults, options=()):
 
 def parse_lesson_args(name, doc, argv, defaults, datasets=(), prog=None):
     """Parse ``argv`` into a Config; on bad input print one line and exit 2 before anything is written."""
-    return parse_config(lesson_parser(name, doc, defaults, datasets, prog), argv, defaults)[0]
+    return parse_config(lesson_parser(name, doc, defaults, datasets, prog, optimizer=optimizer_in(argv)), argv,
+                        defaults)[0]

@@ -14,7 +14,7 @@ import sys
 import threading
 from pathlib import Path
 
-from course.cli.flags import lesson_parser, parse_config
+from course.cli.flags import lesson_parser, optimizer_in, parse_config
 from course.checks import check_choice
 from course.core.config import ConfigError
 from course.engine.signals import Terminated, raise_terminated
@@ -85,7 +85,7 @@ def quiet_ctrl_c_while_loading():
     return signal.signal(signal.SIGINT, _exit_130)
 
 
-def lesson_main(run, name, doc, argv=None, *, defaults, datasets=(), prog=None, options=None) -> int:
+def lesson_main(run, name, doc, argv=None, *, defaults, datasets=(), prog=None, options=None, lr_help="") -> int:
     """Parse flags, run the lesson, print where its logs are. What every lesson's ``main`` calls.
 
     ``options``: the lesson's own flags, ``{"--family": argparse keyword arguments}``; their values go
@@ -94,7 +94,9 @@ def lesson_main(run, name, doc, argv=None, *, defaults, datasets=(), prog=None, 
     Exit status: 0 done, 2 bad input (nothing written), 130 Ctrl-C, 143 SIGTERM (partial runs kept).
     """
     goal = lesson_goal(name) if name in LESSONS else ""
-    parser = lesson_parser(name, doc, defaults, datasets, prog, goal=goal, options=options)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = lesson_parser(name, doc, defaults, datasets, prog, goal=goal, options=options,
+                           optimizer=optimizer_in(argv), lr_help=lr_help)
     config, extra = parse_config(parser, argv, defaults, options or ())
     handlers = {}
     if threading.current_thread() is threading.main_thread():

@@ -36,15 +36,20 @@ def check_fit_inputs(model, dataset, config) -> None:
 
 
 def divergence(step, epoch, batch, loss, names, variables, grads) -> str:
-    """Why training stops at ``step``: which gradients (or weights) are no longer finite."""
-    bad_grads = [n for n, g in zip(names, grads) if not np.all(np.isfinite(np.asarray(g)))]
-    bad_weights = [n for n, v in zip(names, variables) if not np.all(np.isfinite(v.numpy()))]
+    """Why training stops at ``step``: which gradients or weights are no longer finite numbers."""
+    with np.errstate(all="ignore"):
+        bad_grads = [n for n, g in zip(names, grads) if not np.all(np.isfinite(np.asarray(g)))]
+        bad_weights = [n for n, v in zip(names, variables) if not np.all(np.isfinite(v.numpy()))]
 
     def listed(kind, bad):
         return (f"the {kind} of {bad[0]} is not finite" if len(bad) == 1
                 else f"the {kind}s of {', '.join(bad)} are not finite")
 
-    where = (listed("gradient", bad_grads) if bad_grads else listed("weight", bad_weights) if bad_weights
-             else "every gradient entry is finite, but the gradient's norm or the loss overflowed float32")
-    return (f"diverged at step {step} (epoch {epoch}, batch {batch}): the loss is {loss:.4g} and {where}; "
-            "lower the learning rate (--learning-rate), e.g. ten times smaller")
+    causes = [listed("gradient", bad_grads)] * bool(bad_grads) + [listed("weight", bad_weights)] * bool(bad_weights)
+    if not causes:
+        largest = max(float(np.max(np.abs(v.numpy()))) for v in variables)
+        causes = [f"every weight is finite but they are so large (up to {largest:.3g}) that the forward pass "
+                  "overflowed float32" if not np.isfinite(loss) else
+                  "every gradient entry is finite but too large for their norm to fit in float32"]
+    return (f"diverged at step {step} (epoch {epoch}, batch {batch}): the loss is {loss:.4g}, and "
+            f"{' and '.join(causes)}; lower the learning rate (--learning-rate), e.g. ten times smaller")

@@ -28,11 +28,19 @@ def flat(tensors):
     return tf.concat([tf.reshape(t, [-1]) for t in tensors], axis=0)
 
 
+def all_finite(loss, norm, variables):
+    """True when the loss, the gradient's norm and every weight are finite numbers (training can go on)."""
+    return tf.reduce_all(tf.stack([tf.math.is_finite(loss), tf.math.is_finite(norm)]
+                                  + [tf.reduce_all(tf.math.is_finite(v)) for v in variables]))
+
+
 def step_outputs(model, loss, correct, grads, record_parameters) -> StepOutputs:
     """What a step reports, from its loss, number correct and gradients (the parameters after the update)."""
     flat_params = flat(model.trainable_variables) if record_parameters else tf.zeros([0])
     flat_grads = flat(grads) if record_parameters else tf.zeros([0])
-    return StepOutputs(loss, correct, tf.linalg.global_norm(grads), grads, flat_params, flat_grads)
+    norm = tf.linalg.global_norm(grads)
+    return StepOutputs(loss, correct, norm, grads, flat_params, flat_grads,
+                       all_finite(loss, norm, model.trainable_variables))
 
 
 def make_step(model, loss_fn, optimizer, *, eager=False, record_parameters=False, update=train_step):
@@ -70,7 +78,8 @@ def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=
     split, so an epoch costs one call. It stops early at a step whose loss or gradient is not finite.
 
     (xs, ys, x_val, y_val, first_batch, carried, grads) -> (``StepSeries`` of the steps it ran, the
-    last step's grads, ``EpochMetrics`` as a (4,) float64 tensor, NaN when the epoch did not finish).
+    last step's grads, ``EpochMetrics`` as a (4,) float64 tensor, NaN when the epoch did not finish,
+    whether its last step left the loss, the gradient's norm and every weight finite).
     ``carried`` holds (sum of loss * batch size, number correct) of the epoch's steps already run one
     at a time, ``grads`` the gradients of the last of them.
     """
@@ -92,7 +101,7 @@ def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=
             i = b - first_batch
             series = StepSeries(*(a.write(i, v) for a, v in zip(
                 series, (out.loss, out.correct, out.grad_norm, out.params, out.flat_grads))))
-            finite = tf.logical_and(tf.math.is_finite(out.loss), tf.math.is_finite(out.grad_norm))
+            finite = out.finite
             if not finite:
                 break
             size = tf.cast(tf.shape(x)[0], tf.float32)
@@ -105,7 +114,7 @@ def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=
             total = tf.cast(n, tf.float64)
             metrics = tf.stack([loss_sum / total, correct_sum / total,
                                 tf.cast(val_loss, tf.float64), tf.cast(val_accuracy, tf.float64)])
-        return StepSeries(*(a.stack() for a in series)), grads, metrics
+        return StepSeries(*(a.stack() for a in series)), grads, metrics, finite
 
     return run_epoch if eager else tf.function(run_epoch, reduce_retracing=True)
 

@@ -116,6 +116,7 @@ class _Training:
             partial = self._record(epoch, self.buffer if not self.handed_over else EpochBuffer(), None, None)
             self.history.steps = self.step
             self.history.stopped = f"interrupted at step {self.step} (epoch {epoch})"
+            self.history.stopped_at = self.step
             for obs in self.observers:
                 obs.on_epoch_end(partial)
                 obs.on_train_end(self.history)
@@ -132,8 +133,9 @@ class _Training:
         before = [v.numpy() for v in self.variables] if watchers else None
         out = self.runner.step(x, y, self.sizes[b])
         loss, norm = float(out.loss), float(out.grad_norm)
-        if not (math.isfinite(loss) and math.isfinite(norm)):
+        if not bool(out.finite):
             self.history.stopped = divergence(self.step + 1, epoch, b + 1, loss, self.names, self.variables, out.grads)
+            self.history.stopped_at = self.step + 1
             return out.grads
         self.step += 1
         empty = np.zeros(0)
@@ -150,12 +152,13 @@ class _Training:
 
     def _rest_of_epoch(self, xs, ys, epoch, b, grads):
         """The fast path: the rest of the epoch and validation in one call; (last grads, metrics or None)."""
-        series, grads, metrics = self.runner.rest(xs, ys, self.x_val, self.y_val, b, self.buffer, grads)
+        series, grads, metrics, finite = self.runner.rest(xs, ys, self.x_val, self.y_val, b, self.buffer, grads)
         done = len(series.loss)
-        if done and not (np.isfinite(series.loss[-1]) and np.isfinite(series.grad_norm[-1])):
+        if done and not finite:
             done -= 1
             self.history.stopped = divergence(self.step + done + 1, epoch, b + done + 1, float(series.loss[-1]),
                                               self.names, self.variables, grads)
+            self.history.stopped_at = self.step + done + 1
             metrics = None
         self.buffer.add(StepSeries(*(column[:done] for column in series)), self.sizes[b:b + done])
         self.step += done
@@ -182,7 +185,7 @@ class _Training:
             epoch=epoch, first_step=self.step - len(buffer) + 1,
             step_loss=buffer.column("loss"),
             step_accuracy=buffer.column("correct") / np.maximum(buffer.column("sizes"), 1),
-            step_grad_norm=buffer.column("grad_norm"),
+            step_grad_norm=buffer.column("grad_norm"), step_sizes=buffer.column("sizes"),
             step_params=buffer.column("params") if keep else None,
             step_grads=buffer.column("flat_grads") if keep else None,
             loss=values.loss, accuracy=values.accuracy, val_loss=values.val_loss, val_accuracy=values.val_accuracy,

@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -27,6 +28,7 @@ class StepOutputs(NamedTuple):
     grads: object         # one gradient per trainable variable
     params: object        # every parameter after the update, flat (n_params,) for small models, else (0,)
     flat_grads: object    # every gradient entry, flat, likewise
+    finite: object = True  # the loss, the gradient's norm and every weight after the update are finite
 
 
 class StepSeries(NamedTuple):
@@ -71,6 +73,7 @@ class EpochRecord:
     step_loss: np.ndarray           # (steps,)
     step_accuracy: np.ndarray       # (steps,)
     step_grad_norm: np.ndarray      # (steps,)
+    step_sizes: np.ndarray          # (steps,) examples in each step's batch
     step_params: np.ndarray | None  # (steps, n_params) for small models, else None
     step_grads: np.ndarray | None   # (steps, n_params) for small models, else None
     loss: float                     # mean training loss over the epoch's batches
@@ -96,6 +99,7 @@ class History:
     steps: int = 0
     stopped: str = ""     # why training stopped early ("" when it ran every epoch)
     diverged: bool = False
+    stopped_at: int = 0   # the step that message names (the step that diverged, or the last one done)
 
     def final(self) -> dict:
         """The last complete epoch's metrics (NaN when training stopped before the end of epoch 1)."""
@@ -169,3 +173,35 @@ class Recorder(Observer):
             raise ValueError("the parameter path is only recorded for small models (see "
                              "course.training.SMALL_MODEL_PARAMETERS)")
         return np.concatenate([self.initial[None]] + [r.step_params for r in self.epochs])
+
+
+class EpochTimer(Observer):
+    """Wall-clock time between consecutive epoch ends; epoch 1 (tracing and compiling) is left out.
+
+    Put it last among the observers, so the time of the others' logging is in it too.
+
+    Example:
+        >>> timer = EpochTimer(); fit(model, ds, config, observers=[timer])
+        >>> timer.per_epoch(), timer.per_update()          # seconds, from epoch 2 on
+    """
+
+    def __init__(self):
+        self.stamps, self.steps = [], []
+
+    def on_train_begin(self, model, config, names, initial):
+        self.stamps, self.steps = [time.perf_counter()], [0]
+
+    def on_epoch_end(self, record):
+        if record.complete:
+            self.stamps.append(time.perf_counter())
+            self.steps.append(record.first_step + len(record.step_loss) - 1)
+
+    def per_epoch(self) -> list:
+        """Seconds of each epoch after the first."""
+        return [float(t) for t in np.diff(self.stamps)[1:]]
+
+    def per_update(self) -> float:
+        """Seconds per update step over the epochs after the first (NaN with a single epoch)."""
+        if len(self.stamps) < 3:
+            return float("nan")
+        return (self.stamps[-1] - self.stamps[1]) / (self.steps[-1] - self.steps[1])

@@ -16,7 +16,7 @@ import numpy as np
 
 from course.core.runtime import tf
 from course.core.step import count_correct, replica_step
-from course.engine.compiled import flat
+from course.engine.compiled import all_finite, flat
 from course.engine.records import StepOutputs
 
 
@@ -66,9 +66,11 @@ def make_distributed_step(strategy, model, loss_fn, optimizer, *, eager=False, r
         total = strategy.reduce(tf.distribute.ReduceOp.SUM, reports, axis=None)   # (2 + n_params,)
         flat_grads = total[2:]
         grads = [tf.reshape(g, s) for g, s in zip(tf.split(flat_grads, sizes), shapes)]
-        outputs = StepOutputs(total[0], total[1], tf.linalg.global_norm(grads), grads,
+        norm = tf.linalg.global_norm(grads)
+        outputs = StepOutputs(total[0], total[1], norm, grads,
                               flat(model.trainable_variables) if record_parameters else tf.zeros([0]),
-                              flat_grads if record_parameters else tf.zeros([0]))
+                              flat_grads if record_parameters else tf.zeros([0]),
+                              all_finite(total[0], norm, model.trainable_variables))
         return outputs, replica_losses, replica_grads
 
     return step if eager else tf.function(step, reduce_retracing=True)

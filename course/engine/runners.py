@@ -43,10 +43,12 @@ class Runner:
         return self._step(x, y)
 
     def rest(self, xs, ys, x_val, y_val, first_batch, buffer, grads):
-        """The epoch's remaining batches and validation: (StepSeries, last grads, EpochMetrics)."""
+        """The epoch's remaining batches and validation: (StepSeries, last grads, EpochMetrics, whether the
+        last step left everything finite)."""
         carried = tf.constant(buffer.sums(), tf.float64)
-        series, grads, metrics = self._epoch(xs, ys, x_val, y_val, tf.constant(first_batch, tf.int32), carried, grads)
-        return StepSeries(*(a.numpy() for a in series)), grads, metrics_of(metrics.numpy())
+        series, grads, metrics, finite = self._epoch(xs, ys, x_val, y_val, tf.constant(first_batch, tf.int32),
+                                                     carried, grads)
+        return StepSeries(*(a.numpy() for a in series)), grads, metrics_of(metrics.numpy()), bool(finite)
 
 
 class ReplicaRunner(Runner):
@@ -81,4 +83,4 @@ class ReplicaRunner(Runner):
         n = int(xs.shape[0])
         empty = np.zeros(0)
         return (StepSeries(empty, empty, empty, np.zeros((0, 0)), np.zeros((0, 0))), grads,
-                EpochMetrics(loss_sum / n, correct_sum / n, float(val_loss), float(val_accuracy)))
+                EpochMetrics(loss_sum / n, correct_sum / n, float(val_loss), float(val_accuracy)), True)

@@ -1,17 +1,24 @@
-"""A small network drawn as a diagram: units as nodes, weights as lines.
+"""A small network drawn as a diagram: units as numbered nodes, weights as lines, on a scale stated in the picture.
 
-A line's width follows |w| and its colour the sign of w (red > 0, blue < 0), so the weights that
-matter stand out; a unit's fill shows its bias the same way. Drawn at the end of training for
-models of Dense layers with at most ``MAX_UNITS`` units per layer (inputs included).
+A line's width and strength follow |w| on a fixed scale (full from |w| = ``SCALE`` on), its colour the sign
+of w (red > 0, blue < 0), so tiny weights look tiny and a run's pictures compare from one epoch to the
+next; a unit's fill shows its bias the same way. Hidden units carry the numbers of their tiles in the
+``snapshots/neurons_*`` pictures. Drawn with Pillow: a few milliseconds, so a run logs it at the same
+epochs as its decision-boundary pictures.
 
-    fig = network_diagram(model, feature_names=("x1", "x2"))
+    png = diagram_png(model, feature_names=("x1", "x2"))
 """
 from __future__ import annotations
 
+import io
+
 import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 MAX_UNITS = 32
-_RED, _BLUE = np.array([178, 24, 43]) / 255, np.array([33, 102, 172]) / 255
+SCALE = 2.0                      # |w| (or |b|) drawn at full width and strength
+_RED, _BLUE = np.array([178, 24, 43]), np.array([33, 102, 172])
+_LEFT, _TOP, _COLUMN, _ROW, _RADIUS = 90, 56, 190, 26, 9
 
 
 def supports(model) -> bool:
@@ -23,71 +30,97 @@ def supports(model) -> bool:
         return False
 
 
-def _colours(values, scale):
-    """RGBA per value: red for > 0, blue for < 0, more opaque for larger |value| / scale."""
-    values = np.asarray(values, np.float64).ravel()
-    strength = np.clip(np.abs(values) / scale, 0, 1) if scale > 0 else np.zeros_like(values)
-    rgb = np.where(values[:, None] >= 0, _RED, _BLUE)
-    return np.column_stack([rgb, 0.25 + 0.75 * strength])
+def line_style(w: float) -> tuple:
+    """(width in pixels, opacity 0..1, RGB) of the line of weight ``w``: on the fixed scale ``SCALE``."""
+    strength = min(abs(float(w)) / SCALE, 1.0) if np.isfinite(w) else 1.0
+    return 1 + round(5 * strength), 0.12 + 0.88 * strength, tuple(int(c) for c in (_RED if w >= 0 else _BLUE))
 
 
-def network_diagram(model, *, ax=None, title="Network: line width = |w|, red w > 0, blue w < 0",
-                    feature_names=None):
-    """Draw a Dense model's units and weights.
+def _font(size):
+    return ImageFont.load_default(size=size)
 
-    Args:
-        model: a Keras model of Dense layers (``course.models``), at most ``MAX_UNITS`` units a layer.
-        feature_names: labels of the input units (default x1, x2, ...).
 
-    Returns:
-        the matplotlib Figure.
-
-    Example:
-        >>> fig = network_diagram(models.mlp(2, hidden=(4,)))
-    """
-    from matplotlib.collections import LineCollection
-    from matplotlib.figure import Figure
-
-    if not supports(model):
-        raise ValueError(f"network_diagram draws models of Dense layers with at most {MAX_UNITS} units "
-                         f"per layer (inputs included)")
-    sizes = [int(model.input_shape[-1])] + [layer.units for layer in model.layers]
-    if ax is None:
-        fig = Figure(figsize=(1.8 + 1.9 * len(sizes), 1.2 + 0.22 * max(sizes)), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = ax.figure
-    spacing = 1.0
-    heights = [(np.arange(n) - (n - 1) / 2) * -spacing for n in sizes]     # unit 0 at the top
-    kernels = [np.asarray(layer.kernel.numpy(), np.float64) for layer in model.layers]
-    biases = [np.asarray(layer.bias.numpy(), np.float64) if layer.use_bias else np.zeros(layer.units)
-              for layer in model.layers]
-    w_max = max(float(np.abs(k).max()) for k in kernels)
-    segments, widths, weights = [], [], []
-    for l, kernel in enumerate(kernels):                       # kernel: (units in, units out)
+def draw(sizes, kernels, biases, *, labels, feature_names=None, title="") -> Image.Image:
+    """The diagram of a Dense stack: ``sizes`` units per layer (inputs first), ``kernels[l]`` (in, out),
+    ``biases[l]`` (out,), ``labels`` one caption per layer after the inputs."""
+    height = _TOP + _ROW * max(sizes) + 70
+    width = _LEFT + _COLUMN * (len(sizes) - 1) + 150
+    image = Image.new("RGBA", (width, height), "white")
+    overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    lines, text = ImageDraw.Draw(overlay), ImageDraw.Draw(image)
+    x = [_LEFT + _COLUMN * l for l in range(len(sizes))]
+    y = [[_TOP + _ROW * (i + (max(sizes) - n) / 2) for i in range(n)] for n in sizes]
+    for l, kernel in enumerate(kernels):                  # kernel: (units in, units out)
         for i in range(kernel.shape[0]):
             for j in range(kernel.shape[1]):
-                segments.append([(l, heights[l][i]), (l + 1, heights[l + 1][j])])
-                weights.append(kernel[i, j])
-    weights = np.array(weights)
-    widths = 0.3 + 4.0 * np.abs(weights) / w_max if w_max > 0 else np.full(len(weights), 0.3)
-    ax.add_collection(LineCollection(segments, linewidths=widths, colors=_colours(weights, w_max), zorder=1))
-    b_max = max(float(np.abs(b).max()) for b in biases)
-    for l, n in enumerate(sizes):
-        fill = [(1, 1, 1, 1)] * n if l == 0 else _colours(biases[l - 1], b_max)
-        ax.scatter(np.full(n, l), heights[l], s=260, c=fill, edgecolors="black", linewidths=0.8, zorder=2)
+                w, alpha, rgb = line_style(kernel[i, j])
+                lines.line([(x[l], y[l][i]), (x[l + 1], y[l + 1][j])], fill=(*rgb, round(255 * alpha)), width=w)
+    image = Image.alpha_composite(image, overlay)
+    text = ImageDraw.Draw(image)
+    small, caption = _font(11), _font(12)
     names = list(feature_names or [f"x{i + 1}" for i in range(sizes[0])])
-    for i, name in enumerate(names[:sizes[0]]):
-        ax.annotate(str(name), (0, heights[0][i]), xytext=(-14, 0), textcoords="offset points",
-                    ha="right", va="center", fontsize=8)
-    labels = [f"inputs\n({sizes[0]})"] + [f"{layer.name}\n({layer.units}, {layer.activation.__name__})"
-                                          for layer in model.layers]
-    low = min(h.min() for h in heights) - 0.9 * spacing
-    for l, label in enumerate(labels):
-        ax.text(l, low, label, ha="center", va="top", fontsize=8)
-    ax.set(title=title, xlim=(-0.9, len(sizes) - 0.4), ylim=(low - 1.2 * spacing, -low + 0.4))
-    ax.title.set_fontsize(9)
-    ax.text(len(sizes) - 0.45, -low + 0.3, f"largest |w| = {w_max:.3g}\nunit fill: bias", ha="right", va="top",
-            fontsize=7, color="0.3")
-    ax.axis("off")
-    return fig
+    for l, n in enumerate(sizes):
+        for i in range(n):
+            if l == 0:
+                fill = (255, 255, 255)
+            else:
+                b = biases[l - 1][i]
+                strength = min(abs(float(b)) / SCALE, 1.0) if np.isfinite(b) else 1.0
+                fill = tuple(round(255 - strength * (255 - c)) for c in line_style(b)[2])   # white: b = 0
+            box = [x[l] - _RADIUS, y[l][i] - _RADIUS, x[l] + _RADIUS, y[l][i] + _RADIUS]
+            text.ellipse(box, fill=fill, outline=(0, 0, 0), width=1)
+            if l == 0:
+                text.text((x[l] - _RADIUS - 4, y[l][i]), str(names[i])[:12], fill=(60, 60, 60), font=small, anchor="rm")
+            elif l < len(sizes) - 1 or n > 1:          # hidden units: the numbers of their tiles
+                text.text((x[l] + _RADIUS + 3, y[l][i]), str(i + 1), fill=(60, 60, 60), font=small, anchor="lm")
+    bottom = _TOP + _ROW * max(sizes)
+    for l, label in enumerate([f"inputs ({sizes[0]})", *labels]):
+        text.text((x[l], bottom + 4), label, fill=(40, 40, 40), font=caption, anchor="ma")
+    text.text((10, 8), title, fill=(0, 0, 0), font=_font(13))
+    legend = (f"line width and strength: |w| on a fixed scale, full from |w| = {SCALE:g}; red w > 0, blue w < 0; "
+              f"unit fill: bias, the same scale")
+    text.text((10, 28), legend, fill=(70, 70, 70), font=small)
+    for k, w in enumerate((0.1, 0.5, 1.0, SCALE)):       # the scale itself, drawn
+        lx = 10 + 120 * k
+        width_, alpha, rgb = line_style(w)
+        sample = Image.new("RGBA", image.size, (0, 0, 0, 0))
+        ImageDraw.Draw(sample).line([(lx, height - 18), (lx + 40, height - 18)], fill=(*rgb, round(255 * alpha)),
+                                    width=width_)
+        image = Image.alpha_composite(image, sample)
+        ImageDraw.Draw(image).text((lx + 46, height - 18), f"|w| = {w:g}", fill=(60, 60, 60), font=small, anchor="lm")
+    return image.convert("RGB")
+
+
+def weights_of(model, variables=None, names=None):
+    """(sizes, kernels, biases) of a Dense model, from its variables or from host copies ``variables``."""
+    sizes = [int(model.input_shape[-1])] + [layer.units for layer in model.layers]
+    if variables is None:
+        kernels = [np.asarray(layer.kernel.numpy(), np.float64) for layer in model.layers]
+        biases = [np.asarray(layer.bias.numpy(), np.float64) if layer.use_bias else np.zeros(layer.units)
+                  for layer in model.layers]
+        return sizes, kernels, biases
+    index = {name: k for k, name in enumerate(names)}
+    kernels = [np.asarray(variables[index[f"{layer.name}/kernel"]], np.float64) for layer in model.layers]
+    biases = [np.asarray(variables[index[f"{layer.name}/bias"]], np.float64) if f"{layer.name}/bias" in index
+              else np.zeros(layer.units) for layer in model.layers]
+    return sizes, kernels, biases
+
+
+def layer_labels(model) -> list:
+    return [f"{layer.name} ({layer.units}, {layer.activation.__name__})" for layer in model.layers]
+
+
+def diagram_png(model, *, feature_names=None, variables=None, names=None, title="The network") -> bytes:
+    """PNG bytes of the model's diagram (its current weights, or the host copies ``variables``/``names``).
+
+    Example:
+        >>> png = diagram_png(models.mlp(2, hidden=(4,)))
+    """
+    if not supports(model):
+        raise ValueError(f"the diagram draws models of Dense layers with at most {MAX_UNITS} units per layer "
+                         "(inputs included)")
+    sizes, kernels, biases = weights_of(model, variables, names)
+    out = io.BytesIO()
+    draw(sizes, kernels, biases, labels=layer_labels(model), feature_names=feature_names,
+         title=title).save(out, format="PNG", compress_level=1)
+    return out.getvalue()

@@ -17,14 +17,16 @@ import math
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from course.pictures.png import encode as png
+from PIL import Image, ImageDraw, ImageFont
+
 from course.core.models import for_keras
+from course.pictures.png import encode as png
 
 GRID = 96           # the model runs on GRID x GRID points of the plane
-ZOOM = 2            # each grid point is ZOOM x ZOOM pixels: a 192 x 192 boundary picture
-TILE_STRIDE = 3     # a hidden unit's tile uses every 3rd grid point: 32 x 32 pixels (TensorBoard
-                    # scales pictures to its card's width: smooth heatmaps need no more)
+ZOOM = 4            # each grid point is ZOOM x ZOOM pixels: a 384 x 384 boundary picture, then its legend
+TILE_STRIDE = 2     # a hidden unit's tile uses every 2nd grid point: 48 x 48 pixels, numbered as the diagram's units
 MAX_UNITS = 64      # hidden layers wider than this get no neuron tiles
+LEGEND = 120        # pixels of legend to the right of the boundary picture
 
 _BLUE, _WHITE, _RED = np.array([33, 102, 172.0]), np.array([247, 247, 247.0]), np.array([178, 24, 43.0])
 _TAB10 = np.array([[31, 119, 180], [214, 39, 40], [44, 160, 44], [255, 127, 14], [148, 103, 189],
@@ -87,11 +89,13 @@ def _zoom(image):
 class Plane:
     """The grid over the plane around the points ``x`` (n, 2), with labels ``y`` (n,), and its pictures."""
 
-    def __init__(self, x, y):
+    def __init__(self, x, y, class_names=None):
         x, y = np.asarray(x, np.float64), np.asarray(y)
         if x.ndim != 2 or x.shape[1] != 2 or y.shape != (len(x),):
             raise ValueError(f"x must be (n, 2) points and y their (n,) labels, got {x.shape} and {y.shape}")
         self.x, self.y = x, y
+        k = max(2, int(y.max(initial=0)) + 1)
+        self.class_names = list(class_names) if class_names is not None else [str(c) for c in range(k)]
         low, high = x.min(axis=0) - 0.5, x.max(axis=0) + 0.5            # the same margin as plots.decision_boundary
         self.low, self.high = low, high
         g1, g2 = np.meshgrid(np.linspace(low[0], high[0], GRID), np.linspace(high[1], low[1], GRID))   # row 0 = top
@@ -127,7 +131,35 @@ class Plane:
         edge[1:, :] |= side[1:, :] != side[:-1, :]
         image[edge] = 0
         self._draw_points(image)
-        return image
+        return self._legend(image, binary=output.shape[1] == 1)
+
+    def _legend(self, image, binary) -> np.ndarray:
+        """The picture with its colour legend to the right."""
+        size = image.shape[0]
+        out = Image.new("RGB", (size + LEGEND, size), (255, 255, 255))
+        out.paste(Image.fromarray(image), (0, 0))
+        draw, font = ImageDraw.Draw(out), ImageFont.load_default(size=12)
+        left = size + 12
+        if binary:
+            top, bottom = 40, size - 40
+            p = np.linspace(1.0, 0.0, bottom - top)                      # p = 1 at the top
+            bar = np.repeat(diverging((2 * p - 1) * 0.6)[:, None, :], 18, axis=1)
+            out.paste(Image.fromarray(bar), (left, top))
+            name = self.class_names[1] if len(self.class_names) > 1 else "1"
+            draw.text((left, 8), f"P(class {name[:10]})", fill=(0, 0, 0), font=font)
+            for value, y in ((1.0, top), (0.5, (top + bottom) // 2), (0.0, bottom - 1)):
+                draw.line([(left + 18, y), (left + 24, y)], fill=(0, 0, 0))
+                draw.text((left + 27, y), f"{value:g}" + (" boundary" if value == 0.5 else ""), fill=(0, 0, 0),
+                          font=font, anchor="lm")
+        else:
+            draw.text((left, 8), "class", fill=(0, 0, 0), font=font)
+            for c, name in enumerate(self.class_names[:12]):
+                y = 30 + 20 * c
+                draw.rectangle([left, y, left + 14, y + 14], fill=tuple(int(v) for v in _TAB10[c % 10]))
+                draw.text((left + 20, y + 7), name[:12], fill=(0, 0, 0), font=font, anchor="lm")
+            draw.text((left, 40 + 20 * min(len(self.class_names), 12)), "paler:\nless sure", fill=(60, 60, 60),
+                      font=font)
+        return np.asarray(out)
 
     def _draw_points(self, image):
         if self._points is None:       # the points never move: their pixels are worked out once
@@ -143,11 +175,11 @@ class Plane:
 
             binary = int(self.y.max(initial=0)) <= 1
             colours = np.array([_POINT[int(c)] if binary else _TAB10[int(c) % 10] for c in self.y], np.uint8)
-            inner = square(1)
-            self._points = (square(2).ravel(), inner.ravel(), np.repeat(colours, inner.shape[1], axis=0))
+            inner = square(2)
+            self._points = (square(3).ravel(), inner.ravel(), np.repeat(colours, inner.shape[1], axis=0))
         outline, inner, colours = self._points
         flat = image.reshape(-1, 3)
-        flat[outline] = 255            # a 5 x 5 white square, then a 3 x 3 coloured one inside
+        flat[outline] = 255            # a 7 x 7 white square, then a 5 x 5 coloured one inside
         flat[inner] = colours
 
     def neurons(self, activations, activation: str) -> np.ndarray:
@@ -162,15 +194,24 @@ class Plane:
             peak = np.abs(a).max(axis=(0, 1))
             scaled = a / np.where(peak > 0, peak, 1.0)
         tiles = diverging(scaled)                         # (tile, tile, units, 3)
-        tile, gap = tiles.shape[0], 2
+        tile, gap = tiles.shape[0], 4
         cols = math.ceil(math.sqrt(units))
         rows = math.ceil(units / cols)
-        mosaic = np.full((rows * (tile + gap) + gap, cols * (tile + gap) + gap, 3), 200, np.uint8)
+        width = max(cols * (tile + gap) + gap, 230)
+        mosaic = np.full((rows * (tile + gap) + gap + 34, width, 3), 200, np.uint8)
         for u in range(units):
             r, c = divmod(u, cols)
             top, left = gap + r * (tile + gap), gap + c * (tile + gap)
             mosaic[top:top + tile, left:left + tile] = tiles[:, :, u]
-        return mosaic
+        out = Image.fromarray(mosaic)
+        draw, font = ImageDraw.Draw(out), ImageFont.load_default(size=11)
+        for u in range(units):                            # the unit's number, as in the network diagram
+            r, c = divmod(u, cols)
+            draw.text((gap + c * (tile + gap) + 2, gap + r * (tile + gap) + 1), str(u + 1), fill=(0, 0, 0), font=font)
+        scale = {"sigmoid": "white = 0.5, off", "tanh": "white = 0, off"}.get(activation, "white = 0; own scale each")
+        draw.text((4, mosaic.shape[0] - 30), f"tile k: unit k of the network diagram\nred > 0, blue < 0 ({scale})",
+                  fill=(0, 0, 0), font=font)
+        return np.asarray(out)
 
     def pictures(self, layers, variables) -> dict:
         """{tag: PNG bytes} for the given weights: the boundary and each hidden layer's units."""

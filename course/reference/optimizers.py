@@ -136,19 +136,21 @@ def explain_first_update(name: str, label: str, w: float, g: float, learning_rat
                 f"  s <- {RHO:g} x s + {1 - RHO:.1f} x g^2 = {RHO:g} x 0 + {1 - RHO:.1f} x {g * g:.6g} = {p['s']:.6g}",
                 f"  w <- w - lr x g / sqrt(s + {RMS_EPSILON:g}) = {w:.6f} - {lr:g} x ({g:.6f}) / "
                 f"{np.sqrt(p['s'] + RMS_EPSILON):.6f} = {after:.6f}"]
+    c1, c2 = 1 - F32_BETA_1, 1 - F32_BETA_2          # 1 - beta^1, with the betas in float32 as Keras has them
+    step = after - w
     return [f"{label}: gradient g = {g:.6f}, t = 1",
             f"  m <- {BETA_1:g} x m + {1 - BETA_1:.1f} x g   = {BETA_1:g} x 0 + {1 - BETA_1:.1f} x ({g:.6f}) "
             f"= {p['m']:.6g}",
             f"  v <- {BETA_2:g} x v + {1 - BETA_2:.3f} x g^2 = {BETA_2:g} x 0 + {1 - BETA_2:.3f} x {g * g:.6g} "
             f"= {p['v']:.6g}",
-            f"  bias correction: m_hat = m / (1 - {BETA_1:g}^1) = {p['m_hat']:.6g}, "
-            f"v_hat = v / (1 - {BETA_2:g}^1) = {p['v_hat']:.6g}",
-            f"  Keras folds it into the step size: alpha = lr x sqrt(1 - {BETA_2:g}^1) / (1 - {BETA_1:g}^1) "
-            f"= {p['alpha']:.6g}   (the betas rounded to float32, as Keras does)",
+            f"  bias correction: 1 - {BETA_1:g}^1 = {c1:.9g} and 1 - {BETA_2:g}^1 = {c2:.9g}, the betas in float32 "
+            f"({F32_BETA_1:.9g}, {F32_BETA_2:.9g}) as Keras has them:",
+            f"    m_hat = m / {c1:.9g} = {p['m_hat']:.6g},  v_hat = v / {c2:.9g} = {p['v_hat']:.6g}",
+            f"  Keras folds it into the step size: alpha = lr x sqrt({c2:.9g}) / {c1:.9g} = {p['alpha']:.6g}",
             f"  w <- w - alpha x m / (sqrt(v) + {ADAM_EPSILON:g}) = {w:.6f} - {p['alpha']:.6g} x ({p['m']:.6g}) / "
             f"{np.sqrt(p['v']) + ADAM_EPSILON:.6g} = {after:.6f}",
-            f"  (= lr x m_hat / sqrt(v_hat) = {lr * p['m_hat'] / np.sqrt(p['v_hat']):+.6f} up to epsilon: "
-            f"Adam's first step is about lr, whatever the size of g)"]
+            f"  (the same as w - lr x m_hat / (sqrt(v_hat) + {ADAM_EPSILON:g} / sqrt({c2:.9g})): a step of "
+            f"{step:+.6f}, {abs(step) / lr:.4f} x lr)"]
 
 
 def logistic_loss_surface(x, y, w_grid, b_grid) -> np.ndarray:

@@ -45,14 +45,18 @@ def every_step_limits(model, dataset, config) -> str:
 
 
 def tensorboard_observers(run_dir, model, dataset, config, *, hparams: dict | None = None, goal: str = "",
-                          every_step: bool = False) -> list:
-    """What logs a run at the default cadence: its ``RunLogger`` (first), then, for a 2-D Dense
-    model, the ``snapshots.Snapshots`` pictures drawn over the validation points."""
-    logger = RunLogger(run_dir, hparams=hparams, goal=goal, trace_steps=config.trace_steps, every_step=every_step)
+                          every_step: bool = False, log_options: dict | None = None) -> list:
+    """What logs a run at the default cadence: its ``RunLogger`` (first), then the ``snapshots.Snapshots``
+    pictures: a 2-D Dense model's over the validation points, a small Dense model's diagram."""
+    logger = RunLogger(run_dir, hparams=hparams, goal=goal, trace_steps=config.trace_steps, every_step=every_step,
+                       **(log_options or {}))
     observers = [logger]
     try:
-        if snapshots.supports(model):
-            observers.append(snapshots.Snapshots(logger, dataset.x_val, dataset.y_val, every_step=every_step))
+        plane, network = snapshots.supports(model), diagram.supports(model)
+        if plane or network:
+            observers.append(snapshots.Snapshots(
+                logger, *((dataset.x_val, dataset.y_val) if plane else (None, None)), class_names=dataset.class_names,
+                feature_names=dataset.feature_names, network=network, every_step=every_step))
     except BaseException:
         logger.close()
         raise
@@ -60,14 +64,16 @@ def tensorboard_observers(run_dir, model, dataset, config, *, hparams: dict | No
 
 
 def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str = "",
-                  hparams: dict | None = None, print_fn=print, observers=(), optimizer=None, update=None) -> RunResult:
+                  hparams: dict | None = None, print_fn=print, observers=(), optimizer=None, update=None,
+                  log_options: dict | None = None) -> RunResult:
     """Train ``model`` with the traced GradientTape loop and log everything to a new run directory.
 
     Writes ``<logdir>/<lesson>/<timestamp>_<name>/{train,validation}`` event files (``RunLogger``), the
     per-epoch pictures of a 2-D model (``snapshots``) and the PNGs ``training_curves.png`` (and
     ``decision_boundary.png`` for 2-D data, ``network.png`` for a small network), also logged as
     images. ``observers`` are added to the logger and printers (e.g. a ``Recorder``); ``optimizer`` and
-    ``update`` go to ``fit`` (a learner's own update rule or gradient).
+    ``update`` go to ``fit`` (a learner's own update rule or gradient); ``log_options`` to the ``RunLogger``
+    (e.g. ``{"examples_axis": True, "log10_loss": True}``).
     """
     check_fit_inputs(model, dataset, config)          # a rejected run writes nothing
     every_step = config.log_every_step
@@ -81,7 +87,7 @@ def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str =
                 "optimizer": config.optimizer, "seed": config.seed, "eager": config.eager,
                 "shuffle": config.shuffle, "log_every_step": every_step, **(hparams or {})}
     logging = tensorboard_observers(run_dir, model, dataset, config, hparams=settings, goal=goal,
-                                    every_step=every_step)
+                                    every_step=every_step, log_options=log_options)
     logger = logging[0]
     observers = [*logging, *observers]
     if not config.quiet:
@@ -101,10 +107,15 @@ def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str =
                 model, dataset.x_val, dataset.y_val, class_names=dataset.class_names,
                 title=(f"{name}: validation accuracy {final['val_accuracy']:.3f}" if history.epoch
                        else f"{name}: stopped in epoch 1, before any validation"))
-        if diagram.supports(model):
-            figures["network"] = diagram.network_diagram(model, feature_names=dataset.feature_names)
         for tag, figure in figures.items():
             logger.log_figure(tag, figure, step=history.steps, save_to=run_dir / f"{tag}.png")
+        if diagram.supports(model):     # the last picture, in a file; TensorBoard has it unless the run stopped early
+            network = diagram.diagram_png(model, feature_names=dataset.feature_names,
+                                          title=f"The network after update step {history.steps}")
+            (run_dir / "network.png").write_bytes(network)
+            pictured = [step for obs in logging if isinstance(obs, snapshots.Snapshots) for step in obs.steps]
+            if history.steps not in pictured:
+                logger.log_images(history.steps, {"network": [network]})
     finally:
         logger.close()
     return RunResult(name=name, run_dir=run_dir, history=history, model=model, metrics=final, logger=logger)

@@ -169,8 +169,8 @@ class EventFile:
             self._templates[tags] = event
         return self._templates[tags]
 
-    def scalars(self, first_step: int, rows, tags) -> None:
-        """One event per row: step ``first_step + i`` holds ``rows[i, j]`` under ``tags[j]``.
+    def scalars(self, first_step: int, rows, tags, *, steps=None) -> None:
+        """One event per row: step ``first_step + i`` (or ``steps[i]``) holds ``rows[i, j]`` under ``tags[j]``.
 
         Wall times are spread evenly since the previous write (the steps ran in one compiled call).
         """
@@ -179,8 +179,9 @@ class EventFile:
         values = list(event.summary.value)
         rows = np.asarray(rows, dtype=np.float32).reshape(-1, len(values))
         now = time.time()
-        for i, row in enumerate(rows.tolist()):
-            event.step = first_step + i
+        steps = range(first_step, first_step + len(rows)) if steps is None else [_check_step(s) for s in steps]
+        for i, (step, row) in enumerate(zip(steps, rows.tolist())):
+            event.step = step
             event.wall_time = self._last_time + (now - self._last_time) * (i + 1) / len(rows)
             for value, number in zip(values, row):
                 value.tensor.float_val[0] = number

@@ -39,6 +39,7 @@ from course.engine.records import Observer
 from course.tensorboard.events import EventFile, histogram_buckets
 from course.tensorboard.layout import (custom_scalars_summary, entry_tags, hparams_summary, histogram_tags,
                                        markdown_table)
+from course.trace.rules import Rules
 from course.trace.table import update_table
 
 # Histograms (NumPy bucketing of every variable) cost more than scalars: by default they are
@@ -72,12 +73,14 @@ class RunLogger(Observer):
     wants_graph = True
 
     def __init__(self, run_dir, *, hparams: dict | None = None, goal: str = "",
-                 histogram_every: int | None = None, trace_steps: int = 0, every_step: bool = False):
+                 histogram_every: int | None = None, trace_steps: int = 0, every_step: bool = False,
+                 examples_axis: bool = False, log10_loss: bool = False):
         if histogram_every is not None:
             histogram_every = check_int("histogram_every", histogram_every)
         trace_steps = check_int("trace_steps", trace_steps, minimum=0)
         self.run_dir = Path(run_dir)
         self.histogram_every, self.trace_steps, self.every_step = histogram_every, trace_steps, bool(every_step)
+        self.examples_axis, self.log10_loss, self.examples_seen = bool(examples_axis), bool(log10_loss), 0
         self.full_steps = sys.maxsize if every_step else trace_steps
         self.param_tags = self.grad_tags = None
         # {"train": ..., "validation": ..., "run": the run directory itself}; validation opens when training begins
@@ -95,7 +98,7 @@ class RunLogger(Observer):
         custom-scalars layout, in the run directory itself."""
         run = self._file("run")
         run.summary(0, hparams_summary(hparams, trial_id=f"{self.run_dir.parent.name}/{self.run_dir.name}"))
-        run.summary(0, custom_scalars_summary())
+        run.summary(0, custom_scalars_summary(examples_axis=self.examples_axis, log10_loss=self.log10_loss))
 
     # --- observer hooks -------------------------------------------------------------
     def on_train_begin(self, model, config, names, initial):
@@ -107,6 +110,7 @@ class RunLogger(Observer):
             self.grad_tags = entry_tags("gradients", names, shapes)
             tags += self.param_tags + self.grad_tags
         self.step_tags, self.epochs = tags, config.epochs
+        self.rules = Rules(config.optimizer, config.learning_rate)
         self._file("validation")
         if small:   # each parameter's path starts at its initial value, step 0
             self._file("train").scalars(0, np.concatenate([np.ravel(w) for w in initial])[None], self.param_tags)
@@ -120,7 +124,9 @@ class RunLogger(Observer):
 
     def on_step(self, record):
         if record.step <= self.trace_steps:
-            self.log_text("trace/update_step", update_table(record), step=record.step)
+            self.log_text("trace/update_step", update_table(record, self.rules), step=record.step)
+        elif self.every_step:
+            self.rules.step(record)            # the optimizer's state follows every step
         if self.every_step:
             self._histograms(record.step, record.after, record.grads)
 
@@ -132,8 +138,15 @@ class RunLogger(Observer):
             if self.param_tags is not None:
                 columns += [record.step_params, record.step_grads]                    # (steps, n_params) each
             train.scalars(record.first_step, np.column_stack(columns), self.step_tags)
+            self._comparisons(record)
         if not record.complete:   # a diverged or interrupted epoch: no epoch metrics
             return
+        if self.examples_axis:
+            for split, loss in (("train", record.loss), ("validation", record.val_loss)):
+                self._file(split).scalars(self.examples_seen, [[loss]], ["by_examples/epoch_loss"])
+        if self.log10_loss:
+            for split, loss in (("train", record.loss), ("validation", record.val_loss)):
+                self._file(split).scalars(record.epoch, [[_log10(loss)]], ["log10/epoch_loss"])
         train.scalars(record.epoch, [[record.loss, record.accuracy, record.learning_rate]],
                       ["epoch_loss", "epoch_accuracy", "learning_rate"])
         self._file("validation").scalars(record.epoch, [[record.val_loss, record.val_accuracy]],
@@ -143,6 +156,16 @@ class RunLogger(Observer):
         if not self.every_step and (record.epoch % self.histogram_every == 0 or record.epoch == self.epochs):
             self._histograms(record.first_step + len(record.step_loss) - 1, record.variables, record.grads)
 
+    def _comparisons(self, record):
+        """The per-step loss against the examples seen, and its log10 (runs that differ in batch size or
+        blow up, side by side)."""
+        if self.examples_axis:
+            seen = self.examples_seen + np.cumsum(record.step_sizes).astype(np.int64)
+            self._file("train").scalars(0, record.step_loss[:, None], ["by_examples/batch_loss"], steps=seen.tolist())
+            self.examples_seen = int(seen[-1])
+        if self.log10_loss:
+            self._file("train").scalars(record.first_step, _log10(record.step_loss)[:, None], ["log10/batch_loss"])
+
     def _histograms(self, step, variables, grads):
         buckets = {}
         for (value_tag, grad_tag), value, grad in zip(self._histogram_tags, variables, grads):
@@ -151,7 +174,7 @@ class RunLogger(Observer):
 
     def on_train_end(self, history):
         if history.stopped:   # "diverged at step ..." or "interrupted at step ..."
-            self.log_text("run/stopped", history.stopped, step=history.steps)
+            self.log_text("run/stopped", history.stopped, step=history.stopped_at or history.steps)
         self.flush()
 
     # --- things a lesson or a family's loop logs itself ---------------------------------
@@ -213,3 +236,9 @@ class RunLogger(Observer):
     def close(self):
         for events in self.events.values():
             events.close()
+
+
+def _log10(loss):
+    """log10 of a loss (inf stays inf: the chart shows where it blew up)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log10(np.maximum(np.asarray(loss, np.float64), 1e-30))

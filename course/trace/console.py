@@ -5,6 +5,9 @@ lessons' notation::
 
     output/kernel[0,0]: 0.5120 - 0.1 x (-0.2310) = 0.5351      (SGD: w <- w - lr * dL/dw)
 
+and, with momentum, RMSprop or Adam, that optimizer's own update: its state (velocity, s, m and v), the
+bias corrections and the step, with the numbers Keras used (``trace.rules``).
+
 Models with more than ``SMALL_MODEL_PARAMETERS`` parameters print one line per
 variable instead: the norms of w, of the gradient g and of the change, the
 ratio |change|/|w|, and the few entries with the largest |g|. ``EpochPrinter`` then prints one
@@ -15,36 +18,34 @@ from __future__ import annotations
 import numpy as np
 
 from course.engine.records import Observer
-from course.trace.entries import decimals, index_text, is_large, shown_entries
+from course.trace.entries import index_text, is_large, shown_entries
+from course.trace.rules import Rules
 
 
-def format_update(name, index, before, grad, after, learning_rate, optimizer) -> str:
-    """One parameter's update in the lessons' notation.
+def format_update(name, index, before, grad, after, learning_rate) -> str:
+    """One parameter's plain-SGD update in the lessons' notation (``Rules`` writes every optimizer's).
 
     Example:
-        >>> format_update("output/kernel", "0,0", 0.512, -0.231, 0.5351, 0.1, "sgd")
+        >>> format_update("output/kernel", "0,0", 0.512, -0.231, 0.5351, 0.1)
         'output/kernel[0,0]: 0.5120 - 0.1 x (-0.2310) = 0.5351'
     """
-    label = f"{name}[{index}]"
-    d = decimals(before, after)
-    if optimizer == "sgd":
-        # Plain SGD: the printed formula is exactly what the optimizer applied.
-        return f"{label}: {before:.{d}f} - {learning_rate:g} x ({grad:.{d}f}) = {after:.{d}f}"
-    return (f"{label}: before {before:.{d}f}, gradient {grad:.{d}f}, after {after:.{d}f} "
-            f"(change {after - before:+.{d}f})")
+    return Rules("sgd", learning_rate).describe({}, f"{name}[{index}]", 0, before, grad, after)[0]
 
 
-def format_step(record) -> list[str]:
-    """The lines printed for one traced update step (a ``training.StepRecord``)."""
+def format_step(record, rules: Rules | None = None) -> list[str]:
+    """The lines printed for one traced update step (a ``StepRecord``). ``rules`` carries the optimizer's
+    state from the steps before (a fresh one is right for step 1)."""
+    rules = rules or Rules(record.optimizer, record.learning_rate)
     with np.errstate(over="ignore", invalid="ignore"):     # a diverging step prints inf, not a warning
-        return _format_step(record)
+        return _format_step(record, rules)
 
 
-def _format_step(record) -> list[str]:
+def _format_step(record, rules) -> list[str]:
     lines = [f"step {record.step} (epoch {record.epoch}, batch {record.batch}/{record.batches_per_epoch}): "
              f"loss {record.loss:.4f}, gradient norm {record.grad_norm:.4f}"]
     large = is_large(record)
-    for name, w0, g, w1, entries in shown_entries(record):
+    parts = rules.step(record)
+    for k, (name, w0, g, w1, entries) in enumerate(shown_entries(record)):
         if large:
             w_norm, change_norm = np.linalg.norm(w0), np.linalg.norm(w1 - w0)
             ratio = f"{change_norm / w_norm:.2e}" if w_norm > 0 else "n/a (w = 0)"
@@ -52,9 +53,9 @@ def _format_step(record) -> list[str]:
             lines.append(f"  {name} ({shape}): |w| {w_norm:.4f}  |g| {np.linalg.norm(g):.4f}  "
                          f"|change| {change_norm:.4f}  |change|/|w| {ratio}")
         for i in entries:
-            lines.append("    " * large + "  " + format_update(
-                name, index_text(w0.shape, i), float(w0.flat[i]), float(g.flat[i]), float(w1.flat[i]),
-                record.learning_rate, record.optimizer))
+            label = f"{name}[{index_text(w0.shape, i)}]"
+            for line in rules.describe(parts[k], label, i, float(w0.flat[i]), float(g.flat[i]), float(w1.flat[i])):
+                lines.append("    " * large + "  " + line)
     return lines
 
 
@@ -73,16 +74,12 @@ class TracePrinter(Observer):
         self.print = print_fn
 
     def on_train_begin(self, model, config, names, initial):
-        if self.steps == 0:
-            return
-        if config.optimizer == "sgd":
-            rule = f"w <- w - lr * dL/dw with lr = {config.learning_rate:g}"
-        else:
-            rule = f"{config.optimizer} with lr = {config.learning_rate:g}: before, gradient dL/dw, after"
-        self.print(f"The first {self.steps} update steps ({rule}):")
+        self.rules = Rules(config.optimizer, config.learning_rate)
+        if self.steps:
+            self.print(f"The first {self.steps} update steps ({self.rules.header()}):")
 
     def on_step(self, record):
-        for line in format_step(record):
+        for line in format_step(record, self.rules):
             self.print(line)
 
 

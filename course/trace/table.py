@@ -7,24 +7,29 @@ from __future__ import annotations
 import numpy as np
 
 from course.trace.entries import decimals, index_text, shown_entries
+from course.trace.rules import Rules
 
 
-def update_table(record) -> str:
-    """One update step as a Markdown table for TensorBoard's Text tab (the entries the trace shows).
+def update_table(record, rules: Rules | None = None) -> str:
+    """One update step as a Markdown table for TensorBoard's Text tab (the entries the trace shows), with
+    the optimizer's own numbers; ``rules`` carries its state from the steps before (fresh: step 1).
 
     Example:
         >>> print(update_table(record).splitlines()[2])
         | output/kernel[0,0] | 0.512000 | -0.231000 | 0.1 | 0.535100 | +0.023100 |
     """
+    rules = rules or Rules(record.optimizer, record.learning_rate)
     head = (f"**step {record.step}** (epoch {record.epoch}, batch {record.batch}/{record.batches_per_epoch}): "
-            f"loss {record.loss:.6g}, gradient norm {record.grad_norm:.6g}, optimizer {record.optimizer}"
-            + (" (w <- w - lr * dL/dw)" if record.optimizer == "sgd" else "") + "\n\n")
-    rows = ["| parameter | before | gradient dL/dw | learning rate | after | change |", "|---|---|---|---|---|---|"]
+            f"loss {record.loss:.6g}, gradient norm {record.grad_norm:.6g}; {rules.header()}\n\n")
+    columns = ["parameter", "before", "gradient dL/dw", *rules.columns()]
+    rows = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     with np.errstate(over="ignore", invalid="ignore"):
-        for name, w0, g, w1, entries in shown_entries(record):
+        parts = rules.step(record)
+        for k, (name, w0, g, w1, entries) in enumerate(shown_entries(record)):
             for i in entries:
                 before, grad, after = float(w0.flat[i]), float(g.flat[i]), float(w1.flat[i])
                 d = max(6, decimals(before, after))     # 8 when 6 would hide the change, as in the trace
-                rows.append(f"| {name}[{index_text(w0.shape, i)}] | {before:.{d}f} | {grad:.{d}f} | "
-                            f"{record.learning_rate:g} | {after:.{d}f} | {after - before:+.{d}g} |")
+                cells = [f"{name}[{index_text(w0.shape, i)}]", f"{before:.{d}f}", f"{grad:.{d}f}",
+                         *rules.cells(parts[k], i, after, before)]
+                rows.append("| " + " | ".join(cells) + " |")
     return head + "\n".join(rows)

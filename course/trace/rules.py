@@ -1,0 +1,105 @@
+"""The update rule a traced step applied, written out with its numbers: the optimizer's own formula, with the
+constants Keras uses, so every printed line checks on a calculator.
+
+The traced steps are the first steps of a run, so the optimizer's state (momentum's velocity, RMSprop's
+s, Adam's m and v) is rebuilt exactly from their gradients with the NumPy rules of
+``course.reference.optimizers`` (tested against Keras); the weight after the step is Keras's own.
+
+    rules = Rules("adam", 0.01)
+    for record in records:                          # StepRecords of steps 1, 2, 3 ...
+        parts = rules.step(record)                  # per variable: {"m": ..., "v": ..., "step": ...}
+        lines = rules.describe(parts[k], name, index, i, before, grad, after)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from course.reference import optimizers as rules_of
+from course.trace.entries import decimals
+
+
+def number(x) -> str:
+    """Six significant digits: enough for every line to check on a calculator."""
+    return f"{float(x):.6g}"
+
+
+def signed(x) -> str:
+    """A number in brackets when negative, so that ``a - (-b)`` reads right."""
+    return f"({number(x)})" if float(x) < 0 else number(x)
+
+
+class Rules:
+    """The optimizer's state over a run's traced steps, and each entry's update as text."""
+
+    def __init__(self, optimizer: str, learning_rate: float):
+        self.optimizer, self.lr = optimizer, float(learning_rate)
+        self.state = None
+
+    def header(self) -> str:
+        """The rule in one line, with Keras's constants."""
+        lr = f"lr = {self.lr:g}"
+        return {
+            "sgd": f"w <- w - lr * dL/dw with {lr}",
+            "momentum": f"SGD with momentum, as Keras applies it: velocity <- 0.9 velocity - lr * g; w <- w + "
+                        f"velocity, {lr}, the velocity starting at 0",
+            "rmsprop": f"RMSprop, as Keras applies it: s <- 0.9 s + 0.1 g^2; w <- w - lr * g / sqrt(s + 1e-07), {lr}, "
+                       "s starting at 0",
+            "adam": f"Adam, as Keras applies it: m <- 0.9 m + 0.1 g, v <- 0.999 v + 0.001 g^2 from 0; m_hat = m / "
+                    "(1 - 0.9^t), v_hat = v / (1 - 0.999^t) at step t, with 0.9 and 0.999 in float32 as Keras has "
+                    f"them; step = lr * m_hat / (sqrt(v_hat) + 1e-07 / sqrt(1 - 0.999^t)), {lr}",
+        }[self.optimizer]
+
+    def step(self, record) -> list:
+        """Each variable's intermediate numbers for this step ({} for SGD), updating the state."""
+        if self.optimizer == "sgd":
+            return [{} for _ in record.before]
+        if self.state is None:
+            self.state = [rules_of.init_state(self.optimizer, w) for w in record.before]
+        out = []
+        for k, (w, g) in enumerate(zip(record.before, record.grads)):
+            before = self.state[k]
+            _, self.state[k], parts = rules_of.update(self.optimizer, w, g, before, record.step, self.lr)
+            out.append({**{f"{key}_before": value for key, value in before.items()}, **parts, "t": record.step})
+        return out
+
+    def describe(self, parts: dict, label: str, i: int, before: float, grad: float, after: float) -> list:
+        """The lines of one entry ``i`` (flat index) of a variable: its update written out."""
+        d = decimals(before, after)
+        w0, w1 = f"{before:.{d}f}", f"{after:.{d}f}"
+        if self.optimizer == "sgd":
+            return [f"{label}: {w0} - {self.lr:g} x ({grad:.{d}f}) = {w1}"]
+        p = {key: (value.flat[i] if isinstance(value, np.ndarray) else value) for key, value in parts.items()}
+        g = f"{label}: g = {number(grad)}"
+        if self.optimizer == "momentum":
+            return [f"{g};  velocity = 0.9 x {signed(p['velocity_before'])} - {self.lr:g} x g = "
+                    f"{number(p['velocity'])};  w = {w0} + {signed(p['velocity'])} = {w1}"]
+        if self.optimizer == "rmsprop":
+            return [f"{g};  s = 0.9 x {number(p['s_before'])} + 0.1 x g^2 = {number(p['s'])};  step = {self.lr:g} x g "
+                    f"/ sqrt(s + 1e-07) = {number(p['step'])};  w = {w0} - {signed(p['step'])} = {w1}"]
+        c1, c2 = adam_corrections(p["t"])
+        return [f"{g};  m = 0.9 x {signed(p['m_before'])} + 0.1 x g = {number(p['m'])};  "
+                f"v = 0.999 x {number(p['v_before'])} + 0.001 x g^2 = {number(p['v'])}",
+                f"    m_hat = m / {c1:.9g} = {number(p['m_hat'])};  v_hat = v / {c2:.9g} = {number(p['v_hat'])};"
+                f"  step = {self.lr:g} x m_hat / (sqrt(v_hat) + {number(rules_of.ADAM_EPSILON / np.sqrt(c2))}) = "
+                f"{number(p['step'])};  w = {w0} - {signed(p['step'])} = {w1}"]
+
+    def columns(self) -> list:
+        """The update table's columns after parameter, before and gradient."""
+        return {"sgd": ["learning rate", "after", "change"], "momentum": ["velocity before", "velocity", "after"],
+                "rmsprop": ["s before", "s", "step", "after"],
+                "adam": ["m", "v", "m_hat", "v_hat", "step", "after"]}[self.optimizer]
+
+    def cells(self, parts: dict, i: int, after: float, before: float) -> list:
+        """The update table's cells of entry ``i``, in ``columns`` order."""
+        p = {key: (value.flat[i] if isinstance(value, np.ndarray) else value) for key, value in parts.items()}
+        d = max(6, decimals(before, after))
+        if self.optimizer == "sgd":
+            return [f"{self.lr:g}", f"{after:.{d}f}", f"{after - before:+.{d}g}"]
+        keys = {"momentum": ["velocity_before", "velocity"], "rmsprop": ["s_before", "s", "step"],
+                "adam": ["m", "v", "m_hat", "v_hat", "step"]}[self.optimizer]
+        return [number(p[key]) for key in keys] + [f"{after:.{d}f}"]
+
+
+def adam_corrections(t: int) -> tuple:
+    """(1 - 0.9^t, 1 - 0.999^t) with the betas rounded to float32, as Keras computes them."""
+    return 1 - rules_of.F32_BETA_1 ** t, 1 - rules_of.F32_BETA_2 ** t
