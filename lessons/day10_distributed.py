@@ -34,22 +34,29 @@ to 1e-4). The two workers are started with a time limit and stopped on any error
 """
 from __future__ import annotations
 
+from course import cli
+from course.config import Config
+
+LESSON = "day10_distributed"
+DEFAULTS = Config(epochs=10, learning_rate=0.5, batch_size=64, optimizer="sgd", dataset="moons")
+DATASETS = ("moons", "circles", "xor_noisy", "blobs")
+
+if __name__ == "__main__":
+    # Flags first, and the title: the imports below load TensorFlow, which takes seconds.
+    started = cli.start(LESSON, __doc__, DEFAULTS, DATASETS)
+
 import time
 from pathlib import Path
 
 import numpy as np
 
-from course import cli, data, distribute, models, training
-from course.config import Config, ConfigError, check_batch_size
+from course import data, distribute, models, training
+from course.config import ConfigError, check_batch_size
 from course.core.runtime import tf
 from course.distribute import workers
 from course.experiment import describe_model, train_and_log
 from course.runs import LessonResult, RunResult
 
-LESSON = "day10_distributed"
-GOAL = cli.lesson_goal(LESSON)
-DEFAULTS = Config(epochs=10, learning_rate=0.5, batch_size=64, optimizer="sgd", dataset="moons")
-DATASETS = ("moons", "circles", "xor_noisy", "blobs")
 HIDDEN = (16, 16)          # the MLP 2 -> 16 relu -> 16 relu -> 1 sigmoid of Day 2
 REPLICAS = 2
 
@@ -244,7 +251,6 @@ def run(config: Config) -> LessonResult:
                           f"use at least {REPLICAS}")
     # New: the devices are fixed before TensorFlow runs anything (split_cpu needs a fresh process).
     strategy = distribute.mirrored_strategy(REPLICAS)
-    say(f"Day 10 - Distributed training: one loop, several devices and machines\nGoal: {GOAL}\n")
 
     # --- 1. replicas ---------------------------------------------------------------------
     say(f"== 1. Replicas: {strategy.num_replicas_in_sync} copies of {describe_model(build_model(ds, config.seed))}")
@@ -284,4 +290,4 @@ def main(argv=None, prog=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(started.run(run))

@@ -15,18 +15,25 @@ Note: XOR has only 4 points, so that part always trains full-batch (all 4 points
 """
 from __future__ import annotations
 
+from course import cli
+from course.config import Config
+
+LESSON = "day1_perceptron"
+DEFAULTS = Config(epochs=30, learning_rate=0.5, batch_size=32, optimizer="sgd", dataset="all")
+DATASETS = ("all", "blobs", "breast_cancer", "xor")
+
+if __name__ == "__main__":
+    # Flags first, and the title: the imports below load TensorFlow, which takes seconds.
+    started = cli.start(LESSON, __doc__, DEFAULTS, DATASETS)
+
 import numpy as np
 from sklearn.linear_model import Perceptron
 
-from course import cli, data, models, reference
-from course.config import Config, check_batch_size, full_batch
+from course import data, models, reference
+from course.config import check_batch_size, full_batch
 from course.experiment import train_and_log
 from course.runs import LessonResult
 
-LESSON = "day1_perceptron"
-GOAL = cli.lesson_goal(LESSON)
-DEFAULTS = Config(epochs=30, learning_rate=0.5, batch_size=32, optimizer="sgd", dataset="all")
-DATASETS = ("all", "blobs", "breast_cancer", "xor")
 XOR_EPOCH_FACTOR = 10   # XOR has 4 points: one full-batch step per epoch, so give it 10x the epochs
 
 
@@ -55,7 +62,6 @@ def run(config: Config) -> LessonResult:
     for part in parts:
         if part != "xor":              # XOR always trains on its 4 corners at once
             check_batch_size(config, datasets[part])
-    say(f"Day 1 - The perceptron and its XOR limit\nGoal: {GOAL}\n")
 
     if "blobs" in parts:
         # --- data: two blobs one straight line can separate --------------------------------
@@ -143,4 +149,4 @@ def main(argv=None, prog=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(started.run(run))

@@ -14,17 +14,24 @@ Note: the XOR part always trains full-batch on its 4 points (whatever --batch-si
 """
 from __future__ import annotations
 
+from course import cli
+from course.config import Config
+
+LESSON = "day2_mlp"
+DEFAULTS = Config(epochs=50, learning_rate=0.3, batch_size=32, optimizer="sgd", dataset="moons")
+DATASETS = ("moons", "circles", "xor_noisy", "blobs", "breast_cancer", "iris", "digits", "mnist")
+
+if __name__ == "__main__":
+    # Flags first, and the title: the imports below load TensorFlow, which takes seconds.
+    started = cli.start(LESSON, __doc__, DEFAULTS, DATASETS)
+
 import numpy as np
 
-from course import cli, data, models, reference
-from course.config import Config, check_batch_size, full_batch
+from course import data, models, reference
+from course.config import check_batch_size, full_batch
 from course.experiment import describe_model, train_and_log
 from course.runs import LessonResult
 
-LESSON = "day2_mlp"
-GOAL = cli.lesson_goal(LESSON)
-DEFAULTS = Config(epochs=50, learning_rate=0.3, batch_size=32, optimizer="sgd", dataset="moons")
-DATASETS = ("moons", "circles", "xor_noisy", "blobs", "breast_cancer", "iris", "digits", "mnist")
 XOR_EPOCH_FACTOR = 4   # 4 points, one full-batch step per epoch: 4x the epochs
 
 # Hand-picked weights that solve XOR: hidden_1 unit 1 ~ OR, unit 2 ~ NAND, output ~ AND of the two.
@@ -75,7 +82,6 @@ def run(config: Config) -> LessonResult:
     # Load and check the chosen data first: a bad setting stops the lesson before it writes anything.
     chosen = data.load(config.dataset, seed=config.seed)
     check_batch_size(config, chosen)
-    say(f"Day 2 - The multi-layer perceptron\nGoal: {GOAL}\n")
 
     # --- 1. forward propagation, step by step --------------------------------------------
     say("== 1. Forward propagation through a 2-2-1 sigmoid MLP with fixed weights")
@@ -125,4 +131,4 @@ def main(argv=None, prog=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(started.run(run))

@@ -17,13 +17,24 @@ w = 0.5, b = 0 (whatever --optimizer, --batch-size and --epochs say); --learning
 """
 from __future__ import annotations
 
+from course import cli
+from course.config import Config
+
+LESSON = "day3_weights_bias"
+DEFAULTS = Config(epochs=30, learning_rate=0.5, batch_size=32, optimizer="sgd")
+DATASETS = ()                                 # no --dataset choice: the data are part of the point
+
+if __name__ == "__main__":
+    # Flags first, and the title: the imports below load TensorFlow, which takes seconds.
+    started = cli.start(LESSON, __doc__, DEFAULTS, DATASETS)
+
 import dataclasses
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from course import cli, data, models, plots
-from course.config import Config, check_batch_size
+from course import data, models, plots
+from course.config import check_batch_size
 from course.core.runtime import keras, tf
 from course.experiment import train_and_log
 from course.reference import neuron
@@ -32,10 +43,6 @@ from course.runs import LessonResult
 from course.runs.figures import save_figures
 from course.training import Recorder
 
-LESSON = "day3_weights_bias"
-GOAL = cli.lesson_goal(LESSON)
-DEFAULTS = Config(epochs=30, learning_rate=0.5, batch_size=32, optimizer="sgd")
-DATASETS = ()                                 # no --dataset choice: the data are part of the point
 SHIFT = 3.0                                   # how far the blobs are moved away from the origin
 WEIGHTS = (0.5, 1.0, 3.0)                     # w values drawn with b = 0
 BIASES = (2.0, 0.0, -2.0)                     # b values drawn with w = 1
@@ -151,7 +158,6 @@ def run(config: Config) -> LessonResult:
     # Load and check the data first: a bad setting stops the lesson before it writes anything.
     ds = away_from_origin(data.blobs(seed=config.seed))
     check_batch_size(config, ds)
-    say(f"Day 3 - Weights and bias\nGoal: {GOAL}\n")
 
     # --- 1. what w and b do to one neuron ------------------------------------------------------
     say("== 1. One neuron f(w*x + b): the weight sets the slope, the bias shifts the switching point")
@@ -218,4 +224,4 @@ def main(argv=None, prog=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(started.run(run))

@@ -15,10 +15,21 @@ are measured, untrained, on the moons (so --epochs and --optimizer do not change
 """
 from __future__ import annotations
 
+from course import cli
+from course.config import Config
+
+LESSON = "day4_activations"
+DEFAULTS = Config(epochs=40, learning_rate=0.1, batch_size=32, optimizer="sgd", dataset="xor_noisy")
+DATASETS = ("xor_noisy", "moons", "circles")
+
+if __name__ == "__main__":
+    # Flags first, and the title: the imports below load TensorFlow, which takes seconds.
+    started = cli.start(LESSON, __doc__, DEFAULTS, DATASETS)
+
 import numpy as np
 
-from course import cli, data, models, plots, reference
-from course.config import Config, check_batch_size
+from course import data, models, plots, reference
+from course.config import check_batch_size
 from course.core.gradients import layer_gradient_norms
 from course.core.models import keras_function
 from course.core.runtime import tf
@@ -27,10 +38,6 @@ from course.reference import activations
 from course.runs import LessonResult, RunResult
 from course.runs.figures import open_run, save_figures
 
-LESSON = "day4_activations"
-GOAL = cli.lesson_goal(LESSON)
-DEFAULTS = Config(epochs=40, learning_rate=0.1, batch_size=32, optimizer="sgd", dataset="xor_noisy")
-DATASETS = ("xor_noisy", "moons", "circles")
 WORKED_Z = np.array([-5.0, -1.0, 0.0, 1.0, 5.0])
 GRID = np.linspace(-6.0, 6.0, 241)           # where NumPy is compared with Keras and the tape
 HIDDEN = (8,)                                # part 2: 2 -> 8 -> 1
@@ -117,7 +124,6 @@ def run(config: Config) -> LessonResult:
     moons = data.moons(seed=config.seed)
     for d in (ds, moons):
         check_batch_size(config, d)
-    say(f"Day 4 - Activation functions\nGoal: {GOAL}\n")
 
     # --- 1. eight activations, NumPy vs Keras -------------------------------------------------
     say("== 1. Eight activation functions")
@@ -187,4 +193,4 @@ def main(argv=None, prog=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(started.run(run))

@@ -15,19 +15,26 @@ flags; the classifiers have no hidden layer (softmax regression), so what you se
 """
 from __future__ import annotations
 
+from course import cli
+from course.config import Config
+
+LESSON = "day5_softmax"
+DEFAULTS = Config(epochs=30, learning_rate=0.3, batch_size=32, optimizer="sgd", dataset="all")
+DATASETS = ("all", "iris", "digits")
+
+if __name__ == "__main__":
+    # Flags first, and the title: the imports below load TensorFlow, which takes seconds.
+    started = cli.start(LESSON, __doc__, DEFAULTS, DATASETS)
+
 import numpy as np
 
-from course import cli, data, models, plots, reference
-from course.config import Config, check_batch_size
+from course import data, models, plots, reference
+from course.config import check_batch_size
 from course.core.runtime import keras, tf
 from course.experiment import describe_model, train_and_log
 from course.runs import LessonResult
 from course.runs.figures import add_figures
 
-LESSON = "day5_softmax"
-GOAL = cli.lesson_goal(LESSON)
-DEFAULTS = Config(epochs=30, learning_rate=0.3, batch_size=32, optimizer="sgd", dataset="all")
-DATASETS = ("all", "iris", "digits")
 
 LOGITS = np.array([5.1, 2.6, 1.7])      # the worked example: three classes' scores
 SHIFT = 994.9                            # LOGITS + SHIFT = [1000.0, 997.5, 996.6]: the same softmax, huge exp
@@ -125,7 +132,6 @@ def run(config: Config) -> LessonResult:
     datasets = {part: data.load(part, seed=config.seed) for part in parts}
     for ds in datasets.values():
         check_batch_size(config, ds)
-    say(f"Day 5 - Softmax and categorical cross-entropy\nGoal: {GOAL}\n")
 
     # --- 1. softmax, one operation at a time ----------------------------------------------
     say("== 1. Softmax step by step: p_k = e^(z_k) / sum_j e^(z_j)")
@@ -188,4 +194,4 @@ def main(argv=None, prog=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(started.run(run))

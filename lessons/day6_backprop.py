@@ -16,17 +16,24 @@ the training run); the worked example is always the same fixed 2-3-1 network.
 """
 from __future__ import annotations
 
+from course import cli
+from course.config import Config
+
+LESSON = "day6_backprop"
+DEFAULTS = Config(epochs=40, learning_rate=1.0, batch_size=32, optimizer="sgd", dataset="moons")
+DATASETS = ("moons", "circles", "xor_noisy", "blobs", "breast_cancer")
+
+if __name__ == "__main__":
+    # Flags first, and the title: the imports below load TensorFlow, which takes seconds.
+    started = cli.start(LESSON, __doc__, DEFAULTS, DATASETS)
+
 import numpy as np
 
-from course import cli, data, gradcheck, models, reference
-from course.config import Config, check_batch_size
+from course import data, gradcheck, models, reference
+from course.config import check_batch_size
 from course.experiment import describe_model, train_and_log
 from course.runs import LessonResult
 
-LESSON = "day6_backprop"
-GOAL = cli.lesson_goal(LESSON)
-DEFAULTS = Config(epochs=40, learning_rate=1.0, batch_size=32, optimizer="sgd", dataset="moons")
-DATASETS = ("moons", "circles", "xor_noisy", "blobs", "breast_cancer")
 TOLERANCE = 1e-6        # largest relative error accepted between two ways of computing a gradient (float64)
 CHECK_EXAMPLES = 32     # examples in the batch of the bigger model's gradient check
 
@@ -159,7 +166,6 @@ def run(config: Config) -> LessonResult:
     check_batch_size(config, ds)
     if ds.n_classes != 2:
         raise ValueError(f"dataset must have binary labels for this lesson, got {ds.n_classes} classes")
-    say(f"Day 6 - Backpropagation\nGoal: {GOAL}\n")
 
     # --- 1. forward and backward for one example ------------------------------------------
     say("== 1. A 2-3-1 sigmoid network, one example: the forward values, the deltas, the gradients")
@@ -215,4 +221,4 @@ def main(argv=None, prog=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(started.run(run))

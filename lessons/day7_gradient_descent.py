@@ -17,18 +17,25 @@ mini-batch run), 100 and 1000. Only the first run of each part prints its first 
 """
 from __future__ import annotations
 
+from course import cli
+from course.config import Config
+
+LESSON = "day7_gradient_descent"
+DEFAULTS = Config(epochs=10, learning_rate=0.5, batch_size=32, optimizer="sgd", dataset="moons")
+DATASETS = ("moons", "circles", "xor_noisy", "blobs")
+
+if __name__ == "__main__":
+    # Flags first, and the title: the imports below load TensorFlow, which takes seconds.
+    started = cli.start(LESSON, __doc__, DEFAULTS, DATASETS)
+
 import numpy as np
 
-from course import cli, data, models
-from course.config import Config, ConfigError, check_batch_size
+from course import data, models
+from course.config import ConfigError, check_batch_size
 from course.experiment import describe_model, train_and_log
 from course.runs import LessonResult
 from course.training import EpochTimer, Recorder
 
-LESSON = "day7_gradient_descent"
-GOAL = cli.lesson_goal(LESSON)
-DEFAULTS = Config(epochs=10, learning_rate=0.5, batch_size=32, optimizer="sgd", dataset="moons")
-DATASETS = ("moons", "circles", "xor_noisy", "blobs")
 HIDDEN = (8,)            # the MLP 2 -> 8 relu -> 1 sigmoid: relu lets a too-large step blow up for real
 LR_FACTORS = (("too_small", 0.02), ("about_right", 1.0), ("too_large", 100.0), ("diverging", 1000.0))
 # TensorBoard: the losses also against the examples seen (the variants differ in batch size) and as log10 (the
@@ -187,7 +194,6 @@ def run(config: Config) -> LessonResult:
         if not (np.isfinite(rate) and rate > 0):
             raise ConfigError(f"learning_rate {config.learning_rate:g} x {factor:g} = {rate:g} is not a positive "
                               "finite number; use a --learning-rate nearer 0.5")
-    say(f"Day 7 - Gradient descent: batch, stochastic, mini-batch, and the learning rate\nGoal: {GOAL}\n")
 
     # --- 1. three ways to average the gradient -------------------------------------------
     say(f"== 1. Batch vs stochastic vs mini-batch gradient descent\n   {describe_model(build_model(ds, config.seed))}"
@@ -221,4 +227,4 @@ def main(argv=None, prog=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(started.run(run))

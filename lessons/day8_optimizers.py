@@ -20,19 +20,28 @@ enough to see; --optimizer is not used (all four run).
 """
 from __future__ import annotations
 
+from course import cli
+from course.config import Config
+
+LESSON = "day8_optimizers"
+DEFAULTS = Config(epochs=60, learning_rate=0.3, batch_size=455, optimizer="sgd")
+LR_HELP = ("the learning rate lr of all four optimizers: SGD's step is lr * g, momentum's velocity collects "
+           "them, RMSprop and Adam divide by a root mean square first")
+
+if __name__ == "__main__":
+    # Flags first, and the title: the imports below load TensorFlow, which takes seconds.
+    started = cli.start(LESSON, __doc__, DEFAULTS, (), lr_help=LR_HELP)
+
 import numpy as np
 
-from course import cli, data, models, plots
-from course.config import OPTIMIZERS, Config, check_batch_size
+from course import data, models, plots
+from course.config import OPTIMIZERS, check_batch_size
 from course.experiment import describe_model, train_and_log
 from course.reference import optimizers
 from course.runs import LessonResult
 from course.runs.figures import add_figures
 from course.training import Recorder
 
-LESSON = "day8_optimizers"
-GOAL = cli.lesson_goal(LESSON)
-DEFAULTS = Config(epochs=60, learning_rate=0.3, batch_size=455, optimizer="sgd")
 START = (3.0, 4.0)        # (w, b): the same, deliberately poor, initial weights for every optimizer
 FEATURE = 0               # breast_cancer's "mean radius"
 CHECK_TOLERANCE = 1e-6    # NumPy's first update vs what Keras applied (float32)
@@ -60,7 +69,6 @@ def run(config: Config) -> LessonResult:
     # Load and check everything first: a bad setting stops the lesson before it writes anything.
     ds = data.select_features(data.load("breast_cancer", seed=config.seed), [FEATURE])
     check_batch_size(config, ds)
-    say(f"Day 8 - Optimizers: SGD, momentum, RMSprop and Adam\nGoal: {GOAL}\n")
 
     # --- data and model -------------------------------------------------------------------
     n = len(ds.y_train)
@@ -172,9 +180,8 @@ def takeaways(first) -> list:
 
 def main(argv=None, prog=None) -> int:
     return cli.lesson_main(run, LESSON, __doc__, argv, defaults=DEFAULTS, prog=prog,
-                           lr_help="the learning rate lr of all four optimizers: SGD's step is lr * g, momentum's "
-                                   "velocity collects them, RMSprop and Adam divide by a root mean square first")
+                           lr_help=LR_HELP)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(started.run(run))

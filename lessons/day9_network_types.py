@@ -22,25 +22,35 @@ update steps of the four classifiers (CNN, RNN, LSTM, Transformer).
 """
 from __future__ import annotations
 
+from course import cli
+from course.config import Config
+
+LESSON = "day9_network_types"
+DEFAULTS = Config(epochs=10, learning_rate=0.01, batch_size=32, optimizer="adam", trace_steps=0)
+FAMILIES = ("all", "cnn", "rnn", "autoencoder", "gan", "transformer")
+OPTIONS = {"--family": dict(choices=FAMILIES, default="all", help="which family to train: all, cnn, rnn (RNN and "
+                                                                  "LSTM), autoencoder, gan, transformer (default: all)")}
+
+if __name__ == "__main__":
+    # Flags first, and the title: the imports below load TensorFlow, which takes seconds.
+    started = cli.start(LESSON, __doc__, DEFAULTS, (), options=OPTIONS)
+
 import functools
 
 import numpy as np
 from matplotlib.figure import Figure
 from sklearn.decomposition import PCA
 
-from course import cli, data, families
-from course.config import Config, ConfigError, check_batch_size
+from course import data, families
+from course.config import ConfigError, check_batch_size
 from course.experiment import train_and_log
 from course.families import autoencoding, gan, sequences, summary
 from course.models import parameter_count
 from course.pictures import generative as generative_plots
 from course.runs import LessonResult, RunResult
 from course.runs.figures import open_run
+from course.tensorboard.snapshots import picture_epochs
 
-LESSON = "day9_network_types"
-GOAL = cli.lesson_goal(LESSON)
-DEFAULTS = Config(epochs=10, learning_rate=0.01, batch_size=32, optimizer="adam", trace_steps=0)
-FAMILIES = ("all", "cnn", "rnn", "autoencoder", "gan", "transformer")
 # Each family's recipe as multiples of --epochs and --learning-rate: (epochs x, learning rate x).
 RECIPES = {
     "cnn": (1, 1),               # 10 epochs at 0.01
@@ -247,11 +257,14 @@ def gan_part(config, real, say):
     snapshots = Figure(figsize=(4.2 * len(snapshot_epochs), 3.6), layout="constrained")
     panels = dict(zip(snapshot_epochs, snapshots.subplots(1, len(snapshot_epochs), squeeze=False)[0]))
 
+    pictured = picture_epochs(epochs)          # the epochs a run's pictures are taken at (10 of them)
+
     def on_epoch(epoch, history, generated):
-        title = f"epoch {epoch}: real (blue), generated (orange), green = D says real"
-        logger.log_figure("generated_points", generative_plots.generated_points(
-            real[:gan.SAMPLE_COUNT], generated, discriminator=discriminator, title=title, colorbar=False),
-            step=history.steps)
+        if epoch in pictured:
+            title = f"epoch {epoch}: real (blue), generated (orange), green = D says real"
+            logger.log_figure("generated_points", generative_plots.generated_points(
+                real[:gan.SAMPLE_COUNT], generated, discriminator=discriminator, title=title, colorbar=False),
+                step=history.steps)
         if epoch in panels:
             generative_plots.generated_points(real[:gan.SAMPLE_COUNT], generated, discriminator=discriminator,
                                               ax=panels[epoch], title=f"epoch {epoch}", colorbar=False)
@@ -318,7 +331,6 @@ def run(config: Config, family: str = "all") -> LessonResult:
     if config.batch_size > len(real):
         raise ConfigError(f"batch_size {config.batch_size} is larger than the {len(real)} points the GAN learns "
                           f"from; use at most {len(real)}")
-    say(f"Day 9 - Network types: CNN, RNN, LSTM, autoencoder, GAN and Transformer\nGoal: {GOAL}\n")
 
     rows = []
     parts = {"cnn": lambda: cnn_part(config, digits, say),
@@ -369,13 +381,9 @@ def takeaways(families_run, n) -> list:
     return lines
 
 
-OPTIONS = {"--family": dict(choices=FAMILIES, default="all", help="which family to train: all, cnn, rnn (RNN and "
-                                                                  "LSTM), autoencoder, gan, transformer (default: all)")}
-
-
 def main(argv=None, prog=None) -> int:
     return cli.lesson_main(run, LESSON, __doc__, argv, defaults=DEFAULTS, prog=prog, options=OPTIONS)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(started.run(run))

@@ -6,10 +6,10 @@ running a lesson (``lessons``). Nothing else in ``course`` imports this package;
 from course.cli.commands import build_parser, main
 from course.cli.flags import (OneLineParser, lesson_parser, non_negative_int, parse_config, parse_lesson_args,
                               positive_float, positive_int)
-from course.cli.lessons import (LESSONS, lesson_doc, lesson_goal, lesson_main, print_footer,
-                                quiet_ctrl_c_while_loading)
+from course.cli.lessons import (LESSONS, Started, lesson_doc, lesson_goal, lesson_main, print_footer,
+                                quiet_ctrl_c_while_loading, start)
 from course.engine.signals import Terminated
 
 __all__ = ["main", "build_parser", "OneLineParser", "lesson_parser", "parse_config", "parse_lesson_args",
            "positive_int", "non_negative_int", "positive_float", "LESSONS", "lesson_doc", "lesson_goal",
-           "lesson_main", "print_footer", "quiet_ctrl_c_while_loading", "Terminated"]
+           "lesson_main", "start", "Started", "print_footer", "quiet_ctrl_c_while_loading", "Terminated"]

@@ -13,8 +13,8 @@ are instant (a lesson's own ``--help`` imports the lesson, and with it TensorFlo
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
+import runpy
 import signal
 import sys
 import threading
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from course.cli import board, drill
 from course.cli.flags import OneLineParser, positive_int
-from course.cli.lessons import LESSONS, lesson_goal, quiet_ctrl_c_while_loading
+from course.cli.lessons import LESSONS, lesson_goal
 
 
 # --- the `course` command -------------------------------------------------------------------
@@ -47,13 +47,16 @@ def _cmd_run(args, parser) -> int:
         return 0 if args.lesson else 2
     if args.lesson not in LESSONS:
         parser.error(f"unknown lesson {args.lesson!r}; choose from {', '.join(LESSONS)}")
-    previous = quiet_ctrl_c_while_loading()
+    # As `python -m lessons.X` runs it: its flags are checked and its title printed before TensorFlow loads.
+    saved = sys.argv
+    sys.argv = [f"course run {args.lesson}", *args.flags]
     try:
-        module = importlib.import_module(f"lessons.{args.lesson}")
+        runpy.run_module(f"lessons.{args.lesson}", run_name="__main__", alter_sys=False)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
-    return module.main(args.flags, prog=f"course run {args.lesson}")
+        sys.argv = saved
+    return 0
 
 
 def _cmd_tensorboard(args, parser) -> int:

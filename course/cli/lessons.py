@@ -7,6 +7,7 @@ lesson's ``main`` calls (flags, Ctrl-C and SIGTERM, a closed pipe, the footer wi
 from __future__ import annotations
 
 import ast
+import errno
 import importlib.util
 import os
 import signal
@@ -85,38 +86,110 @@ def quiet_ctrl_c_while_loading():
     return signal.signal(signal.SIGINT, _exit_130)
 
 
-def lesson_main(run, name, doc, argv=None, *, defaults, datasets=(), prog=None, options=None, lr_help="") -> int:
-    """Parse flags, run the lesson, print where its logs are. What every lesson's ``main`` calls.
+class Started:
+    """A lesson whose flags are checked and whose title is printed: ``run`` it (after TensorFlow has loaded)."""
 
-    ``options``: the lesson's own flags, ``{"--family": argparse keyword arguments}``; their values go
-    to ``run`` as keyword arguments (``run(config, family="cnn")``).
+    def __init__(self, name, parser, config, extra, loading_handler=None):
+        self.name, self.parser, self.config, self.extra = name, parser, config, extra
+        self.loading_handler = loading_handler     # SIGINT's handler before the lesson started
 
-    Exit status: 0 done, 2 bad input (nothing written), 130 Ctrl-C, 143 SIGTERM (partial runs kept).
+    def run(self, run) -> int:
+        """Run the lesson, print where its logs are; a fault ends in one line, never a traceback.
+
+        Exit status: 0 done, 2 bad input (nothing written), 130 Ctrl-C, 143 SIGTERM (partial runs kept),
+        74 a full disk, 120 a closed or full standard output, 141 a reader that left (``| head``).
+        """
+        handlers = {}
+        if threading.current_thread() is threading.main_thread():
+            # Ctrl-C must raise KeyboardInterrupt even if the parent shell started us with SIGINT ignored.
+            handlers = {signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
+                        signal.SIGTERM: signal.signal(signal.SIGTERM, raise_terminated)}
+        try:
+            result = run(self.config, **self.extra)
+            print_footer(result)
+            sys.stdout.flush()           # a closed pipe shows up here, not as a message at exit
+        except ConfigError as err:       # found before anything was trained or written
+            self.parser.error(str(err))
+        except BrokenPipeError:          # `python -m lessons.day1_perceptron | head`: the reader left
+            return _silenced(141)
+        except KeyboardInterrupt as interrupt:
+            _say_on_stderr("Stopped by " + ("SIGTERM" if isinstance(interrupt, Terminated) else "Ctrl-C") +
+                           ": what was logged so far stays readable in TensorBoard.")
+            return 143 if isinstance(interrupt, Terminated) else 130
+        except OSError as err:
+            if not _stdout_works():      # `> /dev/full`, or standard output closed under us: end quietly
+                return _silenced(120)
+            if err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                _say_on_stderr(f"Stopped: the disk is full ({err.strerror}): the runs' files were closed, and "
+                               "what was logged before stays readable in TensorBoard. Free some space, or use "
+                               "another --logdir.")
+                return 74
+            raise
+        finally:
+            for sig, previous in handlers.items():
+                signal.signal(sig, previous)
+            if self.loading_handler is not None:
+                signal.signal(signal.SIGINT, self.loading_handler)
+        return 0
+
+
+def _stdout_works() -> bool:
+    try:
+        if sys.stdout is None:
+            return False
+        sys.stdout.flush()
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+def _silenced(code: int) -> int:
+    """No second error when Python flushes the broken standard output at exit."""
+    sys.stdout = open(os.devnull, "w")
+    return code
+
+
+def _say_on_stderr(line: str) -> None:
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def start(name, doc, defaults, datasets=(), argv=None, *, prog=None, options=None, lr_help="") -> Started:
+    """Check the flags and print the lesson's title and goal, before TensorFlow loads (it takes seconds).
+
+    A bad flag ends here: one line on stderr, exit status 2; ``--help`` prints and exits 0.
+    ``options``: the lesson's own flags, ``{"--family": argparse keyword arguments}``; their values go to
+    ``run`` as keyword arguments (``run(config, family="cnn")``).
+
+    Example (the top of a lesson, before its other imports):
+        >>> if __name__ == "__main__":
+        ...     started = cli.start(LESSON, __doc__, DEFAULTS, DATASETS)
     """
+    if sys.stdout is None:           # started with standard output closed (`>&-`): nothing to show, end quietly
+        raise SystemExit(120)
     goal = lesson_goal(name) if name in LESSONS else ""
     argv = sys.argv[1:] if argv is None else list(argv)
+    if prog is None:
+        launcher = sys.argv[0] if sys.argv else ""
+        prog = launcher if launcher.startswith("course run") else f"python -m lessons.{name}"
     parser = lesson_parser(name, doc, defaults, datasets, prog, goal=goal, options=options,
                            optimizer=optimizer_in(argv), lr_help=lr_help)
     config, extra = parse_config(parser, argv, defaults, options or ())
-    handlers = {}
-    if threading.current_thread() is threading.main_thread():
-        # Ctrl-C must raise KeyboardInterrupt even if the parent shell started us with SIGINT ignored.
-        handlers = {signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
-                    signal.SIGTERM: signal.signal(signal.SIGTERM, raise_terminated)}
+    title = doc.strip().splitlines()[0] if doc.strip() else name
     try:
-        result = run(config, **extra)
-        print_footer(result)
-        sys.stdout.flush()           # a closed pipe shows up here, not as a message at exit
-    except ConfigError as err:       # found before anything was trained or written
-        parser.error(str(err))
-    except BrokenPipeError:          # `python -m lessons.day1_perceptron | head`: the reader left
-        sys.stdout = open(os.devnull, "w")   # no second error when Python flushes stdout at exit
-        return 141
-    except KeyboardInterrupt as interrupt:
-        print("Stopped by " + ("SIGTERM" if isinstance(interrupt, Terminated) else "Ctrl-C") +
-              ": what was logged so far stays readable in TensorBoard.", file=sys.stderr)
-        return 143 if isinstance(interrupt, Terminated) else 130
-    finally:
-        for sig, previous in handlers.items():
-            signal.signal(sig, previous)
-    return 0
+        print(f"{title}\nGoal: {goal}\n" if goal else f"{title}\n", flush=True)
+    except BrokenPipeError:
+        raise SystemExit(_silenced(141)) from None
+    except OSError:
+        raise SystemExit(_silenced(120)) from None
+    return Started(name, parser, config, extra, quiet_ctrl_c_while_loading())
+
+
+def lesson_main(run, name, doc, argv=None, *, defaults, datasets=(), prog=None, options=None, lr_help="") -> int:
+    """``start`` then ``run``: what every lesson's ``main(argv)`` calls (tests and notebooks use it).
+
+    Exit status: see ``Started.run``.
+    """
+    return start(name, doc, defaults, datasets, argv, prog=prog, options=options, lr_help=lr_help).run(run)

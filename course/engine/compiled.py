@@ -57,7 +57,7 @@ def make_step(model, loss_fn, optimizer, *, eager=False, record_parameters=False
         grads = [tf.ensure_shape(g, v.shape) for g, v in zip(grads, model.trainable_variables)]
         return step_outputs(model, loss, count_correct(y, predictions), grads, record_parameters)
 
-    return step if eager else tf.function(step, reduce_retracing=True)
+    return step if eager else tf.function(step, reduce_retracing=True, autograph=False)
 
 
 def make_evaluate(model, loss_fn, *, eager=False):
@@ -67,12 +67,12 @@ def make_evaluate(model, loss_fn, *, eager=False):
         loss = loss_fn(y, predictions)
         return loss, count_correct(y, predictions) / tf.cast(tf.shape(x)[0], tf.float32)
 
-    return evaluate if eager else tf.function(evaluate, reduce_retracing=True)
+    return evaluate if eager else tf.function(evaluate, reduce_retracing=True, autograph=False)
 
 
 def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=False, eager=False,
                update=train_step):
-    """Compile "the rest of an epoch": ``train_step`` in a ``tf.range`` loop, then validation.
+    """Compile "the rest of an epoch": ``train_step`` in a ``tf.while_loop``, then validation.
 
     One Python call runs every remaining batch of pre-shuffled tensors and evaluates the validation
     split, so an epoch costs one call. It stops early at a step whose loss or gradient is not finite.
@@ -92,31 +92,63 @@ def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=
         last_batch = (n + batch_size - 1) // batch_size
         series = StepSeries(*(tf.TensorArray(tf.float32, size=0, dynamic_size=True, element_shape=shape)
                               for shape in ([], [], [], [n_flat], [n_flat])))
-        loss_sum, correct_sum = carried[0], carried[1]
-        finite = tf.constant(True)
-        for b in tf.range(first_batch, last_batch):
+
+        def more(b, finite, *_):                       # the next batch, unless a step blew up
+            return tf.logical_and(b < last_batch, finite)
+
+        def one_step(b, finite, loss_sum, correct_sum, grads, series):
             x, y = xs[b * batch_size:(b + 1) * batch_size], ys[b * batch_size:(b + 1) * batch_size]
             out = step(x, y)
-            grads = out.grads
-            i = b - first_batch
-            series = StepSeries(*(a.write(i, v) for a, v in zip(
+            series = StepSeries(*(a.write(b - first_batch, v) for a, v in zip(
                 series, (out.loss, out.correct, out.grad_norm, out.params, out.flat_grads))))
-            finite = out.finite
-            if not finite:
-                break
-            size = tf.cast(tf.shape(x)[0], tf.float32)
+            size = tf.cast(tf.shape(x)[0], tf.float64)
             # float64 sums, in step order: the same numbers as when the steps run one at a time
-            loss_sum += tf.cast(out.loss, tf.float64) * tf.cast(size, tf.float64)
-            correct_sum += tf.cast(out.correct, tf.float64)
-        metrics = tf.fill([4], tf.constant(float("nan"), tf.float64))
-        if finite:
-            val_loss, val_accuracy = evaluate(x_val, y_val)
-            total = tf.cast(n, tf.float64)
-            metrics = tf.stack([loss_sum / total, correct_sum / total,
-                                tf.cast(val_loss, tf.float64), tf.cast(val_accuracy, tf.float64)])
+            loss_sum = tf.where(out.finite, loss_sum + tf.cast(out.loss, tf.float64) * size, loss_sum)
+            correct_sum = tf.where(out.finite, correct_sum + tf.cast(out.correct, tf.float64), correct_sum)
+            return b + 1, out.finite, loss_sum, correct_sum, list(out.grads), series
+
+        _, finite, loss_sum, correct_sum, grads, series = tf.while_loop(
+            more, one_step, (first_batch, tf.constant(True), carried[0], carried[1], list(grads), series))
+        val_loss, val_accuracy = evaluate(x_val, y_val)
+        total = tf.cast(n, tf.float64)
+        metrics = tf.where(finite, tf.stack([loss_sum / total, correct_sum / total, tf.cast(val_loss, tf.float64),
+                                             tf.cast(val_accuracy, tf.float64)]),
+                           tf.fill([4], tf.constant(float("nan"), tf.float64)))
         return StepSeries(*(a.stack() for a in series)), grads, metrics, finite
 
-    return run_epoch if eager else tf.function(run_epoch, reduce_retracing=True)
+    # tf.while_loop written out: AutoGraph would convert every function the step calls (Keras's too), a
+    # second or more of tracing for the larger models, for nothing.
+    return run_epoch if eager else tf.function(run_epoch, reduce_retracing=True, autograph=False)
+
+
+def make_loop(step, batch_size: int, outputs: int, *, check: int | None = None, eager=False):
+    """Compile every batch of an epoch for a step of one's own (the autoencoder's, the GAN's).
+
+    ``step(*batch)`` returns ``outputs`` scalars; the compiled ``loop(*tensors)`` slices each tensor (one
+    row per example, in the epoch's order) into batches, runs the step on each and returns their outputs,
+    (steps, outputs) float32, stopping after the first step whose first ``check`` outputs are not finite.
+
+    Example:
+        >>> loop = make_loop(lambda x: (reconstruction_step(model, optimizer, x),), 32, 1)
+        >>> losses = loop(tf.constant(x_train[order]))[:, 0]
+    """
+    check = outputs if check is None else check
+
+    def run(*tensors):
+        last = (tf.shape(tensors[0])[0] + batch_size - 1) // batch_size
+
+        def more(b, finite, rows):
+            return tf.logical_and(b < last, finite)
+
+        def one_step(b, finite, rows):
+            values = tf.stack([tf.cast(v, tf.float32) for v in step(*(t[b * batch_size:(b + 1) * batch_size]
+                                                                     for t in tensors))])
+            return b + 1, tf.reduce_all(tf.math.is_finite(values[:check])), rows.write(b, values)
+
+        rows = tf.TensorArray(tf.float32, size=0, dynamic_size=True, element_shape=[outputs])
+        return tf.while_loop(more, one_step, (tf.constant(0), tf.constant(True), rows))[2].stack()
+
+    return run if eager else tf.function(run, reduce_retracing=True, autograph=False)
 
 
 class EpochBuffer:

@@ -21,6 +21,7 @@ import numpy as np
 from course.core.models import variable_name
 from course.core.optimizers import make_optimizer
 from course.core.runtime import tf
+from course.engine.compiled import make_loop
 from course.tensorboard.events import histogram_buckets
 from course.tensorboard.layout import histogram_tags
 
@@ -97,24 +98,18 @@ def fit(model, x_train, x_val, config, *, logger=None, on_epoch=None, print_fn=N
     optimizer = make_optimizer(config.optimizer, config.learning_rate)
     optimizer.build(model.trainable_variables)
 
-    def step(x):
-        return reconstruction_step(model, optimizer, x)
-
-    step_fn = step if config.eager else tf.function(step)
-    rng = np.random.default_rng(config.seed)
     n, batch_size = len(x_train), min(config.batch_size, len(x_train))
+    # an epoch's steps in one compiled call (each step from Python would cost milliseconds of overhead)
+    epoch_loop = make_loop(lambda x: (reconstruction_step(model, optimizer, x),), batch_size, 1, eager=config.eager)
+    rng = np.random.default_rng(config.seed)
     history = ReconstructionHistory()
     for epoch in range(1, config.epochs + 1):
         order = rng.permutation(n)
-        losses, sizes = [], []
-        for start in range(0, n, batch_size):
-            batch = x_train[order[start:start + batch_size]]
-            losses.append(float(step_fn(tf.constant(batch))))
-            sizes.append(len(batch))
-            if not math.isfinite(losses[-1]):
-                history.stopped = (f"diverged at step {history.steps + len(losses)}: the loss is {losses[-1]:.4g}; "
-                                   "lower the learning rate")
-                break
+        losses = epoch_loop(tf.constant(x_train[order]))[:, 0].numpy().astype(np.float64)
+        sizes = np.minimum(batch_size, n - batch_size * np.arange(len(losses)))
+        if not math.isfinite(losses[-1]):
+            history.stopped = (f"diverged at step {history.steps + len(losses)}: the loss is {losses[-1]:.4g}; "
+                               "lower the learning rate")
         history.steps += len(losses)
         if logger is not None:
             logger.split("train").scalars(history.steps - len(losses) + 1, np.array(losses)[:, None], ["batch_loss"])

@@ -11,7 +11,6 @@ learns to turn random noise into points D takes for real. Each step updates both
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,6 +18,7 @@ import numpy as np
 from course.checks import check_seed
 from course.core.optimizers import make_optimizer
 from course.core.runtime import keras, tf
+from course.engine.compiled import make_loop
 from course.families.autoencoding import printed_epoch
 
 TARGET_MEAN = (2.0, 1.0)       # the real points' mean (x1, x2)
@@ -130,27 +130,22 @@ def fit(generator, discriminator, real, config, *, logger=None, on_epoch=None, p
     g_optimizer.build(generator.trainable_variables)
     d_optimizer.build(discriminator.trainable_variables)
 
-    def step(real_batch, noise):
-        return gan_step(generator, discriminator, g_optimizer, d_optimizer, real_batch, noise, loss_fn)
-
-    step_fn = step if config.eager else tf.function(step)
-    rng = np.random.default_rng(config.seed)
     noise_dim, n = int(generator.input_shape[-1]), len(real)
     batch_size = min(config.batch_size, n)
+    # an epoch's steps in one compiled call; it stops after a step whose d_loss or g_loss is not finite
+    epoch_loop = make_loop(lambda real_batch, noise: gan_step(generator, discriminator, g_optimizer, d_optimizer,
+                                                             real_batch, noise, loss_fn),
+                           batch_size, 4, check=2, eager=config.eager)
+    rng = np.random.default_rng(config.seed)
     measure_noise = fixed_noise(generator, config.seed)
     history = GANHistory()
     tags = ["d_loss", "g_loss"]
     for epoch in range(1, config.epochs + 1):
         order = rng.permutation(n)
-        rows = []                                     # (d_loss, g_loss, p_real, p_fake) per step
-        for start in range(0, n, batch_size):
-            batch = real[order[start:start + batch_size]]
-            noise = rng.normal(size=(len(batch), noise_dim)).astype(np.float32)
-            rows.append([float(v) for v in step_fn(tf.constant(batch), tf.constant(noise))])
-            if not all(math.isfinite(v) for v in rows[-1][:2]):
-                history.stopped = f"diverged at step {history.steps + len(rows)}: a loss is not finite"
-                break
-        rows = np.array(rows)
+        noise = rng.normal(size=(n, noise_dim)).astype(np.float32)   # the draws a batch at a time would give
+        rows = epoch_loop(tf.constant(real[order]), tf.constant(noise)).numpy().astype(np.float64)
+        if not np.all(np.isfinite(rows[-1, :2])):     # (d_loss, g_loss, p_real, p_fake) per step
+            history.stopped = f"diverged at step {history.steps + len(rows)}: a loss is not finite"
         history.steps += len(rows)
         if logger is not None:
             logger.split("train").scalars(history.steps - len(rows) + 1, rows[:, :2], tags)

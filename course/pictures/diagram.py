@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 MAX_UNITS = 32
 SCALE = 2.0                      # |w| (or |b|) drawn at full width and strength
 _RED, _BLUE = np.array([178, 24, 43]), np.array([33, 102, 172])
-_LEFT, _TOP, _COLUMN, _ROW, _RADIUS = 90, 56, 190, 26, 9
+_LEFT, _TOP, _COLUMN, _ROW, _RADIUS = 90, 66, 190, 26, 9
 
 
 def supports(model) -> bool:
@@ -44,7 +44,7 @@ def draw(sizes, kernels, biases, *, labels, feature_names=None, title="") -> Ima
     """The diagram of a Dense stack: ``sizes`` units per layer (inputs first), ``kernels[l]`` (in, out),
     ``biases[l]`` (out,), ``labels`` one caption per layer after the inputs."""
     height = _TOP + _ROW * max(sizes) + 70
-    width = _LEFT + _COLUMN * (len(sizes) - 1) + 150
+    width = max(_LEFT + _COLUMN * (len(sizes) - 1) + 150, 500)
     image = Image.new("RGBA", (width, height), "white")
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
     lines, text = ImageDraw.Draw(overlay), ImageDraw.Draw(image)
@@ -77,9 +77,10 @@ def draw(sizes, kernels, biases, *, labels, feature_names=None, title="") -> Ima
     for l, label in enumerate([f"inputs ({sizes[0]})", *labels]):
         text.text((x[l], bottom + 4), label, fill=(40, 40, 40), font=caption, anchor="ma")
     text.text((10, 8), title, fill=(0, 0, 0), font=_font(13))
-    legend = (f"line width and strength: |w| on a fixed scale, full from |w| = {SCALE:g}; red w > 0, blue w < 0; "
-              f"unit fill: bias, the same scale")
-    text.text((10, 28), legend, fill=(70, 70, 70), font=small)
+    text.text((10, 26), f"line width and strength: |w| on a fixed scale, full from |w| = {SCALE:g}",
+              fill=(70, 70, 70), font=small)
+    text.text((10, 39), "red w > 0, blue w < 0; a unit's fill: its bias, on the same scale", fill=(70, 70, 70),
+              font=small)
     for k, w in enumerate((0.1, 0.5, 1.0, SCALE)):       # the scale itself, drawn
         lx = 10 + 120 * k
         width_, alpha, rgb = line_style(w)

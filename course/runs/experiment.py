@@ -101,21 +101,19 @@ def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str =
         if history.stopped:
             print_fn(f"Stopped early: {history.stopped}")
         final = history.final()
-        figures = {"training_curves": plots.training_curves(history, title=f"{lesson}: {name}")}
-        if dataset.n_features == 2:
-            figures["decision_boundary"] = plots.decision_boundary(
+        logger.log_figure("training_curves", plots.training_curves(history, title=f"{lesson}: {name}"),
+                          step=history.steps, save_to=run_dir / "training_curves.png")
+        # The pictures of the trained model are the last snapshots (drawn once), also saved as files.
+        pictures = next((obs.final(history.steps) for obs in logging if isinstance(obs, snapshots.Snapshots)), {})
+        for tag, file in (("snapshots/decision_boundary", "decision_boundary.png"), ("network", "network.png")):
+            if tag in pictures:
+                (run_dir / file).write_bytes(pictures[tag])
+        if dataset.n_features == 2 and "snapshots/decision_boundary" not in pictures:   # a model they cannot draw
+            logger.log_figure("decision_boundary", plots.decision_boundary(
                 model, dataset.x_val, dataset.y_val, class_names=dataset.class_names,
                 title=(f"{name}: validation accuracy {final['val_accuracy']:.3f}" if history.epoch
-                       else f"{name}: stopped in epoch 1, before any validation"))
-        for tag, figure in figures.items():
-            logger.log_figure(tag, figure, step=history.steps, save_to=run_dir / f"{tag}.png")
-        if diagram.supports(model):     # the last picture, in a file; TensorBoard has it unless the run stopped early
-            network = diagram.diagram_png(model, feature_names=dataset.feature_names,
-                                          title=f"The network after update step {history.steps}")
-            (run_dir / "network.png").write_bytes(network)
-            pictured = [step for obs in logging if isinstance(obs, snapshots.Snapshots) for step in obs.steps]
-            if history.steps not in pictured:
-                logger.log_images(history.steps, {"network": [network]})
+                       else f"{name}: stopped in epoch 1, before any validation")),
+                step=history.steps, save_to=run_dir / "decision_boundary.png")
     finally:
         logger.close()
     return RunResult(name=name, run_dir=run_dir, history=history, model=model, metrics=final, logger=logger)

@@ -64,7 +64,7 @@ class Snapshots(Observer):
         self.feature_names = feature_names
         self.full_steps = sys.maxsize if every_step else 0
         self.frames = frames
-        self.layers, self.epochs, self.steps = [], set(), []
+        self.layers, self.epochs, self.steps, self.last = [], set(), [], {}
 
     def on_train_begin(self, model, config, names, initial):
         self.model, self.names = model, names
@@ -90,6 +90,14 @@ class Snapshots(Observer):
                                {tag: DESCRIPTIONS[tag.split("_")[0] if tag.startswith("snapshots/neurons") else tag]
                                 for tag in pictures})
         self.steps.append(step)
+        self.last = pictures
+
+    def final(self, step: int) -> dict:
+        """{tag: PNG} of the model as it ends, at ``step``: the last pictures, or new ones if the run stopped
+        between two (a divergence, Ctrl-C)."""
+        if not self.steps or self.steps[-1] != step:
+            self._write(step, [v.numpy() for v in self.model.trainable_variables])
+        return self.last
 
 
 DESCRIPTIONS = {
