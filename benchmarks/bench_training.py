@@ -222,16 +222,34 @@ def lesson_logging(label, ds, build, defaults, repeats):
     return row
 
 
+def import_tensorflow_s() -> float:
+    """Wall seconds of a bare ``python -c "import tensorflow"``: the floor every lesson stands on."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import tensorflow"], cwd=ROOT, capture_output=True, check=True)
+    return time.perf_counter() - start
+
+
 def lesson_footprint(name):
-    """Wall seconds and peak resident memory of a lesson with default flags, run as a learner would.
+    """Wall seconds, seconds to the first printed line, and peak resident memory of a lesson with default flags,
+    run as a learner would, beside a bare TensorFlow import timed just before it.
 
     The peak is the child's own VmHWM from /proc, read until it exits (rusage's ru_maxrss would
     include this parent's memory at fork time: Linux carries it across exec).
     """
+    import threading
+    floor = import_tensorflow_s()
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", f"lessons.{name}", "--quiet", "--logdir", tmp],
-                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        first = []
+
+        def read():
+            for line in proc.stdout:
+                if not first:
+                    first.append(time.perf_counter() - start)
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
         peak_kib = 0
         while proc.poll() is None:
             try:
@@ -241,9 +259,12 @@ def lesson_footprint(name):
                 pass
             time.sleep(0.05)
         wall = time.perf_counter() - start
+        reader.join()
     if proc.returncode != 0:
         raise RuntimeError(f"lesson {name} failed: {proc.stderr.read().decode()[-500:]}")
-    return {"wall_s": round(wall, 2), "peak_rss_mib": round(peak_kib / 1024, 1)}
+    return {"wall_s": round(wall, 2), "first_line_s": round(first[0], 2) if first else None,
+            "import_tensorflow_s": round(floor, 2), "beyond_import_s": round(wall - floor, 2),
+            "peak_rss_mib": round(peak_kib / 1024, 1)}
 
 
 def main(argv=None):
@@ -299,8 +320,10 @@ def main(argv=None):
         results["lesson_logging"].append(lesson_logging(label, ds, build, defaults, repeats))
     for lesson in (LESSONS if args.only in (None, "lessons") else []):
         results["lessons"][lesson] = lesson_footprint(lesson)
-        print(f"lesson {lesson}: {results['lessons'][lesson]['wall_s']} s wall, "
-              f"{results['lessons'][lesson]['peak_rss_mib']} MiB peak resident memory")
+        row = results["lessons"][lesson]
+        print(f"lesson {lesson}: {row['wall_s']} s wall, first line after {row['first_line_s']} s; a bare "
+              f"`import tensorflow` {row['import_tensorflow_s']} s, so {row['beyond_import_s']} s beyond it; "
+              f"{row['peak_rss_mib']} MiB peak resident memory")
     out = Path(args.json) if args.json else ROOT / "benchmarks" / "results" / time.strftime("%Y%m%d-%H%M%S.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))

@@ -120,9 +120,11 @@ class Started:
             if not _stdout_works():      # `> /dev/full`, or standard output closed under us: end quietly
                 return _silenced(120)
             if err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-                _say_on_stderr(f"Stopped: the disk is full ({err.strerror}): the runs' files were closed, and "
-                               "what was logged before stays readable in TensorBoard. Free some space, or use "
-                               "another --logdir.")
+                what = ("a file reached the size limit of this shell (ulimit -f)" if err.errno == errno.EFBIG
+                        else "the disk is full")
+                _say_on_stderr(f"Stopped: {what}, writing {err.filename or 'a run file'}. The runs' files were "
+                               "closed; what was logged before stays readable in TensorBoard. Free some space, or "
+                               "use another --logdir.")
                 return 74
             raise
         finally:

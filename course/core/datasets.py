@@ -140,6 +140,7 @@ def mnist(seed=0, n_train=10000, n_val=2000, cache_dir=None, origin=MNIST_URL) -
         check_int(label, value, minimum=10)
     home = Path(cache_dir) if cache_dir else Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
     cached = home / "datasets" / "mnist.npz"
+    made = [d for d in (home, home / "datasets") if not d.exists()]   # removed again if the download fails
     try:
         if cached.is_file():
             path = cached                  # offline: the copy Keras cached earlier
@@ -152,6 +153,11 @@ def mnist(seed=0, n_train=10000, n_val=2000, cache_dir=None, origin=MNIST_URL) -
         with np.load(path) as f:
             x_tr, y_tr, x_va, y_va = f["x_train"], f["y_train"], f["x_test"], f["y_test"]
     except Exception as err:   # no network, a refused connection, a broken cache file
+        for directory in reversed(made):          # leave no empty ~/.keras/datasets behind
+            try:
+                directory.rmdir()
+            except OSError:
+                pass
         raise DatasetUnavailable(
             f"MNIST is not cached at {cached} and could not be downloaded ({type(err).__name__}); "
             "use --dataset digits (8x8 handwritten digits that ship with scikit-learn), "

@@ -73,12 +73,17 @@ class _Training:
         bs = config.batch_size
         self.sizes = np.minimum(bs, self.n - bs * np.arange(self.batches))   # the last batch may be smaller
         self.history, self.step, self.buffer = History(), 0, EpochBuffer()
-        for obs in observers:
-            obs.on_train_begin(model, config, self.names, [v.numpy() for v in self.variables])
-        graph_watchers = [obs for obs in observers if getattr(obs, "wants_graph", False)]
-        if graph_watchers and not config.eager:
+        self.model = model
+
+    def begin(self):
+        """Every observer's ``on_train_begin``, then the graph for those that want it."""
+        for obs in self.observers:
+            obs.on_train_begin(self.model, self.config, self.names, [v.numpy() for v in self.variables])
+        graph_watchers = [obs for obs in self.observers if getattr(obs, "wants_graph", False)]
+        if graph_watchers and not self.config.eager:
             # When the first steps run one at a time (the printed trace), their first call reuses this
-            # trace; with --trace-steps 0 it is traced for the graph alone (tens of milliseconds).
+            # trace; with --trace-steps 0 it is traced for the graph alone.
+            bs = self.config.batch_size
             graph = self.runner.graph(self.x_train[:bs], self.y_train[:bs])
             for obs in graph_watchers:
                 obs.on_graph(graph)
@@ -87,6 +92,7 @@ class _Training:
         config, rng, epoch = self.config, np.random.default_rng(self.config.seed), 0
         grads, self.handed_over = [tf.zeros_like(v) for v in self.variables], True
         try:
+            self.begin()
             for epoch in range(1, config.epochs + 1):
                 if config.shuffle:
                     order = tf.constant(rng.permutation(self.n))
@@ -115,7 +121,8 @@ class _Training:
             # run is logged, then let the interruption go on.
             partial = self._record(epoch, self.buffer if not self.handed_over else EpochBuffer(), None, None)
             self.history.steps = self.step
-            self.history.stopped = f"interrupted at step {self.step} (epoch {epoch})"
+            self.history.stopped = (f"interrupted at step {self.step} (epoch {epoch})" if epoch else
+                                    "interrupted before the first step")
             self.history.stopped_at = self.step
             for obs in self.observers:
                 obs.on_epoch_end(partial)

@@ -92,12 +92,9 @@ def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str =
     observers = [*logging, *observers]
     if not config.quiet:
         observers += [TracePrinter(config.trace_steps, print_fn=print_fn), EpochPrinter(print_fn=print_fn)]
+    history = None
     try:
-        try:
-            history = fit(model, dataset, config, observers=observers, optimizer=optimizer, update=update)
-        except KeyboardInterrupt:
-            print_fn(f"\nInterrupted: the partial run is in {run_dir} (TensorBoard can read it).")
-            raise
+        history = fit(model, dataset, config, observers=observers, optimizer=optimizer, update=update)
         if history.stopped:
             print_fn(f"Stopped early: {history.stopped}")
         final = history.final()
@@ -114,6 +111,22 @@ def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str =
                 title=(f"{name}: validation accuracy {final['val_accuracy']:.3f}" if history.epoch
                        else f"{name}: stopped in epoch 1, before any validation")),
                 step=history.steps, save_to=run_dir / "decision_boundary.png")
-    finally:
-        logger.close()
+    except KeyboardInterrupt:
+        if history is not None:        # training had finished: the figures were being drawn
+            logger.log_text("run/stopped", f"interrupted after the last step, {history.steps}, while the end-of-run "
+                            "figures were drawn", step=history.steps)
+        _close_quietly(logger)
+        print_fn(f"\nInterrupted: the partial run is in {run_dir} (TensorBoard can read it).")
+        raise
+    except BaseException:
+        _close_quietly(logger)         # a full disk: close what can be closed, the first error goes on
+        raise
+    logger.close()
     return RunResult(name=name, run_dir=run_dir, history=history, model=model, metrics=final, logger=logger)
+
+
+def _close_quietly(logger):
+    try:
+        logger.close()
+    except OSError:
+        pass

@@ -19,6 +19,8 @@ file, opened again for appending when a figure joins a finished run.
 """
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import itertools
 import os
@@ -220,7 +222,8 @@ class EventFile:
     def _write(self, data: bytes) -> None:
         if self.closed:
             raise ValueError(f"the event file {self.path} is closed")
-        self._writer.write(data)
+        with _as_oserror(self.path):
+            self._writer.write(data)
 
     def _after_write(self, now):
         self._last_time = now
@@ -229,10 +232,25 @@ class EventFile:
 
     def flush(self) -> None:
         if not self.closed:
-            self._writer.flush()
+            with _as_oserror(self.path):
+                self._writer.flush()
         self._last_flush = time.time()
 
     def close(self) -> None:
         if not self.closed:
             self.closed = True
-            self._writer.close()
+            with _as_oserror(self.path):
+                self._writer.close()
+
+
+@contextlib.contextmanager
+def _as_oserror(path):
+    """TensorFlow's writer reports a full disk (or a file-size limit) as its own error: make it an OSError."""
+    try:
+        yield
+    except OSError:
+        raise
+    except Exception as err:   # tf.errors.ResourceExhaustedError and the like
+        text = " ".join(str(err).split())
+        code = errno.EFBIG if "too large" in text.lower() else errno.ENOSPC
+        raise OSError(code, f"{os.strerror(code)} ({type(err).__name__}: {text[:120]})", str(path)) from None

@@ -234,8 +234,15 @@ class RunLogger(Observer):
             events.flush()
 
     def close(self):
+        """Close every file, even when one fails (a full disk): then the first error is raised."""
+        failed = None
         for events in self.events.values():
-            events.close()
+            try:
+                events.close()
+            except OSError as err:
+                failed = failed or err
+        if failed is not None:
+            raise failed
 
 
 def _log10(loss):
