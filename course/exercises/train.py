@@ -16,11 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course import data, models
-from course.config import Config
+from course.core import datasets as data
+from course.core import models
+from course.core.config import Config
+from course.core.dataset import select_features
 from course.core.runtime import tf
-from course.experiment import train_and_log
-from course.training import Recorder
+from course.engine.records import Recorder
+from course.runs.experiment import train_and_log
 
 LESSON = "exercises"
 
@@ -40,7 +42,7 @@ def _perceptron_on_blobs(seed):
 
 def _day8_neuron(seed):
     """Day 8's model: p = sigmoid(w x + b) on the tumours' mean radius, from w = 3, b = 4."""
-    ds = data.select_features(data.breast_cancer(seed=seed), [0])
+    ds = select_features(data.breast_cancer(seed=seed), [0])
     model = models.perceptron(1, seed=seed)
     model.get_layer("output").set_weights([np.array([[3.0]], np.float32), np.array([4.0], np.float32)])
     return model, ds

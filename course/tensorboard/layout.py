@@ -13,6 +13,21 @@ from tensorboard.plugins.hparams import summary_v2 as hp
 
 from course.trace.entries import index_text
 
+# Histograms (NumPy bucketing of every variable) cost more than scalars: by default they are
+# written about every HISTOGRAM_STEPS update steps, at an epoch's end (every epoch when an epoch
+# has at least that many steps), and always after the last epoch. Scalars are written every step.
+HISTOGRAM_STEPS = 100
+
+
+def histogram_cadence(steps_per_epoch: int, histogram_steps: int = HISTOGRAM_STEPS) -> int:
+    """Epochs between histograms: ceil(histogram_steps / steps_per_epoch), at least 1.
+
+    Example:
+        >>> histogram_cadence(10), histogram_cadence(282)
+        (10, 1)
+    """
+    return max(1, -(-histogram_steps // max(1, steps_per_epoch)))
+
 
 def entry_tags(prefix, names, shapes) -> list:
     """One tag per entry of every variable: ``prefix/<name>[i,j]``, in flat order."""

@@ -37,26 +37,10 @@ from course.checks import check_int
 from course.engine.compiled import SMALL_MODEL_PARAMETERS
 from course.engine.records import Observer
 from course.tensorboard.events import EventFile, histogram_buckets
-from course.tensorboard.layout import (custom_scalars_summary, entry_tags, hparams_summary, histogram_tags,
-                                       markdown_table)
+from course.tensorboard.layout import (HISTOGRAM_STEPS, custom_scalars_summary, entry_tags,  # noqa: F401
+                                       histogram_cadence, hparams_summary, histogram_tags, markdown_table)
 from course.trace.rules import Rules
 from course.trace.table import update_table
-
-# Histograms (NumPy bucketing of every variable) cost more than scalars: by default they are
-# written about every HISTOGRAM_STEPS update steps, at an epoch's end (every epoch when an epoch
-# has at least that many steps), and always after the last epoch. Scalars are written every step.
-HISTOGRAM_STEPS = 100
-
-
-def histogram_cadence(steps_per_epoch: int, histogram_steps: int = HISTOGRAM_STEPS) -> int:
-    """Epochs between histograms: ceil(histogram_steps / steps_per_epoch), at least 1.
-
-    Example:
-        >>> histogram_cadence(10), histogram_cadence(282)
-        (10, 1)
-    """
-    return max(1, -(-histogram_steps // max(1, steps_per_epoch)))
-
 
 class RunLogger(Observer):
     """Writes a run's scalars, histograms, text, images, graph and hparams to TensorBoard event files.
