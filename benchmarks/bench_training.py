@@ -20,8 +20,10 @@ Then, for the main run of Days 1, 2 and 5 at the lessons' default settings, the 
 the default TensorBoard logging of ``train_and_log`` (scalars, histograms, the 2-D pictures, text,
 graph, hparams) against the same call with no logging, interleaved: the logging's own work (every
 observer hook, timed around it, plus opening and closing the files) as a share of the unlogged
-training, with and without the first epoch's tracing and compiling. Last, every lesson's wall time and
-peak memory run as a learner would. Everything is also written as JSON.
+training, with and without the first epoch's tracing and compiling. Last, every lesson's wall time, the
+time to its first printed line and its peak memory, run as a learner would, each beside a bare
+``python -c "import tensorflow"`` timed just before it (the floor every lesson stands on). Everything
+is also written as JSON.
 
     python -m benchmarks.bench_training                 # about 8 minutes on 2 cores
     python -m benchmarks.bench_training --quick         # fewer repeats, a smoke run

@@ -3,8 +3,9 @@
     python docs/screenshots.py          # writes docs/tensorboard/*.png, about 2 minutes
 
 Each screenshot gets a log directory of its own, holding only the runs it shows: Day 2's moons
-run (images, custom scalars, graph), Day 1's blobs run (the update-step table), Day 8's four
-optimizers (HParams). TensorBoard is started through `course tensorboard` on 127.0.0.1.
+run (images, custom scalars, graph), Day 1's blobs run (the update-step table), Day 7's runs side by
+side (custom scalars), Day 8's four optimizers (HParams). TensorBoard is started through
+`course tensorboard` on 127.0.0.1.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ SHOTS = {   # name: (lesson, run-name pattern, dashboard URL fragment, window si
     "graphs": ("day2_mlp", "*_moons", "#graphs", "1400,900"),
     "text": ("day1_perceptron", "*_blobs", "#text&tagFilter=trace", "1400,900"),
     "hparams": ("day8_optimizers", "*", "#hparams", "1600,700"),
+    "comparisons": ("day7_gradient_descent", "*", "#custom_scalars&categoryFilter=side", "1400,1500"),
 }
 
 
@@ -67,6 +69,7 @@ def main():
         runs = Path(tmp) / "runs"
         lesson("day1_perceptron", runs, "--dataset", "blobs")
         lesson("day2_mlp", runs)
+        lesson("day7_gradient_descent", runs)
         lesson("day8_optimizers", runs)
         for name, (lesson_name, pattern, fragment, size) in SHOTS.items():
             logdir = Path(tmp) / name
