@@ -1,40 +1,72 @@
-"""Shared fixtures. Everything runs in one pytest process: TensorFlow is imported once."""
+"""Shared fixtures. The tests run in one pytest process, TensorFlow imported once; what needs a fresh process
+(signals, exit statuses, what importing prints) runs as a background job started right after collection, beside
+the in-process tests (``tests.helpers.Background``).
+
+Before TensorFlow runs anything, the CPU is split into two logical devices (what Day 10 does first
+in its own process, ``course.distribute.split_cpu``): the loop's two-replica path and ``split_batch``
+can then be checked in this process against the one-device loop, with one shared strategy
+(``two_replicas``; the Day 10 lesson makes a strategy of its own, so it runs in a fresh process). A
+model built outside a strategy's scope still runs on ``CPU:0`` alone, exactly as without the split.
+"""
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
-
-import numpy as np
-import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
-def read_events(directory):
-    """All tensor summaries under ``directory``: {tag: [(step, value ndarray), ...]}, every event kept."""
-    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
-    import tensorflow as tf
+from course.distribute.devices import split_cpu  # noqa: E402
+from tests.helpers import BACKGROUND  # noqa: E402
 
-    acc = EventAccumulator(str(directory), size_guidance={"tensors": 0})   # 0 = keep all, not a sample
-    acc.Reload()
-    out = {}
-    for tag in acc.Tags()["tensors"]:
-        out[tag] = [(e.step, tf.make_ndarray(e.tensor_proto)) for e in acc.Tensors(tag)]
-    return out
+CPUS = split_cpu(2)          # ['/device:CPU:0', '/device:CPU:1']: the first thing TensorFlow does here
 
 
-@pytest.fixture
-def tiny_config(tmp_path):
-    from course.config import Config
-    return Config(epochs=2, learning_rate=0.1, batch_size=16, seed=0, logdir=str(tmp_path / "logs"),
-                  trace_steps=1, quiet=True)
+def pytest_configure(config):
+    config.addinivalue_line("markers", "fresh_process(job): the test reads the result of a job that runs in a "
+                                       "fresh process, started beside the in-process tests (tests/helpers.py)")
+
+
+# Tests that start and time processes of their own (TensorBoard, `course check --watch`, the exercises'
+# time-outs): they run once the background jobs are done, on a machine that is not busy with them.
+OWN_PROCESSES = ("cli", "exercises")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    """Start the fresh-process jobs of the selected tests (after -k and --deselect), in collection order; run
+    the other tests first, then those reading the jobs' results (done by then), then ``OWN_PROCESSES``."""
+    if config.option.collectonly:
+        return
+    waiting = [item for item in items if item.get_closest_marker("fresh_process")]
+    for item in waiting:
+        for marker in item.iter_markers("fresh_process"):
+            for job in marker.args:
+                BACKGROUND.start(job)
+
+    tests_dir = os.path.dirname(os.path.abspath(__file__))
+
+    def own_processes(item):
+        parts = os.path.relpath(str(item.path), tests_dir).split(os.sep)
+        return len(parts) > 1 and parts[0] in OWN_PROCESSES
+
+    rest = [item for item in items if not item.get_closest_marker("fresh_process")]
+    items[:] = [item for item in rest if not own_processes(item)] + waiting + [item for item in rest
+                                                                              if own_processes(item)]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    BACKGROUND.close()
 
 
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+@pytest.fixture(scope="session")
+def two_replicas():
+    """A MirroredStrategy over the two logical CPUs: two replicas in this process."""
+    from course.distribute.devices import mirrored_strategy
+    return mirrored_strategy(2)

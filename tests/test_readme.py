@@ -1,8 +1,13 @@
-"""The README and CI agree: .ci/run runs the README's test command as written."""
+"""The README and CI agree: .ci/run runs the README's test command as written; what the README names exists."""
+import importlib
+import importlib.util
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+import pytest
+
+import course
+from tests.helpers import ROOT
+
 README = (ROOT / "README.md").read_text()
 
 
@@ -24,7 +29,7 @@ def test_ci_runs_the_readme_test_command_as_written():
 
 
 def test_readme_lists_every_lesson_and_flag():
-    from course.cli import LESSONS
+    from course.cli.lessons import LESSONS
     for lesson in LESSONS:
         assert f"python -m lessons.{lesson}" in README
     for flag in ("--epochs", "--learning-rate", "--batch-size", "--optimizer", "--seed", "--logdir",
@@ -35,3 +40,31 @@ def test_readme_lists_every_lesson_and_flag():
 def test_pyproject_holds_only_the_build_system():
     text = (ROOT / "pyproject.toml").read_text()
     assert [line for line in text.splitlines() if line.startswith("[")] == ["[build-system]"]
+
+
+def test_every_course_module_the_readme_names_resolves():
+    named = sorted(set(re.findall(r"`(course\.[a-z_]+)`", README)))
+    assert {"course.data", "course.models", "course.training"} <= set(named)
+    for dotted in named:
+        name = dotted.split(".", 1)[1]
+        if importlib.util.find_spec(dotted) is not None:
+            module = importlib.import_module(dotted)
+        else:
+            module = getattr(course, name)                            # an earlier name (course.tblog), still found
+        assert module.__name__.startswith("course"), dotted
+    for old in re.findall(r"`(\w+)`", README.split("still finds the", 1)[0].rsplit("from course import numpy_ref",
+                                                                                   1)[1]):
+        assert getattr(course, old).__name__ == course._MOVED[old], old          # "(and `tblog`, `events`, ...)"
+
+
+def _python_m_modules():
+    found = re.findall(r"python -m ([a-z_][a-z0-9_.]*)", README)
+    return sorted({m for m in found if not m.endswith(".")})        # "python -m lessons.X": a placeholder
+
+
+@pytest.mark.parametrize("module", _python_m_modules())
+def test_every_python_m_command_in_the_readme_names_a_runnable_module(module):
+    spec = importlib.util.find_spec(module)
+    assert spec is not None, module
+    if spec.submodule_search_locations is not None:              # a package runs its __main__
+        assert importlib.util.find_spec(f"{module}.__main__") is not None, module

@@ -122,7 +122,8 @@ def _check(ws, ids) -> dict:
 
 def _watch(ws, ids) -> int:
     """Check again whatever is saved, until Ctrl-C."""
-    print(f"Watching {ws.root}/ : save a file to check it again (Ctrl-C to stop).", flush=True)
+    def started():
+        print(f"Watching {ws.root}/ : save a file to check it again (Ctrl-C to stop).", flush=True)
 
     def changed(exercise_ids):
         wanted = [eid for eid in exercise_ids if ids is None or eid in ids]
@@ -130,7 +131,7 @@ def _watch(ws, ids) -> int:
             _check(ws, wanted)
 
     try:
-        ws.watch(changed)
+        ws.watch(changed, on_start=started)
     except KeyboardInterrupt:
         print("\nStopped watching.")
     return 0

@@ -163,6 +163,8 @@ class EpochBuffer:
         self.parts = []    # (StepSeries of NumPy arrays, batch sizes)
 
     def add(self, series: StepSeries, sizes) -> None:
+        if np.size(series.loss) == 0:    # a part with no steps (the replica runner's rest) adds nothing
+            return
         self.parts.append((StepSeries(
             np.atleast_1d(np.asarray(series.loss, np.float64)), np.atleast_1d(np.asarray(series.correct, np.float64)),
             np.atleast_1d(np.asarray(series.grad_norm, np.float64)), np.atleast_2d(series.params),

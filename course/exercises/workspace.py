@@ -129,14 +129,18 @@ class Workspace:
         out = {}
         for eid in EXERCISES:
             try:
-                out[eid] = self.path(eid).stat().st_mtime_ns
+                stat = self.path(eid).stat()
+                out[eid] = (stat.st_mtime_ns, stat.st_size)
             except OSError:
                 out[eid] = None
         return out
 
-    def watch(self, on_change, interval: float = 0.3, rounds=None) -> None:
-        """Call ``on_change([ids])`` with the exercises whose files changed, until Ctrl-C (or ``rounds`` polls)."""
+    def watch(self, on_change, interval: float = 0.3, rounds=None, on_start=None) -> None:
+        """Call ``on_change([ids])`` with the exercises whose files changed, until Ctrl-C (or ``rounds`` polls).
+        ``on_start()`` runs once the files' first state is taken: a save after it is seen."""
         seen = self.stamps()
+        if on_start is not None:
+            on_start()
         count = 0
         while rounds is None or count < rounds:
             time.sleep(interval)

@@ -36,16 +36,19 @@ _POINT = {0: _TAB10[0], 1: _TAB10[1]}   # binary points as in plots.decision_bou
 
 def _table():
     t = np.linspace(-1, 1, 255)[:, None]                    # 255 levels: index 127 is exactly 0
-    return np.where(t < 0, _WHITE + (_BLUE - _WHITE) * -t, _WHITE + (_RED - _WHITE) * t).astype(np.uint8)
+    levels = np.where(t < 0, _WHITE + (_BLUE - _WHITE) * -t, _WHITE + (_RED - _WHITE) * t)
+    return np.vstack([levels, [[128, 128, 128]]]).astype(np.uint8)    # index 255: grey, for NaN
 
 
 _DIVERGING = _table()
 
 
 def diverging(values) -> np.ndarray:
-    """Colours for values in [-1, 1]: blue at -1, white at 0, red at 1. (...,) -> (..., 3) uint8."""
+    """Colours for values in [-1, 1]: blue at -1, white at 0, red at 1, grey where a value is NaN (a diverged
+    model). (...,) -> (..., 3) uint8."""
     t = np.clip(np.asarray(values, dtype=np.float64), -1.0, 1.0)
-    return _DIVERGING[np.rint((t + 1) * 127).astype(np.intp)]
+    index = np.rint((np.nan_to_num(t, nan=0.0) + 1) * 127).astype(np.intp)
+    return _DIVERGING[np.where(np.isnan(t), 255, index)]
 
 
 def supports(model) -> bool:

@@ -146,3 +146,21 @@ def get(name: str) -> Activation:
     if name not in REGISTRY:
         raise ValueError(f"activation must be one of {', '.join(REGISTRY)}; got {name!r}")
     return REGISTRY[name]
+
+
+_KERAS_NAMES = {"swish": "silu"}    # Keras 3's swish is its silu function, named "silu"
+
+
+def name_of_keras(function) -> str:
+    """The registry name of a layer's Keras activation function: one ``course.core.models.keras_function``
+    made (named like the activation), or Keras's own function where the registry uses it without arguments.
+    ValueError for any other: Keras's own ``leaky_relu`` has slope 0.2, not the registry's 0.01."""
+    name = getattr(function, "__name__", "")
+    if (getattr(function, "__module__", None) or "").startswith("course.") and name in REGISTRY:
+        return name
+    for entry in REGISTRY.values():
+        keras_name, kwargs = entry.keras
+        if not kwargs and name in (keras_name, _KERAS_NAMES.get(keras_name)):
+            return entry.name
+    raise ValueError(f"the activation {name or function!r} is not one of the registry's "
+                     f"({', '.join(REGISTRY)}) with its constants; build the model with course.models")

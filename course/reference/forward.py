@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.reference.activations import get as activation_named
+from course.reference.activations import get as activation_named, name_of_keras
 
 
 def dense(x, W, b, activation):
@@ -57,5 +57,5 @@ def layers_from_keras(model):
     for layer in model.layers:
         W, *bias = layer.get_weights()               # a layer built with use_bias=False has no b
         b = bias[0] if bias else np.zeros(W.shape[1], dtype=W.dtype)
-        layers.append((W.astype(np.float64), b.astype(np.float64), layer.activation.__name__))
+        layers.append((W.astype(np.float64), b.astype(np.float64), name_of_keras(layer.activation)))
     return layers

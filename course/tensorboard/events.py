@@ -175,12 +175,15 @@ class EventFile:
 
 @contextlib.contextmanager
 def _as_oserror(path):
-    """TensorFlow's writer reports a full disk (or a file-size limit) as its own error: make it an OSError."""
+    """TensorFlow's writer reports a full disk (or a file-size limit) as its own error (a tf.errors.OpError):
+    make it an OSError with the errno its text names (EIO when it names none). Any other error stays itself."""
+    from course.core.runtime import tf    # already loaded: the writer is TensorFlow's
+
     try:
         yield
-    except OSError:
-        raise
-    except Exception as err:   # tf.errors.ResourceExhaustedError and the like
+    except tf.errors.OpError as err:
         text = " ".join(str(err).split())
-        code = errno.EFBIG if "too large" in text.lower() else errno.ENOSPC
+        lower = text.lower()
+        code = (errno.EFBIG if "too large" in lower else errno.ENOSPC if "space" in lower or "quota" in lower
+                else errno.EIO)
         raise OSError(code, f"{os.strerror(code)} ({type(err).__name__}: {text[:120]})", str(path)) from None

@@ -1,4 +1,5 @@
-"""Start the real TensorBoard (through `course tensorboard`) on 127.0.0.1 and read lesson runs over HTTP."""
+"""course.cli.commands: the `course` command (list, run, tensorboard, info), and the real TensorBoard started by
+`course tensorboard` on 127.0.0.1, reading lesson runs over HTTP: what the logger wrote is what TensorBoard shows."""
 import json
 import os
 import signal
@@ -8,15 +9,109 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from course.config import Config
+from course.cli import commands
+from course.cli.lessons import LESSONS, lesson_goal
+from course.core.config import Config
 from lessons import day1_perceptron, day2_mlp
+from tests.helpers import ROOT, python
 
-ROOT = Path(__file__).resolve().parents[1]
 
+def test_course_list_shows_every_lesson_with_its_goal(capsys):
+    assert commands.main(["list"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    lines = out.splitlines()
+    width = max(len(name) for name in LESSONS)
+    starts = [line for line in lines if line[:1].strip()]      # a lesson's first line starts with its name
+    assert [line.split()[0] for line in starts[:-1]] == list(LESSONS)
+    for name, line in zip(LESSONS, starts):
+        goal = lesson_goal(name)
+        assert line == f"{name:<{width}}  {goal[:len(line) - width - 2]}" and len(line) <= 100
+    # each goal in full, wrapped beside its name
+    blocks = out.split("\n\n")[:len(LESSONS)]
+    for name, block in zip(LESSONS, blocks):
+        assert " ".join(part[width + 2:] for part in block.splitlines()) == lesson_goal(name)
+    assert lines[0].startswith("day1_perceptron".ljust(width) + "  train a single sigmoid neuron with gradient")
+    assert starts[-1] == "Run one with: course run NAME   (or python -m lessons.NAME); add --help for its flags"
+
+
+def test_course_list_does_not_import_tensorflow():
+    # import-time behaviour: a fresh process, where nothing has imported TensorFlow yet
+    proc = python("-c", "import sys, course.cli as c; c.main(['list']); print('tensorflow' in sys.modules)",
+                  timeout=60)
+    assert proc.returncode == 0 and proc.stdout.strip().endswith("False")
+
+
+def test_course_run_unknown_lesson_and_no_command(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        commands.main(["run", "day99"])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err == (f"course: error: unknown lesson 'day99'; choose from "
+                                       f"{', '.join(LESSONS)} (see --help)\n")
+    assert commands.main([]) == 2
+    assert capsys.readouterr().out.startswith("usage: course ")
+
+
+def test_course_run_without_a_lesson_lists_them(capsys):
+    assert commands.main(["run", "--help"]) == 0
+    assert capsys.readouterr().out == (f"usage: course run LESSON [flags]\n\nLESSON is one of: {', '.join(LESSONS)}\n"
+                                       "Its flags: course run LESSON --help\n")
+    assert commands.main(["run"]) == 2
+    assert "LESSON is one of" in capsys.readouterr().err
+
+
+@pytest.mark.filterwarnings("ignore:'lessons.day1_perceptron' found in sys.modules:RuntimeWarning")   # imported here
+def test_course_run_passes_flags_to_the_lesson(tmp_path, capsys):
+    handler_before = signal.getsignal(signal.SIGINT)
+    code = commands.main(["run", "day1_perceptron", "--dataset", "blobs", "--epochs", "1", "--quiet",
+                          "--logdir", str(tmp_path)])
+    assert code == 0
+    assert signal.getsignal(signal.SIGINT) is handler_before      # the caller's Ctrl-C handling is back
+    out = capsys.readouterr().out
+    assert f"tensorboard --logdir {tmp_path / 'day1_perceptron'}" in out
+    (run_dir,) = (tmp_path / "day1_perceptron").iterdir()
+    assert run_dir.name.endswith("_blobs")
+    assert commands.main(["run", "day1_perceptron", "--epochs", "0"]) == 2           # the lesson's exit status
+    assert capsys.readouterr().err.startswith("course run day1_perceptron: error: argument --epochs")
+
+
+def test_course_info_prints_versions_and_devices(capsys):
+    import keras
+    import numpy
+    import sklearn
+    import tensorboard
+    import tensorflow as tf
+    assert commands.main(["info"]) == 0
+    out = capsys.readouterr().out
+    assert f"tensorflow   {tf.__version__}" in out
+    assert f"keras        {keras.__version__}" in out
+    assert f"tensorboard  {tensorboard.__version__}" in out
+    assert f"numpy        {numpy.__version__}" in out and f"scikit-learn {sklearn.__version__}" in out
+    assert "CPU devices  /physical_device:CPU:0" in out and "GPU devices  none" in out
+
+
+def test_course_tensorboard_without_logs_is_a_clear_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        commands.main(["tensorboard", "--logdir", str(tmp_path / "none")])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err == (f"course: error: no log directory {str(tmp_path / 'none')!r} yet: run a lesson "
+                                       "first (course run day1_perceptron) (see --help)\n")
+    with pytest.raises(SystemExit) as exit_info:
+        commands.main(["tensorboard", "--port", "0"])
+    assert exit_info.value.code == 2
+
+
+def test_console_script_is_declared():
+    text = (ROOT / "setup.cfg").read_text()
+    assert "course = course.cli:main" in text
+    from course.cli import main
+    assert main is commands.main
+
+
+# --- the real TensorBoard, over HTTP -----------------------------------------------------------------------
 
 def _free_port():
     with socket.socket() as s:
@@ -48,9 +143,10 @@ def board(tmp_path_factory):
     finally:
         proc.send_signal(signal.SIGINT)
         try:
-            proc.wait(timeout=20)
+            proc.communicate(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.communicate()
 
 
 def _get(base, path, **params):
@@ -108,12 +204,12 @@ def test_decision_boundary_image_and_hyperparameter_text(board):
     base, _ = board
     runs = _get(base, "/data/runs")
     images = _get(base, "/data/plugin/images/tags")
-    for lesson, name in (("day1_perceptron", "blobs"), ("day2_mlp", "moons")):
+    for lesson, name, steps in (("day1_perceptron", "blobs", 20), ("day2_mlp", "moons", 75)):
         run = _run(runs, lesson, name, "train")
-        assert {"decision_boundary", "training_curves"} <= set(images[run])
-        (entry,) = _get(base, "/data/plugin/images/images", run=run, tag="decision_boundary")
+        assert {"snapshots/decision_boundary", "training_curves"} <= set(images[run])
+        entry = _get(base, "/data/plugin/images/images", run=run, tag="snapshots/decision_boundary")[-1]
         png = _get(base, "/data/plugin/images/individualImage?" + entry["query"])
-        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert entry["step"] == steps and png[:8] == b"\x89PNG\r\n\x1a\n"     # the trained model, at its last step
     text_tags = _get(base, "/data/plugin/text/tags")
     run = _run(runs, "day1_perceptron", "blobs", "train")
     assert set(text_tags[run]) == {"run/hyperparameters", "run/goal", "trace/update_step"}
@@ -139,19 +235,20 @@ def test_per_epoch_boundary_pictures_unit_heatmaps_and_network_diagram(board):
     moons = _run(runs, "day2_mlp", "moons", "train")
     images = _get(base, "/data/plugin/images/tags")[moons]
     assert {"snapshots/decision_boundary", "snapshots/neurons_hidden_1", "snapshots/neurons_hidden_2",
-            "network", "decision_boundary", "training_curves"} <= set(images)
+            "network", "training_curves"} <= set(images)
+    from course.pictures import diagram, planes
+    boundary = (planes.GRID * planes.ZOOM + planes.LEGEND, planes.GRID * planes.ZOOM)   # the picture, its legend
+    tile = planes.GRID // planes.TILE_STRIDE                         # 16 units: 4 x 4 tiles, 4 px gaps, a caption
+    neurons = (max(4 * (tile + 4) + 4, 230), 4 * (tile + 4) + 4 + 34)
+    network = (diagram._LEFT + 3 * diagram._COLUMN + 150, diagram._TOP + 16 * diagram._ROW + 70)   # 2-16-16-1
     # the slider: before training (step 0) and at the end of each of the 3 epochs (25 steps each)
-    for tag, size in (("snapshots/decision_boundary", (192, 192)),
-                      ("snapshots/neurons_hidden_1", (138, 138))):    # 16 units: 4 x 4 tiles of 32 px, 2 px gaps
+    for tag, size in (("snapshots/decision_boundary", boundary), ("snapshots/neurons_hidden_1", neurons),
+                      ("network", network)):
         entries = _get(base, "/data/plugin/images/images", run=moons, tag=tag)
-        assert [e["step"] for e in entries] == [0, 25, 50, 75]
+        assert [e["step"] for e in entries] == [0, 25, 50, 75], tag
         pngs = [_get(base, "/data/plugin/images/individualImage?" + e["query"]) for e in entries]
-        assert {_png_size(p) for p in pngs} == {size}
-        assert pngs[0] != pngs[-1]                                   # the boundary moved
-    (network,) = _get(base, "/data/plugin/images/images", run=moons, tag="network")
-    assert network["step"] == 75
-    width, height = _png_size(_get(base, "/data/plugin/images/individualImage?" + network["query"]))
-    assert width > height > 200
+        assert {_png_size(p) for p in pngs} == {size}, tag
+        assert pngs[0] != pngs[-1]                                   # the model changed
 
 
 def test_update_steps_as_text_tables(board):

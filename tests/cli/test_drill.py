@@ -1,9 +1,11 @@
 """The exercise commands from the command line: what a learner types, its output, exit codes and speed."""
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -107,12 +109,14 @@ def test_watch_checks_a_saved_file_again_and_stops_on_ctrl_c(tmp_path):
     proc = subprocess.Popen([sys.executable, "-u", "-m", "course", "check", "day3.sgd_step", "--watch"], cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
     try:
-        lines = [proc.stdout.readline() for _ in range(2)]
-        assert lines[0].startswith("not yet day3.sgd_step") and lines[1].startswith("Watching course-exercises/")
+        first, second = lines.get(timeout=60), lines.get(timeout=60)
+        assert first.startswith("not yet day3.sgd_step") and second.startswith("Watching course-exercises/")
         target = tmp_path / "course-exercises" / "day3" / "sgd_step.py"
-        target.write_text((SOLUTIONS / "day3" / "sgd_step.py").read_text())
-        assert proc.stdout.readline().startswith("ok      day3.sgd_step")
+        target.write_text((SOLUTIONS / "day3" / "sgd_step.py").read_text())   # saved after "Watching": seen
+        assert lines.get(timeout=60).startswith("ok      day3.sgd_step")
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=20)
     finally:

@@ -1,13 +1,16 @@
-import subprocess
-import sys
-from pathlib import Path
+"""course.cli.flags: the flags every lesson shares, parsed into a Config with one-line errors (exit 2,
+nothing written), whatever a learner types."""
+import argparse
+import contextlib
+import io
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from course import cli
-from course.config import Config
-
-ROOT = Path(__file__).resolve().parents[1]
+from course.cli import flags
+from course.core.config import Config
+from tests.helpers import BACKGROUND, fresh_process, python
 
 BAD_FLAGS = [
     (["--epochs", "0"], "argument --epochs: must be a positive integer, got '0'"),
@@ -25,12 +28,12 @@ BAD_FLAGS = [
 
 
 @pytest.mark.parametrize("lesson", ["day1_perceptron", "day2_mlp"])
-@pytest.mark.parametrize("flags, message", BAD_FLAGS)
-def test_bad_flags_exit_2_with_one_line_and_write_nothing(lesson, flags, message, tmp_path, capsys):
+@pytest.mark.parametrize("argv, message", BAD_FLAGS)
+def test_bad_flags_exit_2_with_one_line_and_write_nothing(lesson, argv, message, tmp_path, capsys):
     module = __import__(f"lessons.{lesson}", fromlist=["main"])
     logdir = tmp_path / "logs"
     with pytest.raises(SystemExit) as exit_info:
-        module.main(flags + ["--logdir", str(logdir)])
+        module.main(argv + ["--logdir", str(logdir)])
     assert exit_info.value.code == 2
     out, err = capsys.readouterr()
     assert out == ""
@@ -38,13 +41,20 @@ def test_bad_flags_exit_2_with_one_line_and_write_nothing(lesson, flags, message
     assert not logdir.exists()
 
 
-def test_bad_flags_from_the_shell_no_traceback_nothing_written(tmp_path):
-    for flags in (["--epochs", "0"], ["--optimizer", "nope"]):
-        proc = subprocess.run([sys.executable, "-m", "lessons.day2_mlp", *flags, "--logdir", str(tmp_path / "l")],
-                              capture_output=True, text=True, cwd=ROOT, timeout=120)
-        assert proc.returncode == 2
-        assert proc.stdout == "" and "Traceback" not in proc.stderr
-        assert len(proc.stderr.strip().splitlines()) == 1
+def bad_flag_from_the_shell():
+    tmp_path = BACKGROUND.job_dir("bad-flag")
+    proc = python("-m", "lessons.day2_mlp", "--epochs", "0", "--logdir", str(tmp_path / "l"), timeout=120, nice=True)
+    return proc, tmp_path
+
+
+@fresh_process(bad_flag_from_the_shell)
+def test_bad_flags_from_the_shell_no_traceback_nothing_written():
+    # the exit status of a real process (the in-process tests above see SystemExit(2) only)
+    proc, tmp_path = BACKGROUND.result(bad_flag_from_the_shell)
+    assert proc.returncode == 2
+    assert proc.stdout == "" and "Traceback" not in proc.stderr
+    assert proc.stderr == ("python -m lessons.day2_mlp: error: argument --epochs: must be a positive integer, "
+                           "got '0' (see --help)\n")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -73,91 +83,12 @@ def test_help_explains_every_shared_flag_with_the_lessons_defaults(capsys):
 
 def test_parse_gives_a_config_with_the_lesson_defaults(tmp_path):
     defaults = Config(epochs=7, learning_rate=0.3, dataset="b")
-    config = cli.parse_lesson_args("day1_perceptron", "Title", ["--lr", "0.01", "--logdir", str(tmp_path)],
-                                   defaults, datasets=("a", "b"))
+    config = flags.parse_lesson_args("day1_perceptron", "Title", ["--lr", "0.01", "--logdir", str(tmp_path)],
+                                     defaults, datasets=("a", "b"))
     assert config == defaults.replace(learning_rate=0.01, logdir=str(tmp_path))
 
 
-def test_course_list_shows_every_lesson_with_its_goal():
-    proc = subprocess.run([sys.executable, "-m", "course", "list"], capture_output=True, text=True, cwd=ROOT,
-                          timeout=60)
-    assert proc.returncode == 0 and proc.stderr == ""
-    lines = proc.stdout.splitlines()
-    width = max(len(name) for name in cli.LESSONS)
-    starts = [line for line in lines if line[:1].strip()]      # a lesson's first line starts with its name
-    assert [line.split()[0] for line in starts[:-1]] == list(cli.LESSONS)
-    for name, line in zip(cli.LESSONS, starts):
-        goal = cli.lesson_goal(name)
-        assert line == f"{name:<{width}}  {goal[:len(line) - width - 2]}" and len(line) <= 100
-    assert lines[0].startswith("day1_perceptron".ljust(width) + "  train a single sigmoid neuron with gradient")
-    assert starts[-1].startswith("Run one with: course run NAME")
-    head = subprocess.run(f"{sys.executable} -m course list | head -2", shell=True, capture_output=True,
-                          text=True, cwd=ROOT, timeout=60)        # a reader that leaves early
-    assert head.stdout.splitlines() == lines[:2] and head.stderr == ""
-
-
-def test_course_list_does_not_import_tensorflow():
-    code = "import sys, course.cli as c; c.main(['list']); print('tensorflow' in sys.modules)"
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert proc.stdout.strip().endswith("False")
-
-
-def test_course_run_unknown_lesson_and_no_command(capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        cli.main(["run", "day99"])
-    assert exit_info.value.code == 2
-    assert capsys.readouterr().err == (f"course: error: unknown lesson 'day99'; choose from "
-                                       f"{', '.join(cli.LESSONS)} (see --help)\n")
-    assert cli.LESSONS[:2] == ("day1_perceptron", "day2_mlp") and cli.LESSONS[-1] == "day10_distributed" and len(cli.LESSONS) == 10
-    assert cli.main([]) == 2
-
-
-def test_course_run_passes_flags_to_the_lesson(tmp_path, capsys):
-    import signal
-    handler_before = signal.getsignal(signal.SIGINT)
-    code = cli.main(["run", "day1_perceptron", "--dataset", "blobs", "--epochs", "1", "--quiet",
-                     "--logdir", str(tmp_path)])
-    assert code == 0
-    assert signal.getsignal(signal.SIGINT) is handler_before      # the caller's Ctrl-C handling is back
-    out = capsys.readouterr().out
-    assert f"tensorboard --logdir {tmp_path / 'day1_perceptron'}" in out
-    assert len(list((tmp_path / "day1_perceptron").iterdir())) == 1
-    with pytest.raises(SystemExit):
-        cli.main(["run", "day1_perceptron", "--epochs", "0"])
-    assert capsys.readouterr().err.startswith("course run day1_perceptron: error: argument --epochs")
-
-
-def test_course_info_prints_versions_and_devices(capsys):
-    import keras
-    import tensorboard
-    import tensorflow as tf
-    assert cli.main(["info"]) == 0
-    out = capsys.readouterr().out
-    assert f"tensorflow   {tf.__version__}" in out
-    assert f"keras        {keras.__version__}" in out
-    assert f"tensorboard  {tensorboard.__version__}" in out
-    assert "CPU devices  /physical_device:CPU:0" in out
-
-
-def test_course_tensorboard_without_logs_is_a_clear_error(tmp_path, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        cli.main(["tensorboard", "--logdir", str(tmp_path / "none")])
-    assert exit_info.value.code == 2
-    assert "run a lesson first" in capsys.readouterr().err
-
-
-def test_console_script_is_declared():
-    text = (ROOT / "setup.cfg").read_text()
-    assert "course = course.cli:main" in text
-
-
 # --- property-based: whatever a learner types, the parser answers with exit 0 or 2, never a traceback --
-
-import contextlib  # noqa: E402
-import io  # noqa: E402
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 FLAGS = ["--epochs", "--learning-rate", "--lr", "--batch-size", "--optimizer", "--seed", "--logdir",
          "--trace-steps", "--eager", "--dataset", "--quiet", "--help", "--bogus", "-x", "--"]
@@ -178,8 +109,8 @@ def test_random_flags_never_raise_only_exit_0_or_2(argv, tmp_path):
     stderr = io.StringIO()
     with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
         try:
-            config = cli.parse_lesson_args("day1_perceptron", "Title", argv, defaults,
-                                           datasets=("all", "blobs", "xor"))
+            config = flags.parse_lesson_args("day1_perceptron", "Title", argv, defaults,
+                                             datasets=("all", "blobs", "xor"))
         except SystemExit as exit_info:
             assert exit_info.code in (0, 2)
             if exit_info.code == 2:
@@ -190,42 +121,44 @@ def test_random_flags_never_raise_only_exit_0_or_2(argv, tmp_path):
     assert not (tmp_path / "logs").exists()       # parsing never writes
 
 
-def test_course_run_without_a_lesson_lists_them(capsys):
-    assert cli.main(["run", "--help"]) == 0
-    assert "LESSON is one of: day1_perceptron, day2_mlp" in capsys.readouterr().out
-    assert cli.main(["run"]) == 2
-    assert "LESSON is one of" in capsys.readouterr().err
+@pytest.mark.parametrize("flag_type, text, value", [
+    (flags.positive_int, "3", 3), (flags.non_negative_int, "0", 0), (flags.positive_float, "1e-3", 0.001),
+    (flags.positive_float, "2", 2.0)])
+def test_flag_types_convert_what_the_config_accepts(flag_type, text, value):
+    out = flag_type(text)
+    assert out == value and type(out) is type(value)
 
 
-@pytest.mark.parametrize("unbuffered", [True, False])
-def test_a_reader_that_leaves_early_ends_the_lesson_quietly(tmp_path, unbuffered):
-    # python -m lessons.day1_perceptron | head -1
-    import os
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    if unbuffered:
-        env["PYTHONUNBUFFERED"] = "1"      # every line is written at once: the next one meets the closed pipe
-    proc = subprocess.Popen([sys.executable, "-m", "lessons.day1_perceptron", "--dataset", "blobs",
-                             "--logdir", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
-                            env=env)
-    proc.stdout.readline()
-    proc.stdout.close()                  # the reader is gone
-    err = proc.stderr.read().decode()
-    code = proc.wait(timeout=120)
-    # buffered output may all be in the pipe before it closes: then the lesson simply finishes
-    assert code == 141 if unbuffered else code in (0, 141)
-    assert "Traceback" not in err and "BrokenPipeError" not in err and "Exception ignored" not in err
+@pytest.mark.parametrize("flag_type, text, message", [
+    (flags.positive_int, "0", "must be a positive integer, got '0'"),
+    (flags.positive_int, "2.5", "must be a positive integer, got '2.5'"),
+    (flags.non_negative_int, "-1", "must be a non-negative integer, got '-1'"),
+    (flags.positive_float, "0", "must be a positive finite number, got '0'"),
+    (flags.positive_float, "inf", "must be a positive finite number, got 'inf'"),
+    (flags.positive_float, "1e400", "must be a positive finite number, got '1e400'"),
+])
+def test_flag_types_say_what_they_expected(flag_type, text, message):
+    with pytest.raises(argparse.ArgumentTypeError) as err:
+        flag_type(text)
+    assert str(err.value) == message
 
 
-def test_ctrl_c_while_tensorflow_loads_exits_130_without_a_traceback(tmp_path):
-    import os
-    import signal
-    import time
-    for argv in (["-m", "lessons.day1_perceptron"], ["-m", "course", "run", "day1_perceptron"]):
-        proc = subprocess.Popen([sys.executable, *argv, "--logdir", str(tmp_path)], cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ})
-        time.sleep(1.0)                  # TensorFlow takes ~4 s to import
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-        assert proc.returncode == 130, err
-        assert b"Traceback" not in err
-    assert list(tmp_path.iterdir()) == []
+def test_a_lessons_own_options_are_parsed_beside_the_shared_flags(tmp_path):
+    defaults = Config(epochs=4, logdir=str(tmp_path))
+    options = {"--family": dict(choices=("all", "cnn"), default="all", help="which family")}
+    parser = flags.lesson_parser("day9_network_types", "Title\n\nNote: a note\n  in two lines.", defaults,
+                                 goal="meet them", options=options)
+    assert parser.prog == "python -m lessons.day9_network_types"
+    assert parser.description == "Title\n\nGoal: meet them\n\nNote: a note in two lines."
+    config, extra = flags.parse_config(parser, ["--family", "cnn", "--epochs", "2"], defaults, options)
+    assert (config, extra) == (defaults.replace(epochs=2), {"family": "cnn"})
+    assert flags.parse_config(parser, [], defaults, options) == (defaults, {"family": "all"})
+    assert "--dataset" not in parser.format_help()                   # no datasets given: no --dataset flag
+
+
+def test_the_one_line_parser_exits_2_with_one_line(capsys):
+    parser = flags.OneLineParser(prog="prog")
+    with pytest.raises(SystemExit) as exit_info:
+        parser.error("first line\nsecond line")
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err == "prog: error: first line second line (see --help)\n"

@@ -1,11 +1,14 @@
+"""course.core.datasets: the named data sets, against scikit-learn's generators and files, and MNIST
+from Keras's cache (offline)."""
 import numpy as np
 import pytest
 from sklearn import datasets as skd
 from sklearn.model_selection import train_test_split
 
-from course import data
+from course.core import datasets as data
+from course.core.config import ConfigError
 
-ALL = sorted(set(data.LOADERS) - {"mnist"})   # MNIST needs its cache: see test_faults.py
+ALL = sorted(set(data.LOADERS) - {"mnist"})   # MNIST needs its cache: see the tests at the end
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -92,17 +95,6 @@ def test_bad_arguments_raise_value_error_naming_them(kwargs, message):
         data.load(**kwargs)
 
 
-def test_from_arrays_rejects_bad_arrays():
-    with pytest.raises(ValueError, match="NaN or infinite"):
-        data.from_arrays("x", np.array([[np.nan, 1]] * 10), np.arange(10) % 2)
-    with pytest.raises(ValueError, match="y must have shape"):
-        data.from_arrays("x", np.zeros((10, 2)), np.zeros(9, int))
-    with pytest.raises(ValueError, match="2-D array"):
-        data.from_arrays("x", np.zeros(10), np.zeros(10, int))
-    with pytest.raises(ValueError, match="integer class labels"):
-        data.from_arrays("x", np.zeros((10, 2)), np.linspace(0, 1, 10))
-
-
 @pytest.mark.parametrize("call, message", [
     (lambda: data.moons(noise=-0.1), "noise must be a finite number >= 0"),
     (lambda: data.xor_noisy(noise=float("inf")), "noise must be a finite number >= 0"),
@@ -112,3 +104,58 @@ def test_from_arrays_rejects_bad_arrays():
 def test_generator_arguments_are_checked(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_loaders_are_registered_by_name():
+    assert list(data.LOADERS) == ["blobs", "xor", "xor_noisy", "moons", "circles", "breast_cancer", "iris",
+                                  "digits", "mnist"]
+    ds = data.load("circles", seed=2, n_samples=100, noise=0.0)
+    x, y = skd.make_circles(n_samples=100, noise=0.0, factor=0.5, random_state=2)
+    x_tr, _, y_tr, _ = train_test_split(x, y, test_size=0.2, random_state=2, stratify=y)
+    np.testing.assert_allclose(ds.x_train * ds.std + ds.mean, x_tr, atol=1e-5)
+    np.testing.assert_array_equal(ds.y_train, y_tr)
+
+
+# --- MNIST from Keras's cache: no network here ------------------------------------------------
+
+def _write_fake_mnist(directory, n=40):
+    rng = np.random.default_rng(0)
+    (directory / "datasets").mkdir(parents=True)
+    images = rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
+    labels = np.arange(n) % 10
+    np.savez(directory / "datasets" / "mnist.npz", x_train=images, y_train=labels, x_test=images[:20],
+             y_test=labels[:20])
+    return images, labels
+
+
+def test_mnist_loads_from_the_keras_cache_offline(tmp_path):
+    images, labels = _write_fake_mnist(tmp_path)
+    ds = data.mnist(seed=0, n_train=30, n_val=10, cache_dir=str(tmp_path))
+    assert ds.x_train.shape == (30, 784) and ds.x_val.shape == (10, 784) and ds.n_classes == 10
+    # the same seeded subset, scaled to [0, 1] then standardised with training statistics
+    rng = np.random.default_rng(0)
+    train, val = rng.permutation(40)[:30], rng.permutation(20)[:10]
+    raw = images[train].reshape(30, -1) / 255.0
+    std = np.where(raw.std(axis=0) > 0, raw.std(axis=0), 1.0)
+    np.testing.assert_allclose(ds.x_train, (raw - raw.mean(axis=0)) / std, atol=1e-5)
+    np.testing.assert_array_equal(ds.y_train, labels[train])
+    np.testing.assert_array_equal(ds.y_val, labels[:20][val])
+    assert ds.feature_names[29] == "pixel_1_1" and ds.class_names == tuple("0123456789")
+
+
+def test_mnist_reads_the_cache_under_keras_home(tmp_path, monkeypatch):
+    images, labels = _write_fake_mnist(tmp_path / "keras")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    ds = data.load("mnist", seed=1, n_train=10, n_val=10)
+    np.testing.assert_array_equal(ds.y_train, labels[np.random.default_rng(1).permutation(40)[:10]])
+
+
+def test_mnist_offline_without_a_cache_says_so_and_suggests_digits(tmp_path):
+    with pytest.raises(data.DatasetUnavailable, match="MNIST is not cached at .* use --dataset digits"):
+        data.mnist(cache_dir=str(tmp_path / "keras"), origin="http://127.0.0.1:9/mnist.npz")
+    assert issubclass(data.DatasetUnavailable, ConfigError)      # the command line reports it as a bad flag
+    assert not (tmp_path / "keras").exists()                      # no empty cache directory left behind
+    (tmp_path / "mine").mkdir()
+    with pytest.raises(data.DatasetUnavailable):
+        data.mnist(cache_dir=str(tmp_path / "mine"), origin="http://127.0.0.1:9/mnist.npz")
+    assert (tmp_path / "mine").is_dir() and list((tmp_path / "mine").iterdir()) == []   # what was there stays

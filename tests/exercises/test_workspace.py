@@ -72,12 +72,12 @@ def test_hints_come_one_more_each_time_and_stay_at_the_last(tmp_path):
 
 def test_watch_reports_the_exercises_whose_files_changed(tmp_path):
     import threading
-    import time
     ws = Workspace.init(tmp_path / "ws")
-    seen = []
-    watcher = threading.Thread(target=ws.watch, args=(seen.append,), kwargs={"interval": 0.05, "rounds": 30})
+    seen, started = [], threading.Event()
+    watcher = threading.Thread(target=ws.watch, args=(seen.append,),
+                               kwargs={"interval": 0.05, "rounds": 30, "on_start": started.set})
     watcher.start()
-    time.sleep(0.2)
+    assert started.wait(30)
     ws.path("day5.softmax").write_text(ws.path("day5.softmax").read_text() + "\n# edited\n")
     watcher.join()
     assert seen == [["day5.softmax"]]

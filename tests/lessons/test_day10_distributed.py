@@ -1,112 +1,22 @@
-"""Day 10: the course loop under tf.distribute (course.distributed, course.multiworker) and the lesson.
-
-Two replicas need the CPU split before TensorFlow starts its devices, which this pytest process did
-long ago, so the two-device and two-worker runs happen in a fresh process (the lesson itself), and
-their weights are read back and compared with the one-device loop run here. In this process a
-one-replica MirroredStrategy checks the distributed loop against ``training.fit``.
-"""
-import json
-import os
+"""Day 10: one loop on one device, two replicas and two worker processes. The lesson runs as a learner runs it,
+in a fresh process (it splits its CPU before TensorFlow starts and makes its own MirroredStrategy, whose
+collective ops must not meet this process's strategy), and its three runs are compared with the one-device
+loop run here and read back from their logs. (The replicated loop itself is tested in this process, on the
+two logical CPUs of conftest.py: tests/engine/test_loop.py, test_replicas.py, test_runners.py.)"""
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import read_events
 
-from course import data, distributed, models, multiworker, training
-from course.config import Config
-from course.records import Recorder
-from course.runtime import tf
+from course.core import datasets as data
+from course.core.models import variable_name
+from course.engine.loop import fit
 from lessons import day10_distributed as day10
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import BACKGROUND, fresh_process, python, read_events
 
 
 def _max_difference(a, b):
     return max(float(np.max(np.abs(np.asarray(x) - np.asarray(y)))) for x, y in zip(a, b))
-
-
-def test_split_cpu_after_tensorflow_started_says_so():
-    tf.constant(0.0)                                   # TensorFlow has started its devices
-    n = len(tf.config.list_logical_devices("CPU"))
-    assert len(distributed.split_cpu(n)) == n          # what is there already: nothing to do
-    with pytest.raises(RuntimeError, match=rf"split_cpu\({n + 1}\) came too late: .*fresh process"):
-        distributed.split_cpu(n + 1)
-    with pytest.raises(ValueError, match="n must be a positive integer, got 0"):
-        distributed.split_cpu(0)
-
-
-def test_a_model_built_in_a_strategy_scope_trains_with_the_same_numbers_as_one_device():
-    # one replica here: strategy.run, the global-batch loss, the all-reduce and the split, against fit
-    strategy = tf.distribute.MirroredStrategy(["/cpu:0"])
-    ds = data.load("moons", seed=0)
-    config = Config(epochs=2, learning_rate=0.5, batch_size=48, seed=3)   # 800 = 16 x 48 + 32
-    plain = models.mlp(2, hidden=(4,), seed=3)
-    with strategy.scope():
-        mirrored = models.mlp(2, hidden=(4,), seed=3)
-    assert distributed.strategy_of(mirrored) is strategy and distributed.strategy_of(plain) is None
-    records = Recorder(full_steps=2), Recorder(full_steps=2)
-    h_plain = training.fit(plain, ds, config, observers=[records[0]])
-    h_mirrored = training.fit(mirrored, ds, config, observers=[records[1]])   # fit finds the strategy
-    assert _max_difference(plain.get_weights(), mirrored.get_weights()) <= 1e-6
-    assert h_mirrored.steps == h_plain.steps == 2 * 17
-    for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
-        np.testing.assert_allclose(getattr(h_mirrored, key), getattr(h_plain, key), atol=1e-6)
-    np.testing.assert_allclose(records[1].step_losses(), records[0].step_losses(), atol=1e-6)
-    np.testing.assert_allclose(records[1].path(), records[0].path(), atol=1e-6)   # 17 parameters, every step
-    for a, b in zip(records[0].steps, records[1].steps):                          # the traced steps in full
-        assert (a.step, a.batch) == (b.step, b.batch)
-        assert _max_difference(a.grads, b.grads) <= 1e-6 and _max_difference(a.after, b.after) <= 1e-6
-
-
-def test_distributed_loop_refuses_what_cannot_work_and_stops_a_diverging_run():
-    strategy = tf.distribute.MirroredStrategy(["/cpu:0"])
-    ds = data.load("moons", seed=0)
-    config = Config(epochs=2, learning_rate=500.0, batch_size=32)
-    plain = models.mlp(2, hidden=(8,), seed=0)
-    with pytest.raises(ValueError, match=r"strategy\.scope\(\)"):
-        training.fit(plain, ds, config, strategy=strategy)
-    with strategy.scope():
-        mirrored = models.mlp(2, hidden=(8,), seed=0)
-    with pytest.raises(ValueError, match="strategy must be a tf.distribute.Strategy, got str"):
-        distributed.fit(mirrored, ds, config, strategy="mirrored")
-    h_plain, h_mirrored = training.fit(plain, ds, config), training.fit(mirrored, ds, config)
-    assert h_mirrored.diverged and h_mirrored.stopped == h_plain.stopped   # same step, same message
-    assert h_mirrored.stopped.startswith("diverged at step ")
-
-
-def test_tf_config_names_every_worker_and_this_one():
-    workers = ["10.0.0.1:12345", "10.0.0.2:12345"]
-    assert json.loads(multiworker.tf_config(workers, 1)) == {
-        "cluster": {"worker": workers}, "task": {"type": "worker", "index": 1}}
-    with pytest.raises(ValueError, match=r"index must be 0 \.\. 1, got 2"):
-        multiworker.tf_config(workers, 2)
-    ports = multiworker.free_ports(3)
-    assert len(set(ports)) == 3 and all(1024 <= p < 65536 for p in ports)
-
-
-def _children():
-    """Processes started by this one that run course.multiworker."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            cmdline = (stat.parent / "cmdline").read_bytes()
-        except (OSError, IndexError, ValueError):
-            continue
-        if ppid == os.getpid() and b"course.multiworker" in cmdline:
-            found.append(stat.parent.name)
-    return found
-
-
-def test_workers_past_their_time_limit_are_stopped(tmp_path):
-    job = {"dataset": "moons", "config": {"epochs": 1, "logdir": str(tmp_path)}}
-    with pytest.raises(multiworker.WorkerError, match=r"did not finish within 0\.5 s; stopped them"):
-        multiworker.run_workers(job, 2, timeout=0.5)
-    assert _children() == []
 
 
 def test_bad_flags_and_a_batch_too_small_to_split_write_nothing(tmp_path, capsys):
@@ -128,20 +38,26 @@ def test_bad_flags_and_a_batch_too_small_to_split_write_nothing(tmp_path, capsys
     assert day10.split_sizes(64) == [32, 32] and day10.split_sizes(65) == [32, 33]
 
 
-def test_lesson_one_device_two_replicas_and_two_workers_agree_and_log(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "lessons.day10_distributed", "--epochs", "2", "--trace-steps", "1",
-                           "--logdir", str(tmp_path)], capture_output=True, text=True, cwd=ROOT, timeout=240)
+def day10_in_a_fresh_process():
+    logdir = BACKGROUND.job_dir("day10")
+    return python("-m", "lessons.day10_distributed", "--epochs", "2", "--trace-steps", "1", "--logdir", str(logdir),
+                  timeout=300, nice=True), logdir
+
+
+@fresh_process(day10_in_a_fresh_process)
+def test_lesson_one_device_two_replicas_and_two_workers_agree_and_log():
+    proc, tmp_path = BACKGROUND.result(day10_in_a_fresh_process)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert proc.stderr == ""                            # no TensorFlow chatter, from us or the workers
     out = proc.stdout
     runs = {d.name.split("_", 1)[1]: d for d in (tmp_path / day10.LESSON).iterdir()}
     assert set(runs) == {"one_device", "two_replicas", "two_workers"}
 
-    # The oracle: the one-device loop in this process, same seed and flags.
+    # The oracle: the one-device loop, same seed and flags, trained here apart from the lesson.
     ds = data.load("moons", seed=0)
     model = day10.build_model(ds, 0)
-    training.fit(model, ds, day10.DEFAULTS.replace(epochs=2))
-    names = [models.variable_name(v) for v in model.trainable_variables]
+    fit(model, ds, day10.DEFAULTS.replace(epochs=2))
+    names = [variable_name(v) for v in model.trainable_variables]
     for name, run_dir in runs.items():
         saved = np.load(run_dir / "final_weights.npz")
         assert _max_difference([saved[n] for n in names], model.get_weights()) <= 1e-5, name

@@ -1,58 +1,31 @@
-"""Day 3: weights and bias. The by-hand formulas against finite differences and NumPy backprop,
-the lesson's numbers at its default flags, and the runs' tags read back from TensorBoard."""
+"""Day 3: weights and bias. The lesson's by-hand numbers against the formulas, the loop's steps against
+the by-hand ones, its bars at default flags, and the runs' tags read back from TensorBoard. (The NumPy
+neuron itself is tested in tests/reference/test_neuron.py.)"""
 import numpy as np
 import pytest
-from conftest import read_events
 
-from course import data, models, neuron, numpy_ref, plots
-from course.activations import FUNCTIONS
+from course.core import datasets as data
+from course.reference import neuron
+from course.reference.backprop import loss_and_gradients
 from lessons import day3_weights_bias as day3
+from tests.helpers import read_events
 
 X, Y = day3.HAND_X, day3.HAND_Y
 
 
-def _numeric(loss, w, b, eps=1e-6):
-    f = lambda w_, b_: neuron.loss_and_gradients(X, Y, w_, b_, loss)["loss"]   # noqa: E731
-    return (f(w + eps, b) - f(w - eps, b)) / (2 * eps), (f(w, b + eps) - f(w, b - eps)) / (2 * eps)
-
-
-@pytest.mark.parametrize("loss", ["bce", "mse"])
-def test_hand_gradients_equal_finite_differences(loss):
-    for w, b in [(0.5, 0.0), (-1.3, 0.7), (2.0, -3.0)]:
-        g = neuron.loss_and_gradients(X, Y, w, b, loss)
-        dw, db = _numeric(loss, w, b)
-        assert g["dw"] == pytest.approx(dw, abs=1e-7)
-        assert g["db"] == pytest.approx(db, abs=1e-7)
-
-
-def test_hand_bce_step_equals_numpy_backprop_and_worked_numbers():
-    g = neuron.loss_and_gradients(X, Y, 0.5, 0.0, "bce")
-    loss, [(dW, db)] = numpy_ref.loss_and_gradients(X.reshape(-1, 1), Y, [(np.array([[0.5]]), np.zeros(1), "sigmoid")])
+def test_the_lessons_worked_numbers_from_the_formulas_written_out():
+    # the by-hand data of the lesson: the numbers it prints, each computed here from its formula
+    g = neuron.loss_and_gradients(X, Y, day3.HAND_W, day3.HAND_B, "bce")
+    loss, [(dW, db)] = loss_and_gradients(X.reshape(-1, 1), Y, [(np.array([[0.5]]), np.zeros(1), "sigmoid")])
     assert g["loss"] == pytest.approx(loss, abs=1e-12)
     assert (g["dw"], g["db"]) == pytest.approx((dW[0, 0], db[0]), abs=1e-12)
-    # the printed worked numbers, from the formulas written out
     p = 1 / (1 + np.exp(-(0.5 * X)))
     assert g["loss"] == pytest.approx(-np.mean(Y * np.log(p) + (1 - Y) * np.log(1 - p)), abs=1e-12)
+    assert g["dw"] == pytest.approx(np.mean((p - Y) * X), abs=1e-12) and g["db"] == pytest.approx(np.mean(p - Y))
     assert (round(g["loss"], 4), round(g["dw"], 4), round(g["db"], 4)) == (0.5787, -0.0454, 0.1833)
     mse = neuron.loss_and_gradients(X, Y, 0.5, 0.0, "mse")
+    assert mse["dw"] == pytest.approx(np.mean(2 * (p - Y) * p * (1 - p) * X), abs=1e-12)
     assert (round(mse["loss"], 4), round(mse["dw"], 4), round(mse["db"], 4)) == (0.2023, 0.0140, 0.1023)
-    steps = neuron.descend(X, Y, 0.5, 0.0, 0.5, 3)
-    for s, nxt in zip(steps, steps[1:]):
-        assert (s.w_new, s.b_new) == (s.w - 0.5 * s.dw, s.b - 0.5 * s.db)
-        assert (nxt.w, nxt.b) == (s.w_new, s.b_new)
-    with pytest.raises(ValueError, match="loss must be one of"):
-        neuron.loss_and_gradients(X, Y, 0.5, 0.0, "hinge")
-
-
-def test_no_bias_perceptron_is_sigmoid_of_x_at_w():
-    model = models.perceptron(2, seed=0, use_bias=False)
-    assert [models.variable_name(v) for v in model.trainable_variables] == ["output/kernel"]
-    x = np.array([[0.5, -1.0], [2.0, 3.0]], dtype=np.float32)
-    (W, b, act), = numpy_ref.layers_from_keras(model)
-    np.testing.assert_array_equal(b, [0.0])
-    np.testing.assert_allclose(np.asarray(model(x)), numpy_ref.predict(x, [(W, b, act)]), atol=1e-6)
-    with pytest.raises(ValueError, match="use_bias must be True or False"):
-        models.mlp(2, use_bias=1)
 
 
 def test_moved_blobs_keep_the_standardisation_and_sit_on_one_ray():
@@ -63,15 +36,6 @@ def test_moved_blobs_keep_the_standardisation_and_sit_on_one_ray():
     c0, c1 = (moved.x_train[moved.y_train == c].mean(axis=0) for c in (0, 1))
     assert abs(c0[0] * c1[1] - c0[1] * c1[0]) < 1e-5          # same direction from the origin
     assert np.linalg.norm(moved.x_train.mean(axis=0)) == pytest.approx(day3.SHIFT, abs=1e-5)
-
-
-def test_neuron_response_plot_draws_f_of_wx_plus_b():
-    fig = plots.neuron_response(FUNCTIONS["relu"], [(1.0, 2.0), (1.0, -2.0)])
-    lines = fig.axes[0].get_lines()
-    x, y = lines[0].get_data()
-    np.testing.assert_allclose(y, np.maximum(x + 2.0, 0))
-    np.testing.assert_allclose(lines[1].get_data()[1], np.maximum(x - 2.0, 0))
-    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["w=1, b=2", "w=1, b=-2"]
 
 
 def test_default_run_numbers_and_logs(tmp_path, capsys):
@@ -86,6 +50,8 @@ def test_default_run_numbers_and_logs(tmp_path, capsys):
     assert n["no_bias_val_accuracy"] <= 0.6
     assert n["with_bias_val_accuracy"] >= 0.9
     assert n["no_bias_distance"] == 0.0 and n["with_bias_distance"] > 1.0
+    w, b = result.runs["with_bias"].model.get_layer("output").get_weights()
+    assert n["with_bias_distance"] == pytest.approx(abs(b[0]) / np.linalg.norm(w), rel=1e-6)   # |b| / |w|
     # 3. by hand == the GradientTape loop, every step, to 1e-6
     assert len(n["loop_steps"]) == day3.HAND_STEPS
     for hand, loop in zip(n["hand_steps"], n["loop_steps"]):
@@ -96,7 +62,9 @@ def test_default_run_numbers_and_logs(tmp_path, capsys):
         assert float(loop.after[1].ravel()[0]) == pytest.approx(hand.b_new, abs=1e-6)
         assert loop.loss == pytest.approx(hand.loss, abs=1e-6)
     assert n["hand_vs_loop_max_diff"] <= 1e-6
-    assert n["mse_tape_gradients"] == pytest.approx((n["mse"]["dw"], n["mse"]["db"]), abs=1e-6)
+    p = 1 / (1 + np.exp(-(day3.HAND_W * X + day3.HAND_B)))
+    mse_dz = 2 * (p - Y) * p * (1 - p) / len(X)                   # d mean((p - y)^2) / dz, by hand
+    assert n["mse_tape_gradients"] == pytest.approx((np.sum(mse_dz * X), np.sum(mse_dz)), abs=1e-6)
     assert "by hand and the loop: equal within 1e-6" in out
     assert "w_new = w - lr * dL/dw = 0.5000 - 0.5 x (-0.0454) = 0.5227" in out
     # logs: the by-hand run's parameter path is the by-hand sequence of w
@@ -106,7 +74,7 @@ def test_default_run_numbers_and_logs(tmp_path, capsys):
     no_bias = read_events(result.runs["no_bias"].run_dir / "train")
     assert {t for t in no_bias if t.startswith("parameters/")} == {"parameters/output/kernel[0,0]",
                                                                  "parameters/output/kernel[1,0]"}
-    assert "decision_boundary" in no_bias
+    assert "snapshots/decision_boundary" in no_bias
     figures = result.runs["figures"].run_dir
     assert {"neuron_response", "boundaries"} <= set(read_events(figures / "train"))
     assert sorted(p.name for p in figures.glob("*.png")) == ["boundaries.png", "neuron_response.png"]

@@ -3,9 +3,9 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from conftest import read_events
 
 from lessons import day7_gradient_descent as day7
+from tests.helpers import read_events
 
 
 def _recorder(*epochs):
@@ -51,11 +51,15 @@ def test_lesson_tiny_run(tmp_path, capsys):
     # the learning-rate ladder: lr x 0.02, 1, 100, 1000; only the last one diverges, and says so
     assert [n[f"lr_{k}_learning_rate"] for k, _ in day7.LR_FACTORS] == pytest.approx([0.01, 0.5, 50.0, 500.0])
     assert [n[f"lr_{k}_diverged"] for k, _ in day7.LR_FACTORS] == [False, False, False, True]
-    assert n["lr_about_right_loss"] == n["minibatch_loss"]            # the same run, not trained twice
+    # "about right" is part 1's mini-batch run, not trained twice: its final loss is that run's last epoch,
+    # the batch losses it logged weighted by their batch sizes (800 = 25 x 32)
+    minibatch = np.array([float(v) for _, v in read_events(runs["minibatch"].run_dir / "train")["batch_loss"]])
+    assert n["lr_about_right_loss"] == pytest.approx(float(np.mean(minibatch[-25:])), rel=1e-6)
+    assert "lr_about_right" not in runs
     assert n["lr_diverging_steps"] < 2 * 25 and np.isnan(n["lr_diverging_loss"])
     assert n["lr_about_right_loss"] < n["lr_too_small_loss"] < n["lr_too_large_loss"]
     stopped = read_events(runs["lr_diverging"].run_dir / "train")["run/stopped"]
-    assert stopped[0][0] == n["lr_diverging_steps"]
+    assert stopped[0][0] == n["lr_diverging_steps"] + 1                 # at the step that diverged
     assert stopped[0][1].item().decode().startswith(f"diverged at step {n['lr_diverging_steps'] + 1} ")
     for name in ("lr_too_small", "lr_too_large"):
         assert "run/stopped" not in read_events(runs[name].run_dir / "train")

@@ -1,6 +1,11 @@
+"""course.runs.dirs: a fresh directory for every run, names that stay inside the log root, a log root
+that can be written."""
+import time
+
 import pytest
 
-from course import runs
+from course.core.config import ConfigError
+from course.runs import dirs as runs
 
 
 def test_new_run_dirs_are_distinct_even_in_the_same_second(tmp_path):
@@ -10,6 +15,8 @@ def test_new_run_dirs_are_distinct_even_in_the_same_second(tmp_path):
     for p in made:   # <YYYYmmdd-HHMMSS>_xor, or with -2, -3 when the second was already taken
         stamp, suffix = p.name.split("_", 1)
         assert len(stamp) == 15 and stamp[8] == "-" and suffix in ("xor", "xor-2", "xor-3")
+        made_at = time.mktime(time.strptime(stamp, "%Y%m%d-%H%M%S"))
+        assert abs(made_at - time.time()) < 60
 
 
 def test_an_existing_run_is_never_reused_or_touched(tmp_path):
@@ -41,8 +48,22 @@ def test_logdir_that_cannot_be_created_is_rejected(tmp_path):
     assert sorted(tmp_path.iterdir()) == before          # the probe left nothing behind
 
 
-@pytest.mark.parametrize("lesson, name", [("day1", "a/b"), ("../x", "run"), ("day1", "")])
+@pytest.mark.parametrize("lesson, name", [("day1", "a/b"), ("../x", "run"), ("day1", ""), ("day1", "."),
+                                          ("day1", ".."), (".", "run"), ("..", "run"), ("day1", ".hidden"),
+                                          ("day1", None), ("day1", "a\\b")])
 def test_names_that_would_escape_the_log_root_are_rejected(tmp_path, lesson, name):
-    with pytest.raises(ValueError, match="must be letters, digits"):
+    with pytest.raises(ValueError, match=r"must be a name of letters, digits, '_', '-' or '\.' \(not starting with "
+                                         r"'\.'\), not a path"):
         runs.new_run_dir(tmp_path, lesson, name)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_dots_inside_a_name_are_fine(tmp_path):
+    made = runs.new_run_dir(tmp_path, "day1", "lr0.5")
+    assert made.parent == tmp_path / "day1" and made.name.endswith("_lr0.5")
+
+
+def test_errors_are_config_errors_reported_like_a_bad_flag(tmp_path):
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(ConfigError):
+        runs.new_run_dir(tmp_path / "afile", "day1", "run")

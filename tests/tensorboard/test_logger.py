@@ -1,10 +1,18 @@
+"""course.tensorboard.logger: RunLogger, what a run writes to TensorBoard and how often, read back with
+TensorBoard's EventAccumulator and compared with the history, the model and the numbers logged."""
 import numpy as np
 import pytest
-from conftest import read_events
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+from tensorboard.plugins.hparams import plugin_data_pb2
 
-from course import data, events, models, plots, tblog, training
-from course.runtime import tf
-from course.config import Config
+from course.core import datasets as data
+from course.core import models
+from course.core.config import Config
+from course.engine.loop import fit
+from course.engine.records import EpochRecord
+from course.pictures import plots
+from course.tensorboard import logger as tblog
+from tests.helpers import PNG_SIGNATURE, event_files, read_events, scalars, text
 
 SCALARS_PER_STEP = {"batch_loss", "batch_accuracy", "gradient_norm"}
 SCALARS_PER_EPOCH = {"epoch_loss", "epoch_accuracy", "learning_rate"}
@@ -13,7 +21,7 @@ SCALARS_PER_EPOCH = {"epoch_loss", "epoch_accuracy", "learning_rate"}
 def _train(tmp_path, model, ds, config, histogram_every=1):
     logger = tblog.RunLogger(tmp_path / "run", hparams={"epochs": config.epochs, "optimizer": config.optimizer},
                              goal="learn the blobs", histogram_every=histogram_every)
-    history = training.fit(model, ds, config, observers=[logger])
+    history = fit(model, ds, config, observers=[logger])
     logger.log_figure("decision_boundary", plots.decision_boundary(model, ds.x_val, ds.y_val),
                       step=history.steps)
     logger.close()
@@ -57,11 +65,19 @@ def test_perceptron_run_has_exactly_the_documented_tags_and_values(tmp_path):
         if tag not in ("run/hyperparameters", "run/goal", "decision_boundary") and not tag.startswith(
                 ("weights", "biases")):
             assert all(np.all(np.isfinite(v)) for _, v in logged), tag
-    text = train["run/hyperparameters"][0][1].item().decode()
-    assert "| epochs | 3 |" in text and "| optimizer | sgd |" in text
-    assert train["run/goal"][0][1].item().decode() == "learn the blobs"
+    table = text(train, "run/hyperparameters")
+    assert table == "| setting | value |\n|---|---|\n| epochs | 3 |\n| optimizer | sgd |"
+    assert text(train, "run/goal") == "learn the blobs"
     image = train["decision_boundary"][0][1]          # [width, height, png bytes]
-    assert image[2][:8] == b"\x89PNG\r\n\x1a\n"
+    assert image[2][:8] == PNG_SIGNATURE and train["decision_boundary"][0][0] == 12
+    # the last histogram is np.histogram of the trained kernel; the last validation accuracy a NumPy recount
+    kernel = model.get_weights()[0].astype(np.float64)
+    counts, edges = np.histogram(kernel, bins=30)
+    np.testing.assert_allclose(train["weights/output"][-1][1][:, 0], edges[:-1], rtol=1e-6)
+    np.testing.assert_array_equal(train["weights/output"][-1][1][:, 2], counts)
+    w, b = (v.astype(np.float64) for v in model.get_weights())
+    p = 1 / (1 + np.exp(-(ds.x_val @ w + b))).ravel()
+    assert scalars(val, "epoch_accuracy")[-1] == (3, pytest.approx(np.mean((p >= 0.5) == ds.y_val), abs=1e-6))
 
 
 def test_large_models_get_histograms_but_no_per_parameter_scalars(tmp_path):
@@ -72,31 +88,6 @@ def test_large_models_get_histograms_but_no_per_parameter_scalars(tmp_path):
     assert {"weights/hidden_1", "biases/hidden_1", "weights/output", "gradients/hidden_1/kernel",
             "gradients/hidden_1/bias", "gradients/output/kernel", "gradients/output/bias"} <= set(train)
     assert train["weights/hidden_1"][-1][1][:, 2].sum() == 16
-
-
-def test_histogram_buckets_count_every_value():
-    values = np.array([0.0, 0.1, 0.1, 0.5, 1.0])
-    buckets = tblog.histogram_buckets(values, bucket_count=5)
-    np.testing.assert_allclose(buckets[:, 0], [0.0, 0.2, 0.4, 0.6, 0.8])
-    np.testing.assert_allclose(buckets[:, 2], [3, 0, 1, 0, 1])
-    constant = tblog.histogram_buckets(np.zeros(4))
-    assert constant[:, 2].sum() == 4 and constant[0, 0] == -0.5 and constant[-1, 1] == 0.5
-    assert tblog.histogram_buckets(np.array([np.nan, np.inf])).shape == (0, 3)
-
-
-def test_histogram_buckets_equal_numpy_histogram():
-    rng = np.random.default_rng(0)
-    for values in (rng.normal(size=(64, 10)), rng.uniform(-3, 5, 1000),
-                   np.round(rng.normal(size=400), 1), np.arange(31) / 10):   # values on bucket edges
-        counts, edges = np.histogram(values, bins=30)
-        buckets = tblog.histogram_buckets(values)
-        np.testing.assert_allclose(buckets[:, 0], edges[:-1], rtol=1e-12, atol=1e-12)
-        np.testing.assert_allclose(buckets[:, 1], edges[1:], rtol=1e-12, atol=1e-12)
-        np.testing.assert_array_equal(buckets[:, 2], counts)
-
-
-def test_markdown_table():
-    assert tblog.markdown_table({"lr": 0.1}) == "| setting | value |\n|---|---|\n| lr | 0.1 |"
 
 
 def test_histogram_cadence_must_be_positive(tmp_path):
@@ -111,15 +102,6 @@ def test_log_figure_rejects_what_is_not_a_figure(tmp_path):
     logger.close()
 
 
-def test_histogram_buckets_of_huge_or_extreme_values_do_not_fail():
-    huge = tblog.histogram_buckets(np.array([3.3e28, 3.3e28 * (1 + 1e-15)]))
-    assert huge[:, 2].sum() == 2
-    extreme = tblog.histogram_buckets(np.array([-1e308, 1e308, np.nan, np.inf]))
-    assert extreme[:, 2].sum() == 2          # non-finite values are left out, finite ones all counted
-    same = tblog.histogram_buckets(np.full(3, 2.5e29, np.float32))   # a diverging weight, all equal
-    assert same[:, 2].sum() == 3 and same[0, 0] < 2.5e29 < same[-1, 1]
-
-
 def test_default_histogram_cadence_is_about_every_100_steps_and_the_last_epoch(tmp_path):
     assert [tblog.histogram_cadence(n) for n in (1, 4, 10, 25, 100, 282)] == [100, 25, 10, 4, 1, 1]
     ds = data.blobs(seed=0, n_samples=100)            # 80 train / 20 per batch = 4 steps an epoch
@@ -130,37 +112,171 @@ def test_default_histogram_cadence_is_about_every_100_steps_and_the_last_epoch(t
     assert len(train["batch_loss"]) == 120 and len(train["epoch_loss"]) == 30   # scalars: all of them
 
 
-def test_events_parse_as_tensorboard_scalars_and_histograms(tmp_path):
-    from tensorboard.compat.proto import event_pb2
+def test_the_run_directory_holds_the_hparams_session_and_the_custom_scalars_layout(tmp_path):
+    run_dir = tmp_path / "day0" / "20261121-181500_blobs"
+    logger = tblog.RunLogger(run_dir, hparams={"lr": 0.5, "optimizer": "sgd"})
+    logger.close()
+    assert len(event_files(run_dir)) == 1 and len(event_files(run_dir / "train")) == 1
+    acc = EventAccumulator(str(run_dir), size_guidance={"tensors": 0})
+    acc.Reload()
+    assert set(acc.Tags()["tensors"]) == {"_hparams_/session_start_info", "custom_scalars__config__"}
+    (event,) = acc.Tensors("_hparams_/session_start_info")
+    metadata = acc.SummaryMetadata("_hparams_/session_start_info")
+    info = plugin_data_pb2.HParamsPluginData.FromString(metadata.plugin_data.content).session_start_info
+    assert info.group_name == "day0/20261121-181500_blobs"          # <lesson>/<run>: unique in a log directory
+    assert info.hparams["lr"].number_value == 0.5 and info.hparams["optimizer"].string_value == "sgd"
+    assert event.step == 0
+
+
+def test_the_graph_of_the_training_step_is_logged(tmp_path):
+    logger = tblog.RunLogger(tmp_path / "run")
+    fit(models.perceptron(2, seed=0), data.blobs(seed=0, n_samples=100), Config(epochs=1, batch_size=40),
+        observers=[logger])
+    logger.close()
+    acc = EventAccumulator(str(tmp_path / "run" / "train"))
+    acc.Reload()
+    assert {"MatMul", "Sigmoid", "AssignSubVariableOp"} <= {node.op for node in acc.Graph().node}
+
+
+def test_traced_steps_become_text_tables_and_a_stopped_run_says_why(tmp_path):
+    ds = data.blobs(seed=0, n_samples=100)
+    model = models.mlp(2, hidden=(8,), seed=0)
+    logger = tblog.RunLogger(tmp_path / "run", trace_steps=2)
+    assert logger.full_steps == 2
+    fit(model, ds, Config(epochs=1, batch_size=20), observers=[logger])
+    logger.close()
+    train = read_events(tmp_path / "run" / "train")
+    assert [s for s, _ in train["trace/update_step"]] == [1, 2]
+    assert text(train, "trace/update_step").startswith("**step 1** (epoch 1, batch 1/4): loss ")
+    assert "run/stopped" not in train
+    logger = tblog.RunLogger(tmp_path / "diverged")
+    history = fit(model, ds, Config(epochs=3, batch_size=20, learning_rate=1e30), observers=[logger])
+    logger.close()
+    train = read_events(tmp_path / "diverged" / "train")
+    assert text(train, "run/stopped") == history.stopped and history.stopped.startswith("diverged at step ")
+    assert train["run/stopped"][0][0] == history.stopped_at == history.steps + 1    # at the step that diverged
+
+
+def test_a_partial_epoch_logs_its_steps_but_no_epoch_metrics(tmp_path):
+    logger = tblog.RunLogger(tmp_path / "run")
+    names, initial = ["output/kernel", "output/bias"], [np.zeros((2, 1)), np.zeros(1)]
+    logger.on_train_begin(None, Config(epochs=3), names, initial)
+    nan = float("nan")
+    partial = EpochRecord(epoch=1, first_step=1, step_loss=np.array([0.7, 0.6]), step_accuracy=np.array([0.5, 0.5]),
+                          step_grad_norm=np.array([1.0, 0.9]), step_sizes=np.array([32, 32]),
+                          step_params=np.array([[0.1, 0.2, 0.3], [0.2, 0.3, 0.4]]), step_grads=np.zeros((2, 3)),
+                          loss=nan, accuracy=nan, val_loss=nan, val_accuracy=nan, learning_rate=0.1, names=names,
+                          variables=initial, grads=[], complete=False)
+    logger.on_epoch_end(partial)
+    logger.close()
+    train = read_events(tmp_path / "run" / "train")
+    assert scalars(train, "batch_loss") == [(1, pytest.approx(0.7)), (2, pytest.approx(0.6))]
+    assert scalars(train, "parameters/output/bias[0]") == [(0, 0.0), (1, pytest.approx(0.3)), (2, pytest.approx(0.4))]
+    assert "epoch_loss" not in train and "epoch_loss" not in read_events(tmp_path / "run" / "validation")
+
+
+def test_log_layer_norms_reads_back_by_layer_and_by_depth(tmp_path):
+    logger = tblog.RunLogger(tmp_path / "run")
+    tags = logger.log_layer_norms({"hidden_1": 0.5, "hidden_2": 0.25, "output": 2.0}, step=7)
+    logger.close()
+    events = read_events(tmp_path / "run" / "train")
+    assert tags == ["gradient_norm/hidden_1", "gradient_norm/hidden_2", "gradient_norm/output",
+                    "gradient_norm_by_depth"]
+    assert set(events) == set(tags)
+    assert scalars(events, "gradient_norm/output") == [(7, 2.0)]
+    assert scalars(events, "gradient_norm/hidden_2") == [(7, 0.25)]
+    assert scalars(events, "gradient_norm_by_depth") == [(1, 0.5), (2, 0.25), (3, 2.0)]   # x axis: the depth
+
+
+def test_log_scalars_and_splits(tmp_path):
+    logger = tblog.RunLogger(tmp_path / "run")
+    logger.log_scalars(3, {"d_loss": 1.25, "g_loss": 0.5})
+    logger.log_scalars(1, {"epoch_loss": 0.75}, split="validation")
+    logger.split("test").scalars(2, [[0.125]], ["epoch_loss"])
+    for bad in ("run", "../x", "a/b", ""):
+        with pytest.raises(ValueError, match="split must be a name like 'train' or 'validation'"):
+            logger.split(bad)
+    logger.close()
+    assert scalars(read_events(tmp_path / "run" / "train"), "d_loss") == [(3, 1.25)]
+    assert scalars(read_events(tmp_path / "run" / "train"), "g_loss") == [(3, 0.5)]
+    assert scalars(read_events(tmp_path / "run" / "validation"), "epoch_loss") == [(1, 0.75)]
+    assert scalars(read_events(tmp_path / "run" / "test"), "epoch_loss") == [(2, 0.125)]
+
+
+def test_a_closed_logger_reopens_its_own_files_to_append(tmp_path):
+    logger = tblog.RunLogger(tmp_path / "run", goal="first")
+    logger.close()
+    logger.log_text("run/note", "after the run")                     # a figure joins a finished run
+    logger.close()
+    assert len(event_files(tmp_path / "run" / "train")) == 1
+    train = read_events(tmp_path / "run" / "train")
+    assert (text(train, "run/goal"), text(train, "run/note")) == ("first", "after the run")
+
+
+def test_every_step_writes_histograms_after_each_update(tmp_path):
+    ds = data.blobs(seed=0, n_samples=100)                           # 2 steps of 40 an epoch
+    logger = tblog.RunLogger(tmp_path / "run", every_step=True)
+    model = models.perceptron(2, seed=0)
+    fit(model, ds, Config(epochs=2, batch_size=40), observers=[logger])
+    logger.close()
+    train = read_events(tmp_path / "run" / "train")
+    assert [s for s, _ in train["weights/output"]] == [0, 1, 2, 3, 4]
+    assert [s for s, _ in train["gradients/output/bias"]] == [1, 2, 3, 4]
+    final = train["weights/output"][-1][1]
+    assert (final[0, 0], final[-1, 1]) == tuple(np.sort(model.get_weights()[0].ravel()))   # the trained kernel
+
+
+def test_logger_rejects_bad_trace_steps_and_writes_nothing(tmp_path):
+    with pytest.raises(ValueError, match="trace_steps must be a non-negative integer"):
+        tblog.RunLogger(tmp_path / "r", trace_steps=-1)
+    assert not (tmp_path / "r").exists()
+
+
+def test_runs_of_other_batch_sizes_compare_against_examples_seen_and_log10_of_the_loss(tmp_path):
+    ds = data.blobs(seed=0, n_samples=100)                           # 80 train: batches of 32, 32, 16
+    logger = tblog.RunLogger(tmp_path / "run", hparams={"lr": 0.1}, examples_axis=True, log10_loss=True)
+    history = fit(models.perceptron(2, seed=0), ds, Config(epochs=2, batch_size=32), observers=[logger])
+    logger.close()
+    train, val = read_events(tmp_path / "run" / "train"), read_events(tmp_path / "run" / "validation")
+    losses = [v for _, v in scalars(train, "batch_loss")]
+    assert [s for s, _ in scalars(train, "by_examples/batch_loss")] == [32, 64, 80, 112, 144, 160]
+    np.testing.assert_allclose([v for _, v in scalars(train, "by_examples/batch_loss")], losses, rtol=1e-6)
+    np.testing.assert_allclose([v for _, v in scalars(train, "log10/batch_loss")], np.log10(losses), rtol=1e-5)
+    assert [s for s, _ in scalars(train, "log10/batch_loss")] == list(range(1, 7))
+    # the epoch losses at the examples seen by the end of each epoch, in train and validation
+    assert scalars(train, "by_examples/epoch_loss") == [(80, pytest.approx(history.loss[0], rel=1e-6)),
+                                                        (160, pytest.approx(history.loss[1], rel=1e-6))]
+    assert scalars(val, "by_examples/epoch_loss") == [(80, pytest.approx(history.val_loss[0], rel=1e-6)),
+                                                      (160, pytest.approx(history.val_loss[1], rel=1e-6))]
+    assert [v for _, v in scalars(val, "log10/epoch_loss")] == pytest.approx(np.log10(history.val_loss), rel=1e-5)
+    # and the Custom Scalars dashboard gets a chart of each
+    from tensorboard.plugins.custom_scalar import layout_pb2
     from tensorboard.util import tensor_util
-
-    tags = ["batch_loss", "parameters/output/kernel[0,0]"]
-    rows = np.array([[0.6931, -1.5], [1e-30, 3.4e38], [0.0, -0.0]], np.float32)
-    file = events.EventFile(tmp_path / "train")
-    file.scalars(5, rows, tags)
-    file.scalars(0, np.array([[0.25]]), tags[1:])
-    buckets = events.histogram_buckets(np.array([0.0, 0.1, 0.1, 0.5, 1.0]), 5)
-    file.histograms(7, {"weights/output": buckets, "biases/output": np.zeros((0, 3))})
-    file.close()
-    records = [event_pb2.Event.FromString(r.numpy()) for r in tf.data.TFRecordDataset(str(file.path))]
-    assert records[0].file_version == "brain.Event:2"
-    assert [e.step for e in records[1:]] == [5, 6, 7, 0, 7]
-    for row, event in zip(rows, records[1:4]):
-        assert [v.tag for v in event.summary.value] == tags
-        assert all(v.metadata.plugin_data.plugin_name == "scalars" for v in event.summary.value)
-        np.testing.assert_array_equal([tensor_util.make_ndarray(v.tensor) for v in event.summary.value], row)
-    assert [v.tag for v in records[4].summary.value] == tags[1:]
-    assert records[1].wall_time <= records[2].wall_time <= records[3].wall_time
-    histogram, empty = records[5].summary.value
-    assert (histogram.tag, histogram.metadata.plugin_data.plugin_name) == ("weights/output", "histograms")
-    np.testing.assert_array_equal(tensor_util.make_ndarray(histogram.tensor), buckets)
-    assert tensor_util.make_ndarray(empty.tensor).shape == (0, 3)
-    assert file.path.name.startswith("events.out.tfevents.") and file.path.name.endswith(".course.v2")
+    acc = EventAccumulator(str(tmp_path / "run"), size_guidance={"tensors": 0})
+    acc.Reload()
+    (event,) = acc.Tensors("custom_scalars__config__")
+    layout = layout_pb2.Layout.FromString(tensor_util.make_ndarray(event.tensor_proto).item())
+    tags = [tag for category in layout.category for chart in category.chart for tag in chart.multiline.tag]
+    assert tags == ["^epoch_loss$", "^epoch_accuracy$", "^by_examples/batch_loss$", "^by_examples/epoch_loss$",
+                    "^log10/batch_loss$", "^log10/epoch_loss$"]
 
 
-def test_event_steps_must_be_non_negative_integers(tmp_path):
-    file = events.EventFile(tmp_path / "train")
-    for step in (-1, 1.5, True):
-        with pytest.raises(ValueError, match="step must be an integer >= 0"):
-            file.scalars(step, [[1.0]], ["batch_loss"])
-    file.close()
+def test_log10_keeps_a_blown_up_loss_on_the_chart():
+    assert tblog._log10(np.array([100.0, 0.0, np.inf])).tolist() == [2.0, -30.0, np.inf]
+
+
+def test_close_closes_every_file_when_one_fails_then_raises_the_first_error(tmp_path):
+    logger = tblog.RunLogger(tmp_path / "run", hparams={"lr": 0.1})
+    logger.on_train_begin(None, Config(epochs=1), ["output/bias"], [np.zeros(1)])
+    train = logger.events["train"]
+    broken = OSError(28, "No space left on device", str(train.path))
+
+    def fail():
+        train.closed = True
+        raise broken
+
+    train.close = fail
+    with pytest.raises(OSError) as err:
+        logger.close()
+    assert err.value is broken
+    assert logger.events["validation"].closed and logger.events["run"].closed     # the others closed all the same

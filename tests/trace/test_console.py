@@ -1,19 +1,19 @@
+"""course.trace.console: the printed update steps and epoch lines, against the numbers worked by hand
+and the rule the printed numbers must obey."""
 import numpy as np
+import pytest
 
-from course import data, models, training
-from course.config import Config
-from course.trace import EpochPrinter, TracePrinter, format_epoch, format_step, format_update
-from course.training import EpochRecord, StepRecord
+from course.core.config import Config
+from course.core.datasets import blobs
+from course.core.models import perceptron
+from course.engine.loop import fit
+from course.engine.records import EpochRecord, StepRecord
+from course.trace.console import EpochPrinter, TracePrinter, format_epoch, format_step, format_update
 
 
 def test_sgd_update_line_in_the_lessons_notation():
-    assert (format_update("output/kernel", "0,0", 0.512, -0.231, 0.5351, 0.1, "sgd")
+    assert (format_update("output/kernel", "0,0", 0.512, -0.231, 0.5351, 0.1)
             == "output/kernel[0,0]: 0.5120 - 0.1 x (-0.2310) = 0.5351")
-
-
-def test_other_optimizers_print_before_gradient_after_and_change():
-    assert (format_update("output/bias", "0", 0.25, 0.5, 0.2, 0.01, "adam")
-            == "output/bias[0]: before 0.2500, gradient 0.5000, after 0.2000 (change -0.0500)")
 
 
 def _record(before, grads, after, names, lr=0.1, optimizer="sgd"):
@@ -58,9 +58,9 @@ def test_large_model_shows_the_entries_with_the_largest_gradient():
 
 def test_trace_printer_prints_exactly_k_steps_from_real_training():
     out = []
-    model = models.perceptron(2, seed=0)
-    training.fit(model, data.blobs(n_samples=100), Config(epochs=2, batch_size=20),
-                 observers=[TracePrinter(2, print_fn=out.append)])
+    model = perceptron(2, seed=0)
+    fit(model, blobs(n_samples=100), Config(epochs=2, batch_size=20),
+        observers=[TracePrinter(2, print_fn=out.append)])
     steps = [line for line in out if line.startswith("step ")]
     assert [s.split(" (")[0] for s in steps] == ["step 1", "step 2"]
     assert out[0] == "The first 2 update steps (w <- w - lr * dL/dw with lr = 0.1):"
@@ -75,14 +75,16 @@ def test_trace_printer_prints_exactly_k_steps_from_real_training():
 
 def test_trace_zero_prints_nothing():
     out = []
-    training.fit(models.perceptron(2), data.blobs(n_samples=100), Config(epochs=1, batch_size=20),
-                 observers=[TracePrinter(0, print_fn=out.append)])
+    fit(perceptron(2), blobs(n_samples=100), Config(epochs=1, batch_size=20),
+        observers=[TracePrinter(0, print_fn=out.append)])
     assert out == []
 
 
-def _epoch(epoch):
+def _epoch(epoch, loss=0.5):
     z = np.zeros(1)
-    return EpochRecord(epoch, epoch, z, z, z, None, None, 0.5, 0.75, 0.625, 0.875, 0.1, [], [], [])
+    return EpochRecord(epoch=epoch, first_step=epoch, step_loss=z, step_accuracy=z, step_grad_norm=z, step_sizes=z,
+                       step_params=None, step_grads=None, loss=loss, accuracy=0.75, val_loss=0.625, val_accuracy=0.875,
+                       learning_rate=0.1, names=[], variables=[], grads=[])
 
 
 def test_epoch_lines_every_epoch_for_short_runs_and_about_ten_for_long_ones():
@@ -98,7 +100,6 @@ def test_epoch_lines_every_epoch_for_short_runs_and_about_ten_for_long_ones():
 
 
 def test_printer_arguments_are_checked():
-    import pytest
     with pytest.raises(ValueError, match="steps must be a non-negative integer"):
         TracePrinter(-1)
     with pytest.raises(ValueError, match="lines must be a positive integer"):
@@ -107,39 +108,40 @@ def test_printer_arguments_are_checked():
 
 def test_small_changes_get_more_decimals_instead_of_vanishing():
     # 0.01 x 0.0016 = 0.000016: invisible at 4 decimals, shown at 6
-    assert (format_update("hidden_1/bias", "0", 0.0, 0.0016, -0.000016, 0.01, "sgd")
+    assert (format_update("hidden_1/bias", "0", 0.0, 0.0016, -0.000016, 0.01)
             == "hidden_1/bias[0]: 0.000000 - 0.01 x (0.001600) = -0.000016")
-    assert format_update("w", "0", 0.5, 0.0, 0.5, 0.1, "sgd") == "w[0]: 0.5000 - 0.1 x (0.0000) = 0.5000"
+    assert format_update("w", "0", 0.5, 0.0, 0.5, 0.1) == "w[0]: 0.5000 - 0.1 x (0.0000) = 0.5000"
 
 
 def test_epoch_line_of_a_blown_up_loss_is_readable():
-    record = EpochRecord(epoch=1, first_step=1, step_loss=np.zeros(1), step_accuracy=np.zeros(1),
-                         step_grad_norm=np.zeros(1), step_params=None, step_grads=None, loss=246287954668.6063,
-                         accuracy=0.5, val_loss=0.25, val_accuracy=0.75, learning_rate=50.0, names=[],
-                         variables=[], grads=[])
-    assert format_epoch(record, 10) == "epoch  1/10  loss 2.463e+11  acc 0.500  | val loss 0.2500  val acc 0.750"
+    assert format_epoch(_epoch(1, loss=246287954668.6063), 10) == (
+        "epoch  1/10  loss 2.463e+11  acc 0.750  | val loss 0.6250  val acc 0.875")
 
 
-def test_update_table_holds_the_steps_numbers_as_markdown():
-    from course.trace import update_table
-    w0, b0 = np.array([[0.5], [-0.25]]), np.array([0.0])
-    g_w, g_b = np.array([[0.1], [-0.2]]), np.array([0.3])
-    table = update_table(_record([w0, b0], [g_w, g_b], [w0 - 0.1 * g_w, b0 - 0.1 * g_b],
-                                 ["output/kernel", "output/bias"]))
-    head, rows = table.split("\n\n")
-    assert head.startswith("**step 1** (epoch 1, batch 1/5): loss 0.69314") and "w <- w - lr * dL/dw" in head
-    lines = rows.splitlines()
-    assert lines[0] == "| parameter | before | gradient dL/dw | learning rate | after | change |"
-    parsed = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
-    assert [p[0] for p in parsed] == ["output/kernel[0,0]", "output/kernel[1,0]", "output/bias[0]"]
-    for (name, before, grad, lr, after, change), w, g in zip(parsed, [0.5, -0.25, 0.0], [0.1, -0.2, 0.3]):
-        assert (float(before), float(grad), float(lr)) == (w, g, 0.1)
-        assert float(after) == np.round(w - 0.1 * g, 6) and float(change) == np.round(-0.1 * g, 6)
+def test_other_optimizers_print_their_own_rule_and_its_numbers():
+    out = []
+    printer = TracePrinter(1, print_fn=out.append)
+    printer.on_train_begin(None, Config(optimizer="momentum", learning_rate=0.01), [], [])
+    assert out == ["The first 1 update steps (SGD with momentum, as Keras applies it: velocity <- 0.9 velocity - lr "
+                   "* g; w <- w + velocity, lr = 0.01, the velocity starting at 0):"]
+    record = _record([np.array([0.5])], [np.array([0.2])], [np.array([0.498])], ["output/bias"], lr=0.01,
+                     optimizer="momentum")
+    printer.on_step(record)
+    # velocity = 0.9 x 0 - 0.01 x 0.2 = -0.002; w = 0.5 + (-0.002) = 0.498
+    assert out[-1] == "  output/bias[0]: g = 0.2;  velocity = 0.9 x 0 - 0.01 x g = -0.002;  w = 0.5000 + (-0.002) = 0.4980"
 
 
-def test_update_table_shows_a_tiny_update_instead_of_zero():
-    from course.trace import update_table
-    record = _record([np.array([0.5])], [np.array([2e-4])], [np.array([0.5 - 1e-3 * 2e-4])], ["output/bias"],
-                     lr=1e-3)
-    row = update_table(record).splitlines()[-1]
-    assert row == "| output/bias[0] | 0.50000000 | 0.00020000 | 0.001 | 0.49999980 | -2e-07 |"
+def test_an_unfinished_epoch_prints_no_epoch_line():
+    out = []
+    printer = EpochPrinter(print_fn=out.append)
+    printer.on_train_begin(None, Config(epochs=3), [], [])
+    partial = _epoch(2)
+    partial.complete = False
+    printer.on_epoch_end(partial)
+    assert out == []
+
+
+def test_a_large_models_zero_weights_print_no_ratio():
+    w0, g = np.zeros((5, 5)), np.full((5, 5), 0.1)
+    lines = format_step(_record([w0], [g], [w0 - 0.1 * g], ["hidden_1/kernel"]))
+    assert lines[1].endswith("|change|/|w| n/a (w = 0)")

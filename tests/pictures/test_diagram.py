@@ -1,0 +1,74 @@
+"""course.pictures.diagram: the network diagram drawn with Pillow, read back pixel by pixel against the weights
+and the fixed scale it states."""
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from course.core import models
+from course.core.models import variable_name
+from course.pictures import diagram
+
+RED, BLUE = (178, 24, 43), (33, 102, 172)
+
+
+def test_supports_small_dense_models_only():
+    assert diagram.supports(models.mlp(30, hidden=(32,)))
+    assert not diagram.supports(models.mlp(33, hidden=(4,)))               # 33 inputs: too many to draw
+    assert not diagram.supports(models.softmax_classifier(64, 10))
+    assert not diagram.supports("not a model")
+    with pytest.raises(ValueError, match="at most 32 units"):
+        diagram.diagram_png(models.softmax_classifier(64, 10))
+
+
+def test_line_style_is_a_fixed_scale_full_from_the_scale_on():
+    assert diagram.SCALE == 2.0
+    assert diagram.line_style(2.0) == (6, 1.0, RED) and diagram.line_style(5.0) == (6, 1.0, RED)   # full from |w| = 2
+    width, alpha, rgb = diagram.line_style(-1.0)                              # half the scale: half strength
+    assert (width, alpha, rgb) == (1 + round(2.5), pytest.approx(0.12 + 0.88 * 0.5), BLUE)
+    assert diagram.line_style(0.0) == (1, 0.12, RED)
+    assert diagram.line_style(float("inf"))[:2] == (6, 1.0)
+
+
+def _pixel(image, x, y):
+    return tuple(int(c) for c in image.getpixel((int(x), int(y))))
+
+
+@pytest.mark.parametrize("w, colour", [(2.0, RED), (-3.0, BLUE)])
+def test_a_full_strength_line_is_drawn_in_its_signs_colour(w, colour):
+    image = diagram.draw([1, 1], [np.array([[w]])], [np.array([0.0])], labels=["output (1, sigmoid)"])
+    x0, x1, y = diagram._LEFT, diagram._LEFT + diagram._COLUMN, diagram._TOP       # one input, one unit: one row
+    assert _pixel(image, (x0 + x1) / 2, y) == colour
+    assert _pixel(image, (x0 + x1) / 2, y + 8) == (255, 255, 255)                 # 6 pixels wide, no more
+
+
+def test_a_weak_line_is_pale_and_a_units_fill_is_its_bias():
+    image = diagram.draw([1, 1], [np.array([[0.2]])], [np.array([-2.0])], labels=["output"])
+    x0, x1, y = diagram._LEFT, diagram._LEFT + diagram._COLUMN, diagram._TOP
+    _, alpha, _ = diagram.line_style(0.2)                                       # 0.12 + 0.88 x 0.1
+    expected = tuple(round(255 + (c - 255) * alpha) for c in RED)              # red over white, that opaque
+    assert _pixel(image, (x0 + x1) / 2, y) == pytest.approx(expected, abs=2)
+    assert _pixel(image, x1, y) == BLUE                                          # b = -2: a full blue unit
+    assert _pixel(image, x0, y) == (255, 255, 255)                              # inputs have no bias: white
+
+
+def test_diagram_png_draws_the_models_weights_or_host_copies():
+    model = models.mlp(2, hidden=(3,), seed=0)
+    names = [variable_name(v) for v in model.trainable_variables]
+    sizes, kernels, biases = diagram.weights_of(model)
+    assert sizes == [2, 3, 1]
+    np.testing.assert_array_equal(kernels[0], model.get_layer("hidden_1").kernel.numpy())
+    copies = [v.numpy() * 2 for v in model.trainable_variables]
+    _, kernels2, biases2 = diagram.weights_of(model, copies, names)
+    np.testing.assert_array_equal(kernels2[1], copies[2])
+    assert diagram.layer_labels(model) == ["hidden_1 (3, relu)", "output (1, sigmoid)"]
+    data = diagram.diagram_png(model, feature_names=("a", "b"))
+    with Image.open(io.BytesIO(data)) as picture:
+        assert picture.size == (diagram._LEFT + 2 * diagram._COLUMN + 150, diagram._TOP + 3 * diagram._ROW + 70)
+    expected = diagram.draw(sizes, kernels, biases, labels=diagram.layer_labels(model), feature_names=("a", "b"),
+                            title="The network")
+    with Image.open(io.BytesIO(data)) as picture:
+        np.testing.assert_array_equal(np.asarray(picture), np.asarray(expected))
+    no_bias = models.mlp(2, hidden=(3,), use_bias=False)
+    assert [b.tolist() for b in diagram.weights_of(no_bias)[2]] == [[0.0, 0.0, 0.0], [0.0]]

@@ -1,0 +1,110 @@
+"""course.trace.rules: each optimizer's update written out with its numbers. The oracles: Keras's own updates
+(the weights a real run moved to) and the printed formulas recomputed on a "calculator" from the printed numbers."""
+import re
+
+import numpy as np
+import pytest
+
+from course.core.config import Config
+from course.core.datasets import blobs
+from course.core.models import perceptron
+from course.engine.loop import fit
+from course.engine.records import Recorder
+from course.trace import rules as trace_rules
+from course.trace.rules import Rules, adam_corrections, number, signed
+
+F32_B1, F32_B2 = float(np.float32(0.9)), float(np.float32(0.999))
+
+
+def _traced(optimizer, steps=3, lr=0.1):
+    recorder = Recorder(full_steps=steps)
+    fit(perceptron(2, seed=0), blobs(seed=0, n_samples=100), Config(epochs=1, batch_size=20, learning_rate=lr,
+                                                                    optimizer=optimizer), observers=[recorder])
+    return recorder.steps
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "rmsprop", "adam"])
+def test_the_rebuilt_state_gives_the_updates_keras_applied(optimizer):
+    rules = Rules(optimizer, 0.1)
+    for record in _traced(optimizer):
+        parts = rules.step(record)
+        for k, (w0, g, w1) in enumerate(zip(record.before, record.grads, record.after)):
+            w0, g, w1 = (np.asarray(a, np.float64) for a in (w0, g, w1))
+            if optimizer == "sgd":
+                assert parts[k] == {}
+                np.testing.assert_allclose(w1, w0 - 0.1 * g, rtol=1e-6, atol=1e-7)
+            elif optimizer == "momentum":
+                np.testing.assert_allclose(w1 - w0, parts[k]["velocity"], rtol=1e-4, atol=1e-7)
+            else:
+                np.testing.assert_allclose(w0 - w1, parts[k]["step"], rtol=1e-4, atol=1e-7)
+                assert parts[k]["t"] == record.step
+
+
+def _numbers(line):
+    return [float(v) for v in re.findall(r"-?\d+\.?\d*(?:e[-+]\d+)?", line)]
+
+
+def test_printed_momentum_lines_check_on_a_calculator():
+    rules = Rules("momentum", 0.1)
+    for record in _traced("momentum"):
+        parts = rules.step(record)
+        line, = rules.describe(parts[0], "output/kernel[0,0]", 0, float(record.before[0].flat[0]),
+                               float(record.grads[0].flat[0]), float(record.after[0].flat[0]))
+        m = re.fullmatch(r"output/kernel\[0,0\]: g = (\S+);  velocity = 0\.9 x \(?(\S+?)\)? - 0\.1 x g = (\S+);  "
+                         r"w = (\S+) \+ \(?(\S+?)\)? = (\S+)", line)
+        g, v0, v, w0, v_again, w1 = (float(x) for x in m.groups())
+        assert v == pytest.approx(0.9 * v0 - 0.1 * g, rel=1e-5, abs=1e-9) and v_again == v
+        assert w1 == pytest.approx(w0 + v, abs=10 ** -(len(m.group(4).split(".")[1])) * 1.01)
+        assert w1 == pytest.approx(float(record.after[0].flat[0]), abs=1e-4)       # Keras's weight after
+
+
+def test_printed_adam_lines_check_on_a_calculator():
+    rules = Rules("adam", 0.1)
+    for record in _traced("adam"):
+        parts = rules.step(record)
+        first, second = rules.describe(parts[1], "output/bias[0]", 0, float(record.before[1].flat[0]),
+                                       float(record.grads[1].flat[0]), float(record.after[1].flat[0]))
+        g, m0, m, v0, v = _numbers(first.split(": ", 1)[1].replace("0.9 x", "").replace("0.1 x g", "")
+                                   .replace("0.999 x", "").replace("0.001 x g^2", "").replace("^2", ""))
+        assert m == pytest.approx(0.9 * m0 + 0.1 * g, rel=1e-5, abs=1e-12)
+        assert v == pytest.approx(0.999 * v0 + 0.001 * g * g, rel=1e-4, abs=1e-15)
+        c1, m_hat, c2, v_hat, lr, eps, step, w0, step_again, w1 = _numbers(
+            second.replace("sqrt", "").replace("m_hat /", "").replace("x m_hat", "").replace("v_hat", "")
+            .replace("m_hat", "").replace("m /", "/").replace("v /", "/"))
+        t = record.step
+        assert (c1, c2) == pytest.approx(adam_corrections(t), rel=1e-8)
+        assert adam_corrections(t) == (1 - F32_B1 ** t, 1 - F32_B2 ** t)
+        assert m_hat == pytest.approx(m / c1, rel=1e-5) and v_hat == pytest.approx(v / c2, rel=1e-5)
+        assert step == pytest.approx(lr * m_hat / (np.sqrt(v_hat) + eps), rel=1e-5) and step_again == step
+        assert eps == pytest.approx(1e-7 / np.sqrt(c2), rel=1e-5)
+        assert w1 == pytest.approx(w0 - step, abs=1e-4) and w1 == pytest.approx(float(record.after[1].flat[0]),
+                                                                               abs=1e-4)
+
+
+def test_headers_name_each_rule_with_kerass_constants():
+    assert Rules("sgd", 0.5).header() == "w <- w - lr * dL/dw with lr = 0.5"
+    assert "velocity <- 0.9 velocity - lr * g" in Rules("momentum", 0.1).header()
+    assert "s <- 0.9 s + 0.1 g^2; w <- w - lr * g / sqrt(s + 1e-07)" in Rules("rmsprop", 0.1).header()
+    assert "with 0.9 and 0.999 in float32 as Keras has them" in Rules("adam", 0.01).header()
+    assert Rules("adam", 0.01).header().endswith("lr = 0.01")
+
+
+def test_rmsprop_line_and_the_table_cells():
+    rules = Rules("rmsprop", 0.1)
+    (record,) = _traced("rmsprop", steps=1)
+    parts = rules.step(record)
+    line, = rules.describe(parts[1], "b", 0, float(record.before[1][0]), float(record.grads[1][0]),
+                           float(record.after[1][0]))
+    g = float(record.grads[1][0])
+    s, step = 0.1 * g * g, 0.1 * g / np.sqrt(0.1 * g * g + 1e-7)
+    assert line.startswith(f"b: g = {number(g)};  s = 0.9 x 0 + 0.1 x g^2 = {number(s)};  step = 0.1 x g / "
+                           f"sqrt(s + 1e-07) = {number(step)};  w = ")
+    assert rules.columns() == ["s before", "s", "step", "after"]
+    cells = rules.cells(parts[1], 0, float(record.after[1][0]), float(record.before[1][0]))
+    assert cells[:3] == ["0", number(s), number(step)]
+
+
+def test_numbers_are_six_significant_digits_and_negatives_are_bracketed():
+    assert number(0.1234567) == "0.123457" and number(1234567.0) == "1.23457e+06" and number(np.float32(2)) == "2"
+    assert signed(-0.5) == "(-0.5)" and signed(0.5) == "0.5"
+    assert trace_rules.rules_of.ADAM_EPSILON == 1e-7
