@@ -40,7 +40,8 @@ XOR_EPOCH_FACTOR = 10   # XOR has 4 points: one full-batch step per epoch, so gi
 def logits(model, x):
     """z = x @ w + b, the perceptron's pre-activation, computed in NumPy from its trained weights."""
     w, b = model.get_layer("output").get_weights()      # w (n_features, 1), b (1,)
-    return (x @ w + b).reshape(-1)                      # (n, n_features) @ (n_features, 1) -> (n,)
+    with np.errstate(invalid="ignore", over="ignore"):  # a diverged run's inf weights give nan, printed as such
+        return (x @ w + b).reshape(-1)                  # (n, n_features) @ (n_features, 1) -> (n,)
 
 
 def compare_losses(model, ds, say):

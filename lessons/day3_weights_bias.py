@@ -98,7 +98,8 @@ def hand_descent(config, say):
     loop's recorded steps, and the MSE gradient checked with a GradientTape."""
     lr = config.learning_rate
     n = len(HAND_X)
-    steps = neuron.descend(HAND_X, HAND_Y, HAND_W, HAND_B, lr, HAND_STEPS, loss="bce")
+    with np.errstate(over="ignore", invalid="ignore"):    # a learning rate far too large overflows: shown as such
+        steps = neuron.descend(HAND_X, HAND_Y, HAND_W, HAND_B, lr, HAND_STEPS, loss="bce")
     first = steps[0]
     say(f"  data: x = {HAND_X.tolist()}, y = {HAND_Y.tolist()};  start w = {HAND_W}, b = {HAND_B}, lr = {lr:g}")
     say("  step 1, every number:")
@@ -108,11 +109,11 @@ def hand_descent(config, say):
     bce_terms = " + ".join(f"{-np.log(p if y else 1 - p):.4f}" for y, p in zip(HAND_Y, first.p))
     say(f"  BCE  L = mean(-[y log p + (1-y) log(1-p)]) = ({bce_terms}) / {n} = {first.loss:.4f}")
     say(f"  dL/dw = sum(dL/dz * x) = {first.dw:.4f}     dL/db = sum(dL/dz) = {first.db:.4f}")
-    say(f"  w_new = w - lr * dL/dw = {first.w:.4f} - {lr:g} x ({first.dw:.4f}) = {first.w_new:.4f}")
-    say(f"  b_new = b - lr * dL/db = {first.b:.4f} - {lr:g} x ({first.db:.4f}) = {first.b_new:.4f}")
+    say(f"  w_new = w - lr * dL/dw = {first.w:.4f} - {lr:g} x ({first.dw:.4f}) = {_num(first.w_new)}")
+    say(f"  b_new = b - lr * dL/db = {first.b:.4f} - {lr:g} x ({first.db:.4f}) = {_num(first.b_new)}")
     for s in steps[1:]:
-        say(f"  step {s.step}: loss {s.loss:.4f}  dL/dw {s.dw:.4f}  dL/db {s.db:.4f}  "
-            f"w {s.w:.4f} -> {s.w_new:.4f}  b {s.b:.4f} -> {s.b_new:.4f}")
+        say(f"  step {s.step}: loss {_num(s.loss)}  dL/dw {_num(s.dw)}  dL/db {_num(s.db)}  "
+            f"w {_num(s.w)} -> {_num(s.w_new)}  b {_num(s.b)} -> {_num(s.b_new)}")
 
     # The same start, with mean squared error instead: dL/dz gains the factor p(1 - p).
     mse = neuron.loss_and_gradients(HAND_X, HAND_Y, HAND_W, HAND_B, loss="mse")
@@ -146,10 +147,22 @@ def hand_descent(config, say):
     for s, rec in zip(steps, recorder.steps):
         w_loop, b_loop = float(rec.after[0].reshape(-1)[0]), float(rec.after[1].reshape(-1)[0])
         diffs.append(max(abs(s.w_new - w_loop), abs(s.b_new - b_loop)))
-        say(f"  {s.step:4d} | {s.w_new:9.6f}   {w_loop:13.6f} | {s.b_new:9.6f}   {b_loop:13.6f} | {diffs[-1]:.1e}")
+        say(f"  {s.step:4d} | {_num(s.w_new, '.6f'):>9}   {_num(w_loop, '.6f'):>13} | {_num(s.b_new, '.6f'):>9}   "
+            f"{_num(b_loop, '.6f'):>13} | {diffs[-1]:.1e}")
+    if len(diffs) < len(steps):      # the loop stopped early (a divergence in float32): compare what it kept
+        say(f"  the loop stopped after {len(diffs)} of {len(steps)} steps (see above); by hand, in float64, "
+            "the numbers went on")
+    if not diffs:
+        return steps, recorder.steps, mse, (tape_dw, tape_db), float("nan"), loop
     verdict = "equal within 1e-6" if max(diffs) <= 1e-6 else "NOT equal within 1e-6"
     say(f"  by hand and the loop: {verdict} (largest difference {max(diffs):.1e})")
     return steps, recorder.steps, mse, (tape_dw, tape_db), max(diffs), loop
+
+
+def _num(value: float, spec: str = ".4f") -> str:
+    """``value`` in ``spec``, or in 4 significant digits where fixed decimals would run to dozens of digits (a
+    learning rate far too large)."""
+    return f"{value:{spec}}" if not abs(value) >= 1e6 else f"{value:.4g}"
 
 
 def run(config: Config) -> LessonResult:
@@ -180,7 +193,8 @@ def run(config: Config) -> LessonResult:
         run_ = train_and_log(model, ds, config, lesson=LESSON, name=name, goal=RUN_GOALS[name])
         weights = model.get_layer("output").get_weights()
         w, b = weights[0].reshape(-1), (weights[1][0] if use_bias else 0.0)
-        distance = abs(b) / max(float(np.linalg.norm(w)), 1e-12)
+        with np.errstate(all="ignore"):         # a diverged run's weights are inf: the distance is nan, said so
+            distance = abs(b) / max(float(np.linalg.norm(w)), 1e-12)
         acc = run_.metrics["val_accuracy"]
         say(f"  boundary {w[0]:.3f}*x1 {w[1]:+.3f}*x2 {b:+.3f} = 0, {distance:.2f} from the origin;"
             f"  validation accuracy {acc:.3f}")
@@ -212,10 +226,18 @@ def run(config: Config) -> LessonResult:
     # --- takeaways -----------------------------------------------------------------------------
     say("Takeaways:")
     say("  - The weight sets how steeply a neuron responds; the bias sets where it switches on (x = -b/w).")
-    say("  - Without a bias every boundary passes through the origin: a model without bias fails on data")
-    say("    whose boundary misses it; the same model with bias succeeds.")
+    no_bias, with_bias = result.numbers["no_bias_val_accuracy"], result.numbers["with_bias_val_accuracy"]
+    say("  - Without a bias every boundary passes through the origin, whatever the data: here the validation")
+    if np.isfinite(no_bias) and np.isfinite(with_bias):
+        say(f"    accuracy is {no_bias:.3f} without b and {with_bias:.3f} with it, on blobs away from the origin.")
+    else:
+        say("    accuracies cannot be compared: the training stopped early (see section 2).")
     say("  - One update is the chain rule and a subtraction: dL/dz = p - y (averaged), dL/dw = dL/dz * x,")
-    say("    dL/db = dL/dz, then w_new = w - lr * dL/dw, b_new = b - lr * dL/db: exactly what the loop does.")
+    if diff <= 1e-6:
+        say("    dL/db = dL/dz, then w_new = w - lr * dL/dw, b_new = b - lr * dL/db: exactly what the loop did here.")
+    else:
+        say("    dL/db = dL/dz, then w_new = w - lr * dL/dw, b_new = b - lr * dL/db: what the loop does (here it")
+        say("    stopped early or differed: see section 3).")
     return result
 
 

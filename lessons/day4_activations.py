@@ -104,9 +104,10 @@ def curves():
 def collapse(model, x, say):
     """Two linear Dense layers -> one: W = W1 @ W2, b = b1 @ W2 + b2; compare the outputs."""
     (W1, b1, _), (W2, b2, _) = reference.layers_from_keras(model)
-    W = W1 @ W2                        # (2, 8) @ (8, 1) -> (2, 1)
-    b = b1 @ W2 + b2                   # (8,) @ (8, 1) + (1,) -> (1,)
-    one_layer = reference.predict(x, [(W, b, "sigmoid")])
+    with np.errstate(all="ignore"):    # a diverged run's inf weights: nan, printed as such
+        W = W1 @ W2                    # (2, 8) @ (8, 1) -> (2, 1)
+        b = b1 @ W2 + b2               # (8,) @ (8, 1) + (1,) -> (1,)
+        one_layer = reference.predict(x, [(W, b, "sigmoid")])
     keras_out = np.asarray(model(x.astype(np.float32)), dtype=np.float64)
     diff = float(np.max(np.abs(one_layer - keras_out)))
     say(f"  the trained network's kernels W1 {W1.shape} @ W2 {W2.shape} = W {W.shape}: "

@@ -38,9 +38,11 @@ from course.training import EpochTimer, Recorder
 
 HIDDEN = (8,)            # the MLP 2 -> 8 relu -> 1 sigmoid: relu lets a too-large step blow up for real
 LR_FACTORS = (("too_small", 0.02), ("about_right", 1.0), ("too_large", 100.0), ("diverging", 1000.0))
-# TensorBoard: the losses also against the examples seen (the variants differ in batch size) and as log10 (the
-# diverging run's blow-up stays on the same chart as the others); both in the Custom Scalars dashboard.
-SIDE_BY_SIDE = {"examples_axis": True, "log10_loss": True}
+# TensorBoard's Custom Scalars: part 1's variants (batch sizes differ) also against the examples seen; the learning
+# rates (one batch size) as log10 of the loss, so the diverging run's blow-up stays on their chart without flattening
+# the others. The mini-batch run is both: the "about right" rung of part 2.
+VARIANTS_LOG = {"examples_axis": True}
+RATES_LOG = {"log10_loss": True}
 VARIANT_GOALS = {   # what each run shows (TensorBoard's run/goal)
     "batch": "batch gradient descent: one smooth step per epoch, the gradient averaged over every example",
     "stochastic": "stochastic gradient descent: a step per example, each gradient from a single point",
@@ -95,9 +97,10 @@ def compare_variants(ds, config, say, result):
             f"step{'s' * (steps_per_epoch > 1)} per epoch")
         recorder, timer = Recorder(), EpochTimer()        # the timer last: it times the logging too
         run_config = config.replace(batch_size=batch_size, trace_steps=config.trace_steps if i == 0 else 0)
+        log_options = {**VARIANTS_LOG, **(RATES_LOG if name == "minibatch" else {})}
         run_ = train_and_log(build_model(ds, config.seed), ds, run_config, lesson=LESSON, name=name,
                              goal=VARIANT_GOALS[name], observers=[recorder, timer], hparams=hparams(name, "about_right"),
-                             log_options=SIDE_BY_SIDE)
+                             log_options=log_options)
         row = {"batch_size": batch_size, "steps_per_epoch": steps_per_epoch, "steps": run_.history.steps,
                "examples_seen": examples_seen(recorder, n, batch_size),
                "loss": run_.metrics["loss"], "val_accuracy": run_.metrics["val_accuracy"],
@@ -134,10 +137,21 @@ def variant_takeaway(rows) -> list:
     if not (np.isfinite(batch["ms_per_epoch"]) and np.isfinite(stochastic["ms_per_epoch"])):
         return ["    (one epoch only: the times per epoch need --epochs 2 or more, epoch 1 being compilation)"]
     ratio = stochastic["ms_per_epoch"] / batch["ms_per_epoch"]
-    return [f"    Here an epoch of stochastic GD ({stochastic['steps_per_epoch']} updates) took {ratio:.1f} times as long "
-            f"as one of batch GD (1 update):",
-            f"    {stochastic['ms_per_update']:.3f} ms an update of one example against {batch['ms_per_update']:.3f} ms "
-            f"for all {batch['batch_size']}: much of a small step's cost is the framework's overhead."]
+    share = batch["ms_per_update"] / batch["batch_size"]       # one example's share of a full-batch update
+    lines = [f"    Here an epoch of stochastic GD ({stochastic['steps_per_epoch']} updates) took {ratio:.1f} times as long "
+             f"as one of batch GD (1 update):",
+             f"    {stochastic['ms_per_update']:.3f} ms an update of one example against {batch['ms_per_update']:.3f} ms "
+             f"for all {batch['batch_size']} ({share:.4f} ms an example)"]
+    times = stochastic["ms_per_update"] / share
+    if times >= 2:
+        lines[-1] += ":"
+        lines += [f"    a one-example update costs {times:.0f} times its share of the full batch's, so most of a",
+                  "    small step's cost is the framework's overhead, not arithmetic."]
+    else:
+        lines[-1] += ":"
+        lines += [f"    here a one-example update costs about its share of the full batch's ({times:.1f} times), so the",
+                  "    framework's overhead is small on this machine."]
+    return lines
 
 
 def compare_learning_rates(ds, config, say, result):
@@ -156,7 +170,7 @@ def compare_learning_rates(ds, config, say, result):
             say(f"-- learning rate {lr:g} ({name.replace('_', ' ')})")
             run_config = config.replace(learning_rate=lr, trace_steps=config.trace_steps if first else 0)
             run_ = train_and_log(build_model(ds, config.seed), ds, run_config, lesson=LESSON, name=f"lr_{name}",
-                                 goal=LR_GOALS[name], hparams=hparams("minibatch", name), log_options=SIDE_BY_SIDE)
+                                 goal=LR_GOALS[name], hparams=hparams("minibatch", name), log_options=RATES_LOG)
             result.runs[f"lr_{name}"] = run_
             first = False
         history = run_.history

@@ -97,6 +97,9 @@ def run(config: Config) -> LessonResult:
     # --- the first update, by hand -----------------------------------------------------------
     say("== 2. The first update of w (output/kernel[0,0]), written out, and checked against Keras")
     for name, recorder in recorders.items():
+        if not recorder.steps:           # diverged at step 1: its update made the weights inf, kept by no record
+            say(f"  {name}: nothing to write out: {result.runs[name].history.stopped.split(';')[0]}")
+            continue
         step = recorder.steps[0]
         diff, ours = check_first_step(step)
         w, g = float(step.before[0].flat[0]), float(step.grads[0].flat[0])
@@ -111,8 +114,10 @@ def run(config: Config) -> LessonResult:
         result.numbers[f"{name}_first_step_after"] = [np.asarray(a) for a in step.after]
     first = first_steps(recorders)
     result.numbers["first_steps"] = first
-    say("  The first step of each parameter in units of lr, beside its gradient:")
-    say("  optimizer |  |g| of w  |step|/lr |  |g| of b  |step|/lr")
+    say("  The first step of each parameter in units of lr, beside its gradient:" if first else
+        "  (no first step to measure: every run diverged at step 1)")
+    if first:
+        say("  optimizer |  |g| of w  |step|/lr |  |g| of b  |step|/lr")
     for name, (g_w, s_w, g_b, s_b) in first.items():
         say(f"  {name:<9} | {g_w:9.4f} {s_w:9.3f} | {g_b:9.4f} {s_b:9.3f}")
     say("")
@@ -123,7 +128,8 @@ def run(config: Config) -> LessonResult:
     losses = optimizers.logistic_loss_surface(ds.x_train, ds.y_train, W, B)  # (91, 131)
     k = np.unravel_index(np.argmin(losses), losses.shape)
     best = (float(W[k]), float(B[k]), float(losses[k]))
-    paths = {name: rec.path() for name, rec in recorders.items()}           # (steps + 1, 2) each
+    paths = {name: rec.path() if rec.steps else np.array([START], float)   # (steps + 1, 2) each; a run that
+             for name, rec in recorders.items()}                              # diverged at step 1: its start
     figure = plots.optimizer_paths(W, B, losses, paths, labels=("w (mean radius)", "b"),
                                    title=f"lr {config.learning_rate:g}, {config.epochs} epochs, {kind}")
     for run_ in result.runs.values():
@@ -138,6 +144,10 @@ def run(config: Config) -> LessonResult:
         result.numbers[f"{name}_final_w"], result.numbers[f"{name}_final_b"] = float(p[-1, 0]), float(p[-1, 1])
         result.numbers[f"{name}_travelled"] = travelled
     result.numbers["grid_min"] = best
+    diverged = [name for name, run_ in result.runs.items() if run_.history.diverged]
+    if diverged:
+        say(f"  Diverged: {', '.join(diverged)} (each stopped at the step named above; its path ends at its last "
+            "finite point)")
     say("")
 
     # --- takeaways ------------------------------------------------------------------------------
@@ -151,6 +161,8 @@ def first_steps(recorders) -> dict:
     """{optimizer: (|g| of w, |first step of w| / lr, |g| of b, |first step of b| / lr)} from each run's step 1."""
     out = {}
     for name, recorder in recorders.items():
+        if not recorder.steps:
+            continue
         step = recorder.steps[0]
         (g_w, g_b), lr = (abs(float(g.flat[0])) for g in step.grads), step.learning_rate
         s_w, s_b = (abs(float(a.flat[0]) - float(b.flat[0])) / lr for a, b in zip(step.after, step.before))
@@ -159,12 +171,18 @@ def first_steps(recorders) -> dict:
 
 
 def takeaways(first) -> list:
-    """What the first steps show, said only as far as this run's numbers show it."""
-    g_w, s_w, g_b, s_b = first["sgd"]
-    lines = [f"  - SGD's step is lr x g: here its first steps are {s_w:.3f} lr (w) and {s_b:.3f} lr (b), the sizes "
-             "of the gradients;", "    small where the surface is flat, so from a poor start it crawls.",
-             "  - Momentum adds up past steps: it speeds along a consistent slope and can overshoot and swing back."]
+    """What the first steps show, said only as far as this run's numbers show it (an optimizer whose first step
+    diverged has none to show)."""
+    lines = []
+    if "sgd" in first:
+        g_w, s_w, g_b, s_b = first["sgd"]
+        lines += [f"  - SGD's step is lr x g: here its first steps are {s_w:.3f} lr (w) and {s_b:.3f} lr (b), the "
+                  "sizes of the gradients;", "    small where the surface is flat: there SGD moves slowly unless lr is large."]
+    lines.append("  - Momentum adds up past steps: it speeds along a consistent slope and can overshoot and swing back.")
     for name in ("rmsprop", "adam"):
+        if name not in first:
+            continue
+        g_w, _, g_b, _ = first[name]
         _, r_w, _, r_b = first[name]
         same = abs(r_w - r_b) <= 0.05 * max(r_w, r_b)
         differ = abs(g_w - g_b) > 0.2 * max(g_w, g_b)

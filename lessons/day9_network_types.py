@@ -1,8 +1,8 @@
 """Day 9 - Network types: CNN, RNN, LSTM, autoencoder, GAN and Transformer.
 
 Goal: meet the main families of neural networks, each as a minimal Keras model trained on data that
-ships with scikit-learn or is generated: a CNN reads handwritten digits, an RNN and an LSTM recall a
-marked value (only the LSTM across a long gap), an autoencoder squeezes digits through 8 numbers and
+ships with scikit-learn or is generated: a CNN reads handwritten digits, an RNN and an LSTM try to
+recall a marked value across a short and a long gap, an autoencoder squeezes digits through 8 numbers and
 rebuilds them, a GAN learns to imitate a 2-D distribution, and a Transformer block attends straight
 to the marked value; then compare them in one table: what each is for, its parameters, what it
 learned.

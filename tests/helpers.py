@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -111,3 +112,69 @@ def fresh_process(*jobs):
     """``@fresh_process(job, ...)``: the test reads these jobs' results; they start right after collection."""
     import pytest
     return pytest.mark.fresh_process.with_args(*jobs)
+
+
+# --- the printed update lines, checked as a calculator would -------------------------------------------------
+
+_NUM = r"\(?(-?[0-9.]+(?:e[-+]?[0-9]+)?)\)?"
+_SGD_LINE = re.compile(rf"^\s+(\S+\[[0-9,]+\]): {_NUM} - {_NUM} x {_NUM} = {_NUM}$")
+_ADAM_FIRST = re.compile(rf"^\s+(\S+\[[0-9,]+\]): g = {_NUM};  m = 0\.9 x {_NUM} \+ 0\.1 x g = {_NUM};  "
+                         rf"v = 0\.999 x {_NUM} \+ 0\.001 x g\^2 = {_NUM}$")
+_ADAM_SECOND = re.compile(rf"^\s+m_hat = m / {_NUM} = {_NUM};  v_hat = v / {_NUM} = {_NUM};  "
+                          rf"step = {_NUM} x m_hat / \(sqrt\(v_hat\) \+ {_NUM}\) = {_NUM};  "
+                          rf"w = {_NUM} - {_NUM} = {_NUM}$")
+
+
+def _places(text):
+    """Half a unit in the last printed digit of ``text`` (a number as printed)."""
+    mantissa, _, exponent = text.lower().partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    return 0.5 * 10.0 ** (-decimals + (int(exponent) if exponent else 0))
+
+
+def sgd_lines_hold(out):
+    """Every printed ``name[i]: before - lr x (gradient) = after`` line of ``out``, checked: ``after`` is
+    ``before - lr * gradient`` to the printed digits. Returns how many lines there were."""
+    count = 0
+    for line in out.splitlines():
+        match = _SGD_LINE.match(line)
+        if match:
+            name, *texts = match.groups()
+            before, lr, grad, after = (float(t) for t in texts)
+            slack = _places(texts[0]) + lr * _places(texts[2]) + _places(texts[3]) + 1e-12
+            assert abs(before - lr * grad - after) <= slack, line
+            count += 1
+    return count
+
+
+def adam_lines_hold(out, lr):
+    """Every printed Adam update (two lines per parameter) of ``out``, checked with Keras's constants: m, v,
+    the bias corrections 1 - float32(0.9)^t and 1 - float32(0.999)^t, m_hat, v_hat, epsilon 1e-7 / sqrt(1 -
+    0.999^t), the step and the new weight, each to its printed digits. Returns how many parameters."""
+    import numpy as np
+    b1, b2 = float(np.float32(0.9)), float(np.float32(0.999))
+    lines, count = out.splitlines(), 0
+    for first, second in zip(lines, lines[1:]):
+        head, tail = _ADAM_FIRST.match(first), _ADAM_SECOND.match(second)
+        if not head:
+            continue
+        assert tail, second
+        g, m0, m, v0, v = (float(t) for t in head.groups()[1:])
+        c1, m_hat, c2, v_hat, step_lr, eps, step, w0, step_again, w1 = (float(t) for t in tail.groups())
+        rel = 2e-5                                                     # six significant digits, twice
+        assert m == pytest_approx(0.9 * m0 + 0.1 * g, rel, 1e-12) and v == pytest_approx(0.999 * v0 + 0.001 * g * g,
+                                                                                            rel, 1e-15), first
+        t = round(np.log(1 - c1) / np.log(b1))                         # the step number the correction names
+        assert c1 == pytest_approx(1 - b1 ** t, 1e-8, 0) and c2 == pytest_approx(1 - b2 ** t, 1e-8, 0), second
+        assert m_hat == pytest_approx(m / c1, rel, 1e-12) and v_hat == pytest_approx(v / c2, rel, 1e-15), second
+        assert eps == pytest_approx(1e-7 / np.sqrt(c2), 1e-4, 0) and step_lr == lr, second
+        assert step == pytest_approx(lr * m_hat / (np.sqrt(v_hat) + eps), rel, 1e-12) and step_again == step, second
+        tail_texts = tail.groups()
+        assert abs(w0 - step - w1) <= _places(tail_texts[7]) + _places(tail_texts[9]) + abs(step) * 1e-5, second
+        count += 1
+    return count
+
+
+def pytest_approx(expected, rel, abs_):
+    import pytest
+    return pytest.approx(expected, rel=rel, abs=abs_)

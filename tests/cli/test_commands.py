@@ -16,7 +16,7 @@ from course.cli import commands
 from course.cli.lessons import LESSONS, lesson_goal
 from course.core.config import Config
 from lessons import day1_perceptron, day2_mlp
-from tests.helpers import ROOT, python
+from tests.helpers import BACKGROUND, ROOT, fresh_process, python
 
 
 def test_course_list_shows_every_lesson_with_its_goal(capsys):
@@ -102,6 +102,13 @@ def test_course_tensorboard_without_logs_is_a_clear_error(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         commands.main(["tensorboard", "--port", "0"])
     assert exit_info.value.code == 2
+    capsys.readouterr()
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(SystemExit) as exit_info:
+        commands.main(["tensorboard", "--logdir", str(tmp_path / "a-file")])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err == (f"course: error: --logdir {str(tmp_path / 'a-file')!r} is a file, not a "
+                                       "directory of runs (see --help)\n")
 
 
 def test_console_script_is_declared():
@@ -301,3 +308,52 @@ def test_hparams_sessions_custom_scalars_layout_and_graph(board):
     graph = _get(base, "/data/plugin/graphs/graph", run=run, conceptual="false").decode()
     for op in ('op: "Placeholder"', "hidden_1", "hidden_2", "output", "gradient_tape", 'op: "AssignSubVariableOp"'):
         assert op in graph, op
+
+
+# --- after Days 1-8, `course tensorboard` opens onto what TensorBoard selects by itself -----------------------
+
+DAYS_1_TO_8 = """
+import importlib
+import sys
+from course.cli.lessons import LESSONS
+for name in list(LESSONS)[:8]:
+    code = importlib.import_module(f"lessons.{name}").main(["--epochs", "1", "--quiet", "--logdir", sys.argv[1]])
+    assert code == 0, (name, code)
+"""
+
+
+def days_1_to_8_then_course_tensorboard():
+    """Days 1-8 at their defaults (1 epoch each: the runs a lesson writes do not depend on the epochs) into one
+    log root, then `course tensorboard` on it: what it prints and the runs TensorBoard lists over HTTP."""
+    root = BACKGROUND.job_dir("days1to8")
+    lessons = python("-c", DAYS_1_TO_8, str(root), timeout=400, nice=True)
+    if lessons.returncode != 0:
+        return lessons, None, None, root
+    port = _free_port()
+    proc = BACKGROUND.popen([sys.executable, "-m", "course", "tensorboard", "--logdir", str(root), "--port",
+                             str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        lines = [proc.stdout.readline() for _ in range(4)]
+        runs = _get(f"http://127.0.0.1:{port}", "/data/runs")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    return lessons, lines, runs, root
+
+
+@fresh_process(days_1_to_8_then_course_tensorboard)
+def test_after_days_1_to_8_tensorboard_serves_at_most_40_runs_and_says_how_to_see_the_rest():
+    lessons, lines, runs, root = BACKGROUND.result(days_1_to_8_then_course_tensorboard)
+    assert lessons.returncode == 0, lessons.stderr[-2000:]
+    every = [p.relative_to(root).as_posix() for p in sorted(root.rglob("events.out.tfevents.*"))]
+    total = len({str(p).rsplit("/", 1)[0] for p in every})              # every directory holding events
+    assert total > 40                                                   # all of them: TensorBoard would select none
+    served = [r for r in runs if r != "."]                              # ".": the HParams experiment alone
+    assert len(runs) <= 40 and len(served) == 12 and all(r.startswith("day8_optimizers/") for r in served)
+    assert lines[0].startswith(f"TensorBoard is serving the 4 most recent runs of day8_optimizers ({len(served)} "
+                               f"TensorBoard runs) at http://127.0.0.1:")
+    assert lines[1].strip() == (f"{root} holds {total} TensorBoard runs in all; TensorBoard selects runs by itself "
+                                f"only up to 40. The rest:")
+    assert lines[2].strip().startswith(f"course tensorboard --logdir {root / 'day7_gradient_descent'}   (one lesson;")
+    assert lines[3].strip() == f"course tensorboard --logdir {root} --all   (every run: then tick the runs to see)"

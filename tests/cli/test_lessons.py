@@ -6,6 +6,7 @@ lesson trains, a pipe whose reader leaves, Ctrl-C while TensorFlow is still load
 import ast
 import errno
 import io
+import json
 import os
 import signal
 import subprocess
@@ -20,7 +21,7 @@ from course.cli.lessons import LESSONS, lesson_doc, lesson_goal, lesson_main, pr
 from course.core.config import Config, ConfigError
 from course.engine.signals import Terminated
 from course.runs.results import LessonResult
-from tests.helpers import BACKGROUND, fresh_process, ROOT, read_events, text
+from tests.helpers import BACKGROUND, ROOT, fresh_process, python, read_events, text
 
 DEFAULTS = Config(epochs=3)
 
@@ -358,3 +359,71 @@ def test_ctrl_c_while_tensorflow_loads_exits_130_without_a_traceback():
         assert code == 130, err
         assert b"Traceback" not in err
     assert written == []
+
+
+# --- answers before TensorFlow loads ---------------------------------------------------------------------------
+
+def every_lesson_until_tensorflow():
+    """Every lesson with a bad flag, with --help and started for real, in one fresh process in which importing
+    TensorFlow prints a marker and exits 99 (tests/cli/before_tensorflow.py)."""
+    logdir = BACKGROUND.job_dir("before-tf")
+    proc = python(str(ROOT / "tests" / "cli" / "before_tensorflow.py"), str(logdir), *LESSONS, timeout=120, nice=True)
+    return proc, logdir
+
+
+@fresh_process(every_lesson_until_tensorflow)
+def test_flags_help_and_the_title_answer_before_tensorflow_is_imported():
+    proc, logdir = BACKGROUND.result(every_lesson_until_tensorflow)
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads(proc.stdout)
+    for name in LESSONS:
+        bad, help_, run = (results[name][case] for case in ("bad flag", "help", "run"))
+        assert (bad["code"], bad["out"]) == (2, "")
+        assert bad["err"] == f"python -m lessons.{name}: error: unrecognized arguments: --bogus (see --help)\n"
+        assert help_["code"] == 0 and help_["out"].startswith(f"usage: python -m lessons.{name} [-h]")
+        assert "--learning-rate" in help_["out"] and "<tensorflow import starts>" not in help_["out"]
+        title = lesson_doc(name).splitlines()[0]
+        assert run["code"] == 99, (name, run)                 # it went on to import TensorFlow only then
+        assert run["out"] == f"{title}\nGoal: {lesson_goal(name)}\n\n<tensorflow import starts>\n", name
+    assert results["course run bad flag"] == {"code": 2, "out": "", "err": (
+        "course run day2_mlp: error: argument --epochs: must be a positive integer, got '0' (see --help)\n")}
+    assert results["course tensorboard nosuch.invalid"] == {"code": 2, "out": "", "err": (
+        "course: error: --host 'nosuch.invalid' is not an address this machine can bind (try 127.0.0.1) "
+        "(see --help)\n")}
+    assert list(logdir.iterdir()) == []                       # nothing written by any of them
+
+
+# --- faults in real processes: a file-size limit, a closed stdout, a full one ------------------------------------
+
+def lessons_under_faults():
+    """Day 2 under `ulimit -f 64` (64 KiB a file: its first run's pictures reach it), and Day 1 with stdout closed
+    (`>&-`) and on /dev/full."""
+    logdir = BACKGROUND.job_dir("faults")
+    limited = python("-c", "import resource, runpy, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536)); "
+                     "sys.argv = ['python -m lessons.day2_mlp', '--epochs', '3', '--logdir', sys.argv[1]]; "
+                     "runpy.run_module('lessons.day2_mlp', run_name='__main__', alter_sys=True)", str(logdir / "a"),
+                     timeout=180, nice=True)
+    closed = subprocess.run(f"{sys.executable} -m lessons.day1_perceptron --logdir {logdir / 'b'} >&-", shell=True,
+                            capture_output=False, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=60)
+    with open("/dev/full", "w") as full:
+        on_full = subprocess.run([sys.executable, "-m", "lessons.day1_perceptron", "--logdir", str(logdir / "c")],
+                                 stdout=full, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=60)
+    return limited, closed, on_full, logdir
+
+
+@fresh_process(lessons_under_faults)
+def test_a_file_size_limit_a_closed_and_a_full_stdout_end_in_one_line_or_quietly():
+    limited, closed, on_full, logdir = BACKGROUND.result(lessons_under_faults)
+    assert limited.returncode == 74 and "Traceback" not in limited.stderr
+    (line,) = limited.stderr.splitlines()                                   # one line, and nothing else
+    assert line.startswith("Stopped: a file reached the size limit of this shell (ulimit -f), writing ")
+    assert line.endswith(". The runs' files were closed; what was logged before stays readable in TensorBoard. "
+                         "Free some space, or use another --logdir.")
+    (run_dir,) = (logdir / "a" / "day2_mlp").iterdir()
+    train = read_events(run_dir / "train")               # TensorBoard reads what was written before the limit
+    assert {"run/goal", "snapshots/decision_boundary", "network"} <= set(train)
+    assert [step for step, _ in train["snapshots/decision_boundary"]] == [0]
+    assert max(p.stat().st_size for p in run_dir.rglob("events.out.tfevents.*")) <= 65536
+    assert (closed.returncode, closed.stderr) == (120, "")          # no output to write to: quietly, 120
+    assert (on_full.returncode, on_full.stderr) == (120, "")
+    assert not (logdir / "b").exists() and not (logdir / "c").exists()   # nothing ran, nothing was written

@@ -53,6 +53,7 @@ def test_same_seed_same_initial_weights_other_seed_differs():
 @pytest.mark.parametrize("call, message", [
     (lambda: models.perceptron(0), "n_features must be a positive integer"),
     (lambda: models.mlp(2, hidden=(4, 0)), "each hidden layer size"),
+    (lambda: models.mlp(2, hidden=5), r"hidden must be a sequence of layer sizes such as \(16, 16\) or \(\), got 5"),
     (lambda: models.mlp(2, activation="sigmoidal"), "activation must be one of"),
     (lambda: models.softmax_classifier(4, 1), "n_classes must be at least 2"),
     (lambda: models.perceptron(2, seed=-3), "seed must be an integer from 0 to 4294967295"),

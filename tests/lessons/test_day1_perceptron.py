@@ -140,3 +140,17 @@ def test_a_diverging_learning_rate_gives_huge_numbers_not_a_crash(tmp_path, caps
     z, t = _logits(xor, ds.x_train), 2 * ds.y_train - 1
     assert result.numbers["xor_criterion"] == pytest.approx(np.mean(np.maximum(0, -t * z)), rel=1e-6)
     assert result.numbers["xor_criterion"] > 1e20 and result.numbers["xor_accuracy"] <= 0.75
+
+
+def test_a_learning_rate_beyond_float32_is_reported_with_every_step_logged(tmp_path, capsys):
+    config = day1_perceptron.DEFAULTS.replace(dataset="xor", log_every_step=True, learning_rate=1e308, epochs=2,
+                                              logdir=str(tmp_path))
+    result = day1_perceptron.run(config)
+    out = capsys.readouterr().out
+    history = result.runs["xor"].history
+    assert history.stopped.startswith("diverged at step 1 (epoch 1, batch 1): the loss is ")
+    assert "the weights of output/kernel, output/bias are not finite" in history.stopped
+    assert f"Stopped early: {history.stopped}" in out and "Takeaways:" in out
+    train = read_events(result.runs["xor"].run_dir / "train")
+    assert [(s, v.item().decode()) for s, v in train["run/stopped"]] == [(1, history.stopped)]
+    assert [s for s, _ in train["parameters/output/kernel[0,0]"]] == [0]       # the initial value, then it stopped

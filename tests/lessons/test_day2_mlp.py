@@ -1,5 +1,7 @@
 """Day 2: the MLP. The forward pass by hand against NumPy and Keras, a tiny run's tags read back, the bars at
 default flags, a diverging run reported, and MNIST from Keras's cache."""
+import re
+
 import numpy as np
 import pytest
 
@@ -7,8 +9,11 @@ from course.core import datasets as data
 from course.core.config import Config
 from course.reference.forward import layers_from_keras, predict
 from lessons import day2_mlp
-from tests.helpers import read_events
+from tests.helpers import adam_lines_hold, read_events, sgd_lines_hold
 from tests.lessons.test_day1_perceptron import EPOCH, SNAPSHOTS, STEP, TEXT_AND_IMAGES, check_run, layer_tags
+
+
+TRACED = re.compile(r"^ +\S+\[[0-9,]+\]: ", re.M)    # a traced parameter's line
 
 
 def _sigmoid(z):
@@ -30,7 +35,7 @@ def test_day2_tiny_run_writes_the_documented_tags(tmp_path, capsys):
 
 
 def test_day2_default_flags_meet_the_lessons_bars(tmp_path, capsys):
-    result = day2_mlp.run(day2_mlp.DEFAULTS.replace(logdir=str(tmp_path), quiet=True))
+    result = day2_mlp.run(day2_mlp.DEFAULTS.replace(logdir=str(tmp_path)))
     n = result.numbers
     # the hand-picked XOR network, computed here from its weights
     corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
@@ -49,6 +54,16 @@ def test_day2_default_flags_meet_the_lessons_bars(tmp_path, capsys):
     out = capsys.readouterr().out
     z = 1 * 5 + 0 * 5 - 2.5
     assert f"z1[0] = 1*(5) + 0*(5) + (-2.5) = {z:.4f}   a1[0] = sigmoid({z:.4f}) = {_sigmoid(z):.6f}" in out
+    # the rule printed is the rule applied: plain SGD, every traced line before - lr x (gradient) = after
+    assert out.count("The first 3 update steps (w <- w - lr * dL/dw with lr = 0.3):") == 2
+    assert sgd_lines_hold(out) == len(TRACED.findall(out)) == 3 * (7 + 11)   # 3 steps x 2 entries a tensor, 1 of an output bias
+
+
+def test_adam_traces_write_out_m_v_the_bias_corrections_and_the_step(tmp_path, capsys):
+    day2_mlp.run(day2_mlp.DEFAULTS.replace(optimizer="adam", epochs=1, logdir=str(tmp_path)))
+    out = capsys.readouterr().out
+    assert out.count("The first 3 update steps (Adam, as Keras applies it: m <- 0.9 m + 0.1 g") == 2
+    assert adam_lines_hold(out, lr=0.3) == len(TRACED.findall(out)) > 0 and sgd_lines_hold(out) == 0
 
 
 def test_a_diverging_learning_rate_is_reported_and_stops_the_run(tmp_path, capsys):
@@ -60,6 +75,24 @@ def test_a_diverging_learning_rate_is_reported_and_stops_the_run(tmp_path, capsy
     run = result.runs["moons"]
     assert run.history.diverged and run.history.steps == 1
     assert [s for s, _ in read_events(run.run_dir / "train")["batch_loss"]] == [1]
+
+
+def test_a_learning_rate_beyond_float32_stops_at_the_first_step_on_the_weights(tmp_path, capsys):
+    # 1e308 is a float64 but not a float32 (at most 3.4e38): the first update makes every weight inf, while the
+    # loss and the gradient norm of that step were still finite
+    result = day2_mlp.run(day2_mlp.DEFAULTS.replace(epochs=2, learning_rate=1e308, logdir=str(tmp_path)))
+    out = capsys.readouterr().out
+    for name, layers in (("xor", "hidden_1/kernel, hidden_1/bias, output/kernel, output/bias"),
+                         ("moons", "hidden_1/kernel, hidden_1/bias, hidden_2/kernel, hidden_2/bias, output/kernel, "
+                                   "output/bias")):
+        run = result.runs[name]
+        assert f"and the weights of {layers} are not finite" in out
+        assert run.history.stopped_at == 1 and run.history.epoch == []
+        train = read_events(run.run_dir / "train")                      # the log says so, at that step
+        (step, stopped), = train["run/stopped"]
+        assert step == 1 and stopped.item().decode() == run.history.stopped
+        assert run.history.stopped.startswith("diverged at step 1 (epoch 1, batch 1): the loss is ")
+    assert out.count("Stopped early: diverged at step 1 (epoch 1, batch 1): the loss is ") == 2
 
 
 def test_the_lesson_trains_on_mnist_from_keras_cache(tmp_path, monkeypatch, capsys):

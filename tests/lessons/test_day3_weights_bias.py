@@ -87,3 +87,15 @@ def test_bad_flag_exits_2_and_writes_nothing(tmp_path, capsys):
     assert err.value.code == 2
     assert "batch_size 1000 is larger than the 320 training examples" in capsys.readouterr().err
     assert not (tmp_path / "logs").exists()
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_a_learning_rate_beyond_float32_is_reported_and_the_takeaways_say_what_was_left(tmp_path, capsys):
+    result = day3.run(day3.DEFAULTS.replace(epochs=1, learning_rate=1e308, logdir=str(tmp_path)))
+    out = capsys.readouterr().out
+    assert out.count("Stopped early: diverged at step 1 (epoch 1, batch 1)") == 3     # no bias, bias, the loop
+    hand = result.numbers["hand_steps"][0]                    # by hand in float64: 0.5 - 1e308 x dL/dw, 4 digits
+    assert f"= {hand.w_new:.4g}" in out and len(max(out.splitlines(), key=len)) < 400
+    assert "the loop stopped after 0 of 4 steps (see above); by hand, in float64, the numbers went on" in out
+    assert "accuracies cannot be compared: the training stopped early (see section 2)." in out
+    assert "exactly what the loop did here" not in out and np.isnan(result.numbers["hand_vs_loop_max_diff"])

@@ -1,6 +1,8 @@
 """Day 4: activation functions. The lesson's table and its comparison with Keras, the collapse of linear
 layers, vanishing gradients against a fresh NumPy measurement, and its logs, at its default flags. (The
 registry itself is tested in tests/reference/test_activations.py.)"""
+import re
+
 import numpy as np
 import pytest
 
@@ -9,17 +11,20 @@ from course.reference import activations
 from course.reference.backprop import loss_and_gradients
 from course.reference.forward import layers_from_keras, predict
 from lessons import day4_activations as day4
-from tests.helpers import read_events
+from tests.helpers import read_events, sgd_lines_hold
 
 
 def test_default_run_numbers_and_logs(tmp_path, capsys):
-    result = day4.run(day4.DEFAULTS.replace(logdir=str(tmp_path), quiet=True))
+    result = day4.run(day4.DEFAULTS.replace(logdir=str(tmp_path)))
     n = result.numbers
     out = capsys.readouterr().out
     # 1. the table and the comparison with Keras
     assert max(max(d) for d in n["keras_diffs"].values()) <= 1e-6
     np.testing.assert_allclose(n["worked_values"]["sigmoid"], 1 / (1 + np.exp(-day4.WORKED_Z)), atol=1e-15)
     assert "sigmoid(-5) = 0.0067 and sigmoid(5) = 0.9933" in out
+    # plain SGD by default, and every traced update line holds: before - lr x (gradient) = after
+    assert "(w <- w - lr * dL/dw with lr = 0.1)" in out and "Adam" not in out
+    assert sgd_lines_hold(out) == len(re.findall(r"^ +\S+\[[0-9,]+\]: ", out, re.M)) > 0
     for name, facts in activations.TABLE.items():
         assert f"{name:<10} | {facts.formula:<28} | {facts.output_range:<18}" in out
     # 2. two linear layers are one: W1 @ W2, b1 @ W2 + b2, same outputs; linear fails, ReLU succeeds
@@ -59,3 +64,12 @@ def test_default_run_numbers_and_logs(tmp_path, capsys):
     figures = result.runs["figures"].run_dir
     assert sorted(p.name for p in figures.glob("*.png")) == ["activations.png", "gradient_norms.png"]
     assert "Takeaways:" in out
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_a_learning_rate_beyond_float32_prints_nan_without_a_warning(tmp_path, capsys):
+    result = day4.run(day4.DEFAULTS.replace(epochs=1, learning_rate=1e308, logdir=str(tmp_path)))
+    out = capsys.readouterr().out
+    assert "W = (nan, nan), b = b1 @ W2 + b2 = nan" in out and "largest difference nan" in out
+    assert [name for name, run in result.runs.items() if run.history and run.history.diverged] == [
+        "linear_xor_noisy", "relu_xor_noisy"]                              # the two trained runs; the rest draw

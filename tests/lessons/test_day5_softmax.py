@@ -1,6 +1,7 @@
 """Day 5: the worked softmax numbers, the overflow, cross-entropy, and the classifiers' bars at default flags."""
 import contextlib
 import io
+import re
 
 import numpy as np
 import pytest
@@ -10,17 +11,17 @@ from sklearn.metrics import confusion_matrix as sk_confusion_matrix
 from course.core import datasets as data
 from course.reference.activations import softmax
 from lessons import day5_softmax
-from tests.helpers import read_events
+from tests.helpers import read_events, sgd_lines_hold
 
 LOGITS = np.array([5.1, 2.6, 1.7])
 
 
 @pytest.fixture(scope="module")
 def lesson(tmp_path_factory):
-    """One run of the whole lesson at its default flags (quiet): every number below comes from it."""
+    """One run of the whole lesson at its default flags: every number below comes from it."""
     logdir, out = tmp_path_factory.mktemp("logs"), io.StringIO()
     with contextlib.redirect_stdout(out):
-        result = day5_softmax.run(day5_softmax.DEFAULTS.replace(logdir=str(logdir), quiet=True))
+        result = day5_softmax.run(day5_softmax.DEFAULTS.replace(logdir=str(logdir)))
     return result, out.getvalue()
 
 
@@ -98,6 +99,12 @@ def test_output_layer_table_and_takeaways_printed(lesson):
     for text in ("binary classification", "1 unit, sigmoid", "k units, softmax", "m units, linear",
                  "Takeaways:", "== 6. The output layer follows the task"):
         assert text in out
+
+
+def test_the_traced_updates_are_plain_sgd_and_hold(lesson):
+    _, out = lesson
+    assert "(w <- w - lr * dL/dw with lr = 0.3)" in out and "Adam" not in out
+    assert sgd_lines_hold(out) == len(re.findall(r"^ +\S+\[[0-9,]+\]: ", out, re.M)) > 0
 
 
 def test_bad_dataset_flag_exits_2_and_writes_nothing(tmp_path, capsys):

@@ -12,7 +12,7 @@ from course.core.config import Config
 from course.core.runtime import tf
 from course.reference.forward import layers_from_keras, predict
 from lessons import day6_backprop as day6
-from tests.helpers import read_events
+from tests.helpers import read_events, sgd_lines_hold
 
 TOL = 1e-6
 
@@ -28,9 +28,8 @@ def _loss(W1, b1, W2, b2, x=day6.X, y=day6.Y):
 
 @pytest.fixture(scope="module")
 def lesson(tmp_path_factory):
-    """One tiny run of the lesson (2 epochs): the worked numbers do not depend on the epochs."""
-    config = Config(epochs=2, learning_rate=0.05, optimizer="adam", logdir=str(tmp_path_factory.mktemp("logs")),
-                    trace_steps=1, dataset="moons")
+    """One tiny run of the lesson (its defaults, 2 epochs): the worked numbers do not depend on the epochs."""
+    config = day6.DEFAULTS.replace(epochs=2, trace_steps=1, logdir=str(tmp_path_factory.mktemp("logs")))
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         result = day6.run(config)
@@ -106,3 +105,9 @@ def test_training_run_logs_every_gradient_of_the_13_parameters(lesson):
     moons = data.moons(seed=0)                                    # the run's accuracy, recounted in NumPy
     p = predict(moons.x_val, layers_from_keras(run_.model)).ravel()
     assert result.numbers["val_accuracy"] == pytest.approx(np.mean((p >= 0.5) == moons.y_val), abs=1e-6)
+
+
+def test_the_traced_update_is_plain_sgd_and_holds(lesson):
+    _, out = lesson
+    assert "(w <- w - lr * dL/dw with lr = 1)" in out and "Adam" not in out
+    assert sgd_lines_hold(out) == 13      # the traced step writes out all 13 parameters

@@ -1,6 +1,8 @@
 """Day 7: batch vs stochastic vs mini-batch gradient descent, and the learning-rate ladder."""
 from types import SimpleNamespace
 
+import re
+
 import numpy as np
 import pytest
 
@@ -47,6 +49,7 @@ def test_lesson_tiny_run(tmp_path, capsys):
         last_epoch = losses[-n[f"{name}_steps_per_epoch"]:]
         assert n[f"{name}_loss_noise"] == pytest.approx(float(np.std(last_epoch)), abs=1e-6)
     assert n["batch_loss_noise"] == 0.0
+    _logs_compare_the_runs_readably(runs, n)
     assert n["stochastic_loss_noise"] > n["minibatch_loss_noise"] > 0
     # the learning-rate ladder: lr x 0.02, 1, 100, 1000; only the last one diverges, and says so
     assert [n[f"lr_{k}_learning_rate"] for k, _ in day7.LR_FACTORS] == pytest.approx([0.01, 0.5, 50.0, 500.0])
@@ -67,6 +70,53 @@ def test_lesson_tiny_run(tmp_path, capsys):
     assert "Stopped early: diverged at step" in out
     assert "Runs that diverged: diverging (each reported and stopped at that step, not crashed on)." in out
     assert f"| {2 * 800:13d} |" in out and "Takeaways:" in out
+    # the timing sentence quotes the table, which times epoch 2 on (not the compile)
+    row = {name: re.search(rf"^  {name} +\|.*\| +([0-9.]+) \| +([0-9.]+)$", out, re.M).groups()
+           for name in ("batch", "stochastic")}
+    assert f"{row['stochastic'][1]} ms an update of one example against {row['batch'][1]} ms for all 800" in out
+    assert f"took {float(row['stochastic'][0]) / float(row['batch'][0]):.1f} times as long" in out
+
+
+@pytest.mark.parametrize("stochastic_ms, words", [
+    (0.1, ["costs 8 times its share of the full batch's, so most of a", "framework's overhead, not arithmetic."]),
+    (0.015, ["costs about its share of the full batch's (1.2 times)", "overhead is small on this machine."]),
+])
+def test_the_overhead_sentence_follows_the_times(stochastic_ms, words):
+    # a GPU or another machine can make a one-example update cost about its share: the words follow the numbers
+    rows = {"batch": {"ms_per_epoch": 12.0, "ms_per_update": 10.0, "batch_size": 800, "steps_per_epoch": 1},
+            "stochastic": {"ms_per_epoch": 800 * stochastic_ms, "ms_per_update": stochastic_ms, "batch_size": 1,
+                           "steps_per_epoch": 800}}
+    text = " ".join(day7.variant_takeaway(rows))
+    assert all(w in text for w in words) and "0.0125 ms an example" in text
+    assert ("most of a" in text) == (stochastic_ms / (10.0 / 800) >= 2)
+
+
+def _logs_compare_the_runs_readably(runs, n):
+    """Part 1's variants against the examples seen; the learning rates as log10 of the loss, so that the diverging
+    run stays off every chart of raw losses that the other runs share (Custom Scalars)."""
+    from tensorboard.plugins.custom_scalar import layout_pb2
+    sizes = {"batch": 800, "stochastic": 1, "minibatch": 32}
+    for name, size in sizes.items():
+        train = read_events(runs[name].run_dir / "train")
+        by_examples = train["by_examples/batch_loss"]
+        assert [s for s, _ in by_examples] == [size * k for k in range(1, n[f"{name}_steps"] + 1)]   # 800 = 25 x 32
+        assert [float(v) for _, v in by_examples] == [float(v) for _, v in train["batch_loss"]]
+        assert ("log10/batch_loss" in train) == (name == "minibatch")        # the "about right" rung of part 2
+    charts = {}
+    for name, run_ in runs.items():
+        (step, value), = read_events(run_.run_dir)["custom_scalars__config__"]
+        layout = layout_pb2.Layout.FromString(value.item())
+        for category in layout.category:
+            for chart in category.chart:
+                charts.setdefault(chart.multiline.tag[0], set()).add(name)
+    assert charts[r"^by_examples/batch_loss$"] == set(sizes)
+    assert charts[r"^log10/batch_loss$"] == {"minibatch", "lr_too_small", "lr_too_large", "lr_diverging"}
+    assert "lr_diverging" in charts[r"^epoch_loss$"]        # the shared raw chart: by epoch, and it has no epoch
+    diverging = read_events(runs["lr_diverging"].run_dir / "train")
+    assert "epoch_loss" not in diverging and "by_examples/batch_loss" not in diverging
+    raw = np.array([float(v) for _, v in diverging["batch_loss"]])
+    np.testing.assert_allclose([float(v) for _, v in diverging["log10/batch_loss"]], np.log10(raw), rtol=1e-6)
+    assert raw.max() > 1e6 and np.log10(raw).max() < 40                    # a blow-up, readable on a log10 axis
 
 
 def test_same_initial_weights_in_every_run():

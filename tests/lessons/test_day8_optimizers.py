@@ -1,6 +1,8 @@
 """Day 8: optimizers. The four runs at the lesson's default settings against the NumPy update rules with NumPy
 gradients, the loss surface's minimum, and the logs. (The update rules themselves are tested in
 tests/reference/test_optimizers.py.)"""
+import re
+
 import numpy as np
 import pytest
 
@@ -61,3 +63,47 @@ def test_lesson_at_default_settings(tmp_path, capsys):
     assert "m <- 0.9 x m + 0.1 x g" in out and f"bias correction: 1 - 0.9^1 = {c1:.9g}" in out
     assert "velocity <- 0.9 x velocity - lr x g" in out and "s <- 0.9 x s + 0.1 x g^2" in out
     assert "Takeaways:" in out
+    _step_sizes_follow_the_run(out, result, grad, config.learning_rate)
+
+
+STEP_ROW = re.compile(r"^  (sgd|momentum|rmsprop|adam) +\| +([0-9.]+) +([0-9.]+) \| +([0-9.]+) +([0-9.]+)$", re.M)
+
+
+def _step_sizes_follow_the_run(out, result, grad, lr):
+    """The first-step table holds against the NumPy rules, and the takeaways quote the table."""
+    rows = {name: tuple(float(v) for v in values) for name, *values in STEP_ROW.findall(out)}
+    assert list(rows) == ["sgd", "momentum", "rmsprop", "adam"]
+    for name, (gw, step_w, gb, step_b) in rows.items():
+        first, second = optimizers.path(name, grad, np.array(day8.START), lr, 1)
+        g = grad(np.array(day8.START))
+        assert (gw, gb) == pytest.approx(np.abs(g), abs=5e-5)
+        assert (step_w, step_b) == pytest.approx(np.abs(second - first) / lr, abs=5e-4)
+    sgd, rmsprop, adam = rows["sgd"], rows["rmsprop"], rows["adam"]
+    assert f"here its first steps are {sgd[1]:.3f} lr (w) and {sgd[3]:.3f} lr (b)" in out
+    assert f"RMSprop's first steps: {rmsprop[1]:.3f} lr (w) and {rmsprop[3]:.3f} lr (b)" in out
+    assert f"Adam's first steps: {adam[1]:.3f} lr (w) and {adam[3]:.3f} lr (b)" in out
+
+
+def test_at_another_learning_rate_and_epochs_the_takeaways_still_follow_the_run(tmp_path, capsys):
+    config = day8.DEFAULTS.replace(logdir=str(tmp_path), learning_rate=0.01, epochs=3, quiet=True)
+    result = day8.run(config)
+    out = capsys.readouterr().out
+    ds = select_features(breast_cancer(seed=0), [day8.FEATURE])
+
+    def grad(w):
+        (dw, db), = loss_and_gradients(ds.x_train, ds.y_train, [(np.array([[w[0]]]), np.array([w[1]]), "sigmoid")])[1]
+        return np.array([dw[0, 0], db[0]])
+
+    _step_sizes_follow_the_run(out, result, grad, config.learning_rate)
+    assert "start w = 3, b = 4; lr 0.01, 3 epochs, full batch" in out
+
+
+def test_a_learning_rate_beyond_float32_stops_every_optimizer_at_its_first_step(tmp_path, capsys):
+    result = day8.run(day8.DEFAULTS.replace(epochs=2, learning_rate=1e308, logdir=str(tmp_path), quiet=True))
+    out = capsys.readouterr().out
+    for name in ("sgd", "momentum", "rmsprop", "adam"):
+        assert result.runs[name].history.stopped_at == 1
+        assert f"  {name}: nothing to write out: diverged at step 1 (epoch 1, batch 1): the loss is " in out
+    assert "(no first step to measure: every run diverged at step 1)" in out
+    assert "Diverged: sgd, momentum, rmsprop, adam" in out and "SGD's step is lr x g: here" not in out
+    assert result.numbers["first_steps"] == {}

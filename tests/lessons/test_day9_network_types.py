@@ -3,6 +3,7 @@ trained networks, the logs read back, and the --family flag (a lesson's own opti
 builders, summaries, sequences and loops are tested in tests/families/.)"""
 import contextlib
 import io
+import re
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from sklearn.model_selection import train_test_split
 
 from course.families import gan
 from lessons import day9_network_types as day9
-from tests.helpers import event_files, read_events
+from tests.helpers import BACKGROUND, event_files, fresh_process, python, read_events
 
 STEP = {"batch_loss", "batch_accuracy", "gradient_norm"}
 EPOCH = {"epoch_loss", "epoch_accuracy", "learning_rate"}
@@ -72,6 +73,41 @@ def test_lstm_beats_the_plain_rnn_on_the_long_gap(rnn):
     assert n["rnn_long_val_accuracy"] <= 0.7                                            # the RNN near chance
     assert n["lstm_long_val_accuracy"] - n["rnn_long_val_accuracy"] >= 0.25
     assert "Training: 4 epochs, learning rate 0.002" in out
+    _verdict_follows_the_printed_table(out)
+
+
+LONG_ROW = re.compile(r"^    long  \| ([0-9.]+) \| ([0-9.]+)$", re.M)
+
+
+def _verdict_follows_the_printed_table(out):
+    """The recurrent verdict and the takeaways say what the run's own printed table shows, and name only the
+    families that ran (--family rnn: no CNN, GAN, autoencoder or Transformer)."""
+    (rnn, lstm), = [(float(a), float(b)) for a, b in LONG_ROW.findall(out)]
+    only_lstm = "only the LSTM bridges the long gap" in out
+    both = "Here both bridge the long gap" in out
+    assert only_lstm == (lstm >= 0.9 and rnn <= 0.7) and both == (lstm >= 0.9 and rnn >= 0.9)
+    assert f"The long gap: plain RNN {rnn:.3f}, LSTM {lstm:.3f}." in out
+    takeaways = out.split("Takeaways:")[1]
+    for absent in ("CNN", "GAN", "autoencoder", "Transformer"):
+        assert absent not in takeaways
+    table = out.split("== The families side by side")[1].split("Takeaways:")[0]
+    assert [line.split("|")[0].strip() for line in table.splitlines()[3:] if "|" in line] == ["RNN", "LSTM"]
+
+
+def rnn_for_50_epochs():
+    """The case the learner found: --family rnn --epochs 50, where the plain RNN bridges the long gap too."""
+    logdir = BACKGROUND.job_dir("rnn50")
+    return python("-m", "lessons.day9_network_types", "--family", "rnn", "--epochs", "50", "--logdir", str(logdir),
+                  timeout=400, nice=True)
+
+
+@fresh_process(rnn_for_50_epochs)
+def test_at_50_epochs_the_verdict_follows_the_run_not_the_lesson_plan():
+    proc = BACKGROUND.result(rnn_for_50_epochs)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert "Training: 30 epochs, learning rate 0.002" in proc.stdout
+    _verdict_follows_the_printed_table(proc.stdout)
+    assert "Here both bridge the long gap" in proc.stdout     # at seed 0 the RNN finds a latch: 1.000 and 1.000
 
 
 def test_autoencoder_error_falls_well_below_the_mean_image(ae):

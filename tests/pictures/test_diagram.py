@@ -72,3 +72,28 @@ def test_diagram_png_draws_the_models_weights_or_host_copies():
         np.testing.assert_array_equal(np.asarray(picture), np.asarray(expected))
     no_bias = models.mlp(2, hidden=(3,), use_bias=False)
     assert [b.tolist() for b in diagram.weights_of(no_bias)[2]] == [[0.0, 0.0, 0.0], [0.0]]
+
+
+def _line_pixels(image, x, y):
+    """The pixels of column ``x`` within 5 rows of ``y`` that are not white: a line crossing there."""
+    return [_pixel(image, x, row) for row in range(round(y) - 5, round(y) + 6) if _pixel(image, x, row) != (255,) * 3]
+
+
+def test_a_perceptron_with_weights_of_about_1e_7_is_drawn_thin_and_pale():
+    model = models.perceptron(2, seed=0)
+    model.set_weights([np.array([[1e-7], [-2e-7]], np.float32), np.array([1e-7], np.float32)])
+    with Image.open(io.BytesIO(diagram.diagram_png(model))) as picture:
+        image = picture.convert("RGB")
+    # input 0 sits at the top of its column, the one output unit half a row lower: the line's midpoint
+    x0, x1 = diagram._LEFT, diagram._LEFT + diagram._COLUMN
+    middle, y = (x0 + x1) // 2, diagram._TOP + diagram._ROW / 4
+    faint = tuple(round(255 + (c - 255) * 0.12) for c in RED)                  # the palest a line is drawn
+    (crossing,) = _line_pixels(image, middle, y)                              # the w = 1e-7 line: 1 pixel wide
+    assert crossing == pytest.approx(faint, abs=3)                             # and pale
+    strong = models.perceptron(2, seed=0)
+    strong.set_weights([np.array([[2.0], [-2.0]], np.float32), np.array([0.0], np.float32)])
+    with Image.open(io.BytesIO(diagram.diagram_png(strong))) as picture:
+        thick = _line_pixels(picture.convert("RGB"), middle, y)
+    assert len(thick) >= 5 and set(thick) == {RED}                             # the same line at |w| = 2: wide
+    unit = _pixel(image, x1, diagram._TOP + diagram._ROW / 2)                  # the output unit, b = 1e-7
+    assert unit == pytest.approx((255, 255, 255), abs=2)                      # filled white, not saturated
