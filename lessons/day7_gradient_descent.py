@@ -38,11 +38,12 @@ from course.training import EpochTimer, Recorder
 
 HIDDEN = (8,)            # the MLP 2 -> 8 relu -> 1 sigmoid: relu lets a too-large step blow up for real
 LR_FACTORS = (("too_small", 0.02), ("about_right", 1.0), ("too_large", 100.0), ("diverging", 1000.0))
-# TensorBoard's Custom Scalars: part 1's variants (batch sizes differ) also against the examples seen; the learning
-# rates (one batch size) as log10 of the loss, so the diverging run's blow-up stays on their chart without flattening
+# TensorBoard's Custom Scalars: every run's epoch loss as log10 (a chart shows every run's series, and a learning rate
+# too large reaches 1e9); part 1's variants (batch sizes differ) against the examples seen; the learning rates (one
+# batch size) with log10 of the batch loss, so the diverging run's blow-up stays on their chart without flattening
 # the others. The mini-batch run is both: the "about right" rung of part 2.
-VARIANTS_LOG = {"examples_axis": True}
-RATES_LOG = {"log10_loss": True}
+VARIANTS_LOG = {"examples_axis": True, "log10_epoch_loss": True}
+RATES_LOG = {"log10_batch_loss": True, "log10_epoch_loss": True}
 VARIANT_GOALS = {   # what each run shows (TensorBoard's run/goal)
     "batch": "batch gradient descent: one smooth step per epoch, the gradient averaged over every example",
     "stochastic": "stochastic gradient descent: a step per example, each gradient from a single point",
@@ -97,7 +98,7 @@ def compare_variants(ds, config, say, result):
             f"step{'s' * (steps_per_epoch > 1)} per epoch")
         recorder, timer = Recorder(), EpochTimer()        # the timer last: it times the logging too
         run_config = config.replace(batch_size=batch_size, trace_steps=config.trace_steps if i == 0 else 0)
-        log_options = {**VARIANTS_LOG, **(RATES_LOG if name == "minibatch" else {})}
+        log_options = {**VARIANTS_LOG, **(RATES_LOG if name == "minibatch" else {})}   # minibatch: both
         run_ = train_and_log(build_model(ds, config.seed), ds, run_config, lesson=LESSON, name=name,
                              goal=VARIANT_GOALS[name], observers=[recorder, timer], hparams=hparams(name, "about_right"),
                              log_options=log_options)

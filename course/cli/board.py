@@ -101,16 +101,36 @@ def session_values(run: RunDir) -> dict:
     return values
 
 
+def epoch_metrics(run: RunDir) -> set:
+    """The (tag, split) of ``METRICS`` that ``run`` logged, read from its first epoch's events."""
+    from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
+
+    wanted, found = set(METRICS), set()
+    for split in SPLITS:
+        for events in sorted((run.path / split).glob("events.out.tfevents.*")):
+            seen = set()
+            for event in EventFileLoader(str(events)).Load():
+                tags = {(v.tag, split) for v in event.summary.value} & wanted
+                if tags & seen:                      # a second epoch: the first one's metrics are all known
+                    break
+                seen |= tags
+            found |= seen
+    return found
+
+
 def experiment_summary(runs):
-    """An HParams experiment over ``runs``: their hyperparameters, those that differ first, and ``METRICS``."""
+    """An HParams experiment over ``runs``: their hyperparameters, those that differ first, and the ``METRICS``
+    they logged (a metric no run has would leave every session incomplete: TensorBoard's parallel coordinates
+    then draw no line)."""
     from tensorboard.plugins.hparams import plugin_data_pb2
     from tensorboard.plugins.hparams import summary_v2 as hp
 
     sessions = [session_values(run) for run in runs]
+    logged = set().union(*(epoch_metrics(run) for run in runs))
     names = sorted({name for values in sessions for name in values})
     summary = hp.hparams_config_pb(hparams=[hp.HParam(name) for name in names],
                                    metrics=[hp.Metric(tag, group=group, display_name=f"{group} {tag}")
-                                            for tag, group in METRICS])
+                                            for tag, group in METRICS if (tag, group) in logged])
     value = summary.value[0]
     data = plugin_data_pb2.HParamsPluginData.FromString(value.metadata.plugin_data.content)
     for info in data.experiment.hparam_infos:

@@ -73,7 +73,7 @@ def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str =
     ``decision_boundary.png`` for 2-D data, ``network.png`` for a small network), also logged as
     images. ``observers`` are added to the logger and printers (e.g. a ``Recorder``); ``optimizer`` and
     ``update`` go to ``fit`` (a learner's own update rule or gradient); ``log_options`` to the ``RunLogger``
-    (e.g. ``{"examples_axis": True, "log10_loss": True}``).
+    (e.g. ``{"examples_axis": True, "log10_batch_loss": True, "log10_epoch_loss": True}``).
     """
     check_fit_inputs(model, dataset, config)          # a rejected run writes nothing
     every_step = config.log_every_step

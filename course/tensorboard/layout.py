@@ -56,23 +56,27 @@ def hparams_summary(hparams: dict, trial_id: str):
     return hp.hparams_pb(values, trial_id=trial_id)
 
 
-def custom_scalars_layout(*, examples_axis: bool = False, log10_loss: bool = False) -> layout_pb2.Layout:
+def custom_scalars_layout(*, examples_axis: bool = False, log10_batch_loss: bool = False,
+                          log10_epoch_loss: bool = False) -> layout_pb2.Layout:
     """Train and validation loss on one chart, train and validation accuracy on another; with
-    ``examples_axis`` the losses against the examples seen, with ``log10_loss`` their log10."""
+    ``examples_axis`` the losses against the examples seen; with ``log10_epoch_loss`` the train-and-validation
+    chart shows log10 of the loss (a chart shows every run's series of its tag: one run's blow-up would flatten
+    the others), with ``log10_batch_loss`` a chart of log10 of the batch loss."""
     def chart(title, tag):
         return layout_pb2.Chart(title=title, multiline=layout_pb2.MultilineChartContent(tag=[tag]))
 
+    loss = (chart("log10 of the loss: train and validation", r"^log10/epoch_loss$") if log10_epoch_loss else
+            chart("loss: train and validation", r"^epoch_loss$"))
     categories = [layout_pb2.Category(title="train vs validation, per epoch", chart=[
-        chart("loss: train and validation", r"^epoch_loss$"),
-        chart("accuracy: train and validation", r"^epoch_accuracy$")])]
+        loss, chart("accuracy: train and validation", r"^epoch_accuracy$")])]
     if examples_axis:
         categories.append(layout_pb2.Category(title="runs side by side: the x axis counts examples seen", chart=[
             chart("batch loss against examples seen", r"^by_examples/batch_loss$"),
             chart("epoch loss against examples seen", r"^by_examples/epoch_loss$")]))
-    if log10_loss:
-        categories.append(layout_pb2.Category(title="runs side by side: log10 of the loss (a blow-up stays on the chart)",
-                                              chart=[chart("log10 of the batch loss", r"^log10/batch_loss$"),
-                                                     chart("log10 of the epoch loss", r"^log10/epoch_loss$")]))
+    if log10_batch_loss:
+        title = "runs side by side: log10 of the loss (a blow-up stays on the chart)"
+        categories.append(layout_pb2.Category(title=title, chart=[chart("log10 of the batch loss",
+                                                                        r"^log10/batch_loss$")]))
     return layout_pb2.Layout(category=categories)
 
 

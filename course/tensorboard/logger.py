@@ -58,13 +58,14 @@ class RunLogger(Observer):
 
     def __init__(self, run_dir, *, hparams: dict | None = None, goal: str = "",
                  histogram_every: int | None = None, trace_steps: int = 0, every_step: bool = False,
-                 examples_axis: bool = False, log10_loss: bool = False):
+                 examples_axis: bool = False, log10_batch_loss: bool = False, log10_epoch_loss: bool = False):
         if histogram_every is not None:
             histogram_every = check_int("histogram_every", histogram_every)
         trace_steps = check_int("trace_steps", trace_steps, minimum=0)
         self.run_dir = Path(run_dir)
         self.histogram_every, self.trace_steps, self.every_step = histogram_every, trace_steps, bool(every_step)
-        self.examples_axis, self.log10_loss, self.examples_seen = bool(examples_axis), bool(log10_loss), 0
+        self.examples_axis, self.examples_seen = bool(examples_axis), 0
+        self.log10_batch_loss, self.log10_epoch_loss = bool(log10_batch_loss), bool(log10_epoch_loss)
         self.full_steps = sys.maxsize if every_step else trace_steps
         self.param_tags = self.grad_tags = None
         # {"train": ..., "validation": ..., "run": the run directory itself}; validation opens when training begins
@@ -82,7 +83,8 @@ class RunLogger(Observer):
         custom-scalars layout, in the run directory itself."""
         run = self._file("run")
         run.summary(0, hparams_summary(hparams, trial_id=f"{self.run_dir.parent.name}/{self.run_dir.name}"))
-        run.summary(0, custom_scalars_summary(examples_axis=self.examples_axis, log10_loss=self.log10_loss))
+        run.summary(0, custom_scalars_summary(examples_axis=self.examples_axis, log10_batch_loss=self.log10_batch_loss,
+                                              log10_epoch_loss=self.log10_epoch_loss))
 
     # --- observer hooks -------------------------------------------------------------
     def on_train_begin(self, model, config, names, initial):
@@ -128,7 +130,7 @@ class RunLogger(Observer):
         if self.examples_axis:
             for split, loss in (("train", record.loss), ("validation", record.val_loss)):
                 self._file(split).scalars(self.examples_seen, [[loss]], ["by_examples/epoch_loss"])
-        if self.log10_loss:
+        if self.log10_epoch_loss:
             for split, loss in (("train", record.loss), ("validation", record.val_loss)):
                 self._file(split).scalars(record.epoch, [[_log10(loss)]], ["log10/epoch_loss"])
         train.scalars(record.epoch, [[record.loss, record.accuracy, record.learning_rate]],
@@ -147,7 +149,7 @@ class RunLogger(Observer):
             seen = self.examples_seen + np.cumsum(record.step_sizes).astype(np.int64)
             self._file("train").scalars(0, record.step_loss[:, None], ["by_examples/batch_loss"], steps=seen.tolist())
             self.examples_seen = int(seen[-1])
-        if self.log10_loss:
+        if self.log10_batch_loss:
             self._file("train").scalars(record.first_step, _log10(record.step_loss)[:, None], ["log10/batch_loss"])
 
     def _histograms(self, step, variables, grads):

@@ -45,17 +45,30 @@ def test_everything_is_served_when_it_fits_else_the_newest_lessons_newest_runs(t
     assert board.MAX_RUNS == 39
 
 
-def test_the_hparams_experiment_lists_what_differs_and_validation_metrics_first(tmp_path):
+def test_the_hparams_experiment_lists_what_differs_and_the_logged_metrics_validation_first(tmp_path):
     a = _run(tmp_path, "day7", "a", 1000, hparams={"lr": 0.5, "batch": 32, "optimizer": "sgd"})
     b = _run(tmp_path, "day7", "b", 2000, hparams={"lr": 0.01, "batch": 32, "optimizer": "sgd"})
+    logger = RunLogger(b, hparams={"lr": 0.01, "batch": 32, "optimizer": "sgd"})   # b's second epoch, more metrics
+    logger.log_scalars(2, {"epoch_loss": 0.25, "epoch_accuracy": 0.75}, split="train")
+    logger.log_scalars(2, {"epoch_accuracy": 0.5}, split="validation")
+    logger.log_scalars(3, {"epoch_accuracy": 0.5}, split="validation")
+    logger.close()
     runs = board.run_dirs(tmp_path)
     assert board.session_values(runs[0]) == {"lr": 0.5, "batch": 32.0, "optimizer": "sgd"}
+    assert board.epoch_metrics(runs[0]) == {("epoch_loss", "validation")}
+    assert board.epoch_metrics(runs[1]) == {("epoch_loss", "validation"), ("epoch_accuracy", "validation"),
+                                            ("epoch_loss", "train"), ("epoch_accuracy", "train")}
     (value,) = board.experiment_summary(runs).value
     experiment = plugin_data_pb2.HParamsPluginData.FromString(value.metadata.plugin_data.content).experiment
     assert {info.name: info.differs for info in experiment.hparam_infos} == {"batch": False, "lr": True,
                                                                             "optimizer": False}
-    assert [(m.name.group, m.name.tag) for m in experiment.metric_infos][:2] == [("validation", "epoch_loss"),
-                                                                               ("validation", "epoch_accuracy")]
+    # only what some run logged (a metric no run has draws no line in the parallel coordinates), validation first
+    assert [(m.name.group, m.name.tag) for m in experiment.metric_infos] == [
+        ("validation", "epoch_loss"), ("validation", "epoch_accuracy"), ("train", "epoch_loss"),
+        ("train", "epoch_accuracy")]
+    (only_a,) = board.experiment_summary(runs[:1]).value
+    experiment = plugin_data_pb2.HParamsPluginData.FromString(only_a.metadata.plugin_data.content).experiment
+    assert [(m.name.group, m.name.tag) for m in experiment.metric_infos] == [("validation", "epoch_loss")]
     assert [r.path for r in runs] == [a, b]
 
 

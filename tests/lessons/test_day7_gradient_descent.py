@@ -111,7 +111,10 @@ def _logs_compare_the_runs_readably(runs, n):
                 charts.setdefault(chart.multiline.tag[0], set()).add(name)
     assert charts[r"^by_examples/batch_loss$"] == set(sizes)
     assert charts[r"^log10/batch_loss$"] == {"minibatch", "lr_too_small", "lr_too_large", "lr_diverging"}
-    assert "lr_diverging" in charts[r"^epoch_loss$"]        # the shared raw chart: by epoch, and it has no epoch
+    assert charts[r"^log10/epoch_loss$"] == set(runs) and r"^epoch_loss$" not in charts   # no raw loss chart shared
+    too_large = read_events(runs["lr_too_large"].run_dir / "validation")
+    np.testing.assert_allclose([float(v) for _, v in too_large["log10/epoch_loss"]],
+                               np.log10([float(v) for _, v in too_large["epoch_loss"]]), rtol=1e-5)
     diverging = read_events(runs["lr_diverging"].run_dir / "train")
     assert "epoch_loss" not in diverging and "by_examples/batch_loss" not in diverging
     raw = np.array([float(v) for _, v in diverging["batch_loss"]])

@@ -176,7 +176,7 @@ def test_tensorboard_observers_add_the_pictures_a_model_supports(tmp_path):
     assert [type(o) for o in small] == [RunLogger, Snapshots] and small[0].every_step
     assert small[1].plane is None and small[1].network                     # 4 inputs: the diagram only
     wide = tensorboard_observers(tmp_path / "c", models.softmax_classifier(64, 10), data.digits(), config,
-                                 log_options={"log10_loss": True})
-    assert [type(o) for o in wide] == [RunLogger] and wide[0].log10_loss   # 64 inputs: no picture at all
+                                 log_options={"log10_batch_loss": True})
+    assert [type(o) for o in wide] == [RunLogger] and wide[0].log10_batch_loss   # 64 inputs: no picture at all
     for observers in (two_d, small, wide):
         observers[0].close()

@@ -47,11 +47,17 @@ def test_custom_scalars_put_train_and_validation_on_one_chart():
     assert category.title == "train vs validation, per epoch"
     assert [(c.title, list(c.multiline.tag)) for c in category.chart] == [
         ("loss: train and validation", ["^epoch_loss$"]), ("accuracy: train and validation", ["^epoch_accuracy$"])]
-    more = layout.custom_scalars_layout(examples_axis=True, log10_loss=True)
+    more = layout.custom_scalars_layout(examples_axis=True, log10_batch_loss=True, log10_epoch_loss=True)
     assert [c.title for c in more.category] == [
         "train vs validation, per epoch", "runs side by side: the x axis counts examples seen",
         "runs side by side: log10 of the loss (a blow-up stays on the chart)"]
-    assert [list(c.multiline.tag) for c in more.category[2].chart] == [["^log10/batch_loss$"], ["^log10/epoch_loss$"]]
+    # a chart shows its tag for every run: with log10 of the epoch loss no raw epoch_loss chart is left
+    assert [(c.title, list(c.multiline.tag)) for c in more.category[0].chart] == [
+        ("log10 of the loss: train and validation", ["^log10/epoch_loss$"]),
+        ("accuracy: train and validation", ["^epoch_accuracy$"])]
+    assert [list(c.multiline.tag) for c in more.category[1].chart] == [["^by_examples/batch_loss$"],
+                                                                       ["^by_examples/epoch_loss$"]]
+    assert [list(c.multiline.tag) for c in more.category[2].chart] == [["^log10/batch_loss$"]]
     (value,) = layout.custom_scalars_summary().value
     assert value.metadata.plugin_data.plugin_name == "custom_scalars"
     from tensorboard.util import tensor_util

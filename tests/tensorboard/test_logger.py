@@ -234,7 +234,8 @@ def test_logger_rejects_bad_trace_steps_and_writes_nothing(tmp_path):
 
 def test_runs_of_other_batch_sizes_compare_against_examples_seen_and_log10_of_the_loss(tmp_path):
     ds = data.blobs(seed=0, n_samples=100)                           # 80 train: batches of 32, 32, 16
-    logger = tblog.RunLogger(tmp_path / "run", hparams={"lr": 0.1}, examples_axis=True, log10_loss=True)
+    logger = tblog.RunLogger(tmp_path / "run", hparams={"lr": 0.1}, examples_axis=True, log10_batch_loss=True,
+                             log10_epoch_loss=True)
     history = fit(models.perceptron(2, seed=0), ds, Config(epochs=2, batch_size=32), observers=[logger])
     logger.close()
     train, val = read_events(tmp_path / "run" / "train"), read_events(tmp_path / "run" / "validation")
@@ -257,8 +258,8 @@ def test_runs_of_other_batch_sizes_compare_against_examples_seen_and_log10_of_th
     (event,) = acc.Tensors("custom_scalars__config__")
     layout = layout_pb2.Layout.FromString(tensor_util.make_ndarray(event.tensor_proto).item())
     tags = [tag for category in layout.category for chart in category.chart for tag in chart.multiline.tag]
-    assert tags == ["^epoch_loss$", "^epoch_accuracy$", "^by_examples/batch_loss$", "^by_examples/epoch_loss$",
-                    "^log10/batch_loss$", "^log10/epoch_loss$"]
+    assert tags == ["^log10/epoch_loss$", "^epoch_accuracy$", "^by_examples/batch_loss$", "^by_examples/epoch_loss$",
+                    "^log10/batch_loss$"]
 
 
 def test_log10_keeps_a_blown_up_loss_on_the_chart():
