@@ -56,6 +56,7 @@ from course.core.runtime import tf
 from course.distribute import workers
 from course.experiment import describe_model, train_and_log
 from course.runs import LessonResult, RunResult
+from course.numbers import count
 
 HIDDEN = (16, 16)          # the MLP 2 -> 16 relu -> 16 relu -> 1 sigmoid of Day 2
 REPLICAS = 2
@@ -67,8 +68,9 @@ def build_model(ds, seed):
 
 
 def max_difference(a, b) -> float:
-    """Largest |a - b| over every weight of two lists of arrays."""
-    return max(float(np.max(np.abs(np.asarray(x) - np.asarray(y)))) for x, y in zip(a, b))
+    """Largest |a - b| over every weight of two lists of arrays (NaN when a diverged run's weights are inf)."""
+    with np.errstate(invalid="ignore"):
+        return max(float(np.max(np.abs(np.asarray(x) - np.asarray(y)))) for x, y in zip(a, b))
 
 
 def _short(device: str) -> str:
@@ -140,9 +142,8 @@ def first_step_by_replica(ds, config, strategy, say, result):
     say(f"    {'gradient norm':<22} | {norms[0]:10.6f} | {norms[1]:10.6f} | {norms[2]:11.6f} | {norms[3]:10.6f}")
     diff = max_difference(g_all, g_one)
     # a mirrored variable holds one copy per replica (experimental_local_results lists them)
-    copies = max(float(np.max(np.abs(np.asarray(c) - np.asarray(local[0]))))
-                 for v in model.trainable_variables
-                 for local in [strategy.experimental_local_results(v.value)] for c in local[1:])
+    copies = max(max_difference(local[1:], local[:1] * (len(local) - 1))
+                 for v in model.trainable_variables for local in [strategy.experimental_local_results(v.value)])
     say(f"  all-reduced vs one device, every one of the {sum(g.size for g in g_one)} gradient entries: largest "
         f"difference {diff:.1e}")
     say(f"  after the update, the {REPLICAS} copies of every weight: largest difference {copies:.1e} (mirrored)")
@@ -185,7 +186,7 @@ def train_three_ways(ds, config, strategy, say, result):
     names = [models.variable_name(v) for v in model.trainable_variables]
     for name, _, _, run_, _, _ in rows:     # the trained weights beside each run's logs, to compare runs
         np.savez(run_.run_dir / "final_weights.npz", **dict(zip(names, weights[name])))
-    say(f"\n  Same data ({len(ds.y_train)} training examples), initial weights and order, {config.epochs} epochs, "
+    say(f"\n  Same data ({len(ds.y_train)} training examples), initial weights and order, {count(config.epochs, 'epoch')}, "
         f"global batch {config.batch_size}, {config.optimizer} lr {config.learning_rate:g}:")
     say("  run          | where                    | replicas | batch per replica | final loss | val acc "
         "| max |w - w_one_device| | seconds")
@@ -268,18 +269,25 @@ def run(config: Config) -> LessonResult:
     say("")
 
     # --- 3. train: one device, two replicas, two workers -----------------------------------
-    say(f"== 3. Training the same MLP three ways, {config.epochs} epochs")
+    say(f"== 3. Training the same MLP three ways, {count(config.epochs, 'epoch')}")
     train_three_ways(ds, config, strategy, say, result)
     say("")
 
     # --- takeaways -----------------------------------------------------------------------
-    say("Takeaways:")
+    say(result.takeaways_title())
     say("  - Data parallelism: every replica holds the whole model and takes a slice of each global batch;")
     say("    the all-reduce sums their gradients, so every copy applies the one-device update of that batch.")
     say("  - Divide each replica's summed loss by the GLOBAL batch size (tf.nn.compute_average_loss): a")
     say(f"    per-replica mean would make the summed gradient {REPLICAS} times too large.")
-    say("  - The same global batch gives the same weights, to float32 rounding, on one device, two replicas")
-    say("    or two processes; more replicas usually means a larger global batch: retune the learning rate.")
+    differences = [result.numbers[key] for key in ("two_replicas_max_difference", "two_workers_max_difference")
+                   if key in result.numbers]
+    if differences and all(np.isfinite(differences)) and max(differences) <= 1e-3:
+        say("  - The same global batch gives the same weights, to float32 rounding, on one device, two replicas")
+        say(f"    or two processes (here within {max(differences):.0e}); more replicas usually means a larger "
+            "global batch: retune the learning rate.")
+    else:
+        say("  - The same global batch gives the same weights, to float32 rounding, on one device, two replicas")
+        say("    or two processes at a workable learning rate; here the runs cannot show it (see the table).")
     say("  - Several GPUs: the same code under MirroredStrategy. Several machines: the same program on each,")
     say("    with TF_CONFIG listing every worker's address and its own index (see --help); the chief logs.")
     return result

@@ -33,6 +33,7 @@ from course import data, models, reference
 from course.config import check_batch_size, full_batch
 from course.experiment import train_and_log
 from course.runs import LessonResult
+from course.numbers import count, shown
 
 XOR_EPOCH_FACTOR = 10   # XOR has 4 points: one full-batch step per epoch, so give it 10x the epochs
 
@@ -49,7 +50,7 @@ def compare_losses(model, ds, say):
     z = logits(model, ds.x_val)
     criterion = reference.perceptron_criterion(ds.y_val, z)
     bce = reference.binary_cross_entropy(ds.y_val, reference.sigmoid(z))
-    say(f"  perceptron criterion mean max(0, -t*z) = {criterion:.4f}   "
+    say(f"  perceptron criterion mean max(0, -t*z) = {shown(criterion):.4f}   "
         f"binary cross-entropy = {bce:.4f}   (validation split; t = 2y - 1, the label as -1 or +1)")
     return criterion, bce
 
@@ -75,7 +76,8 @@ def run(config: Config) -> LessonResult:
                              goal="a perceptron separates two blobs that a straight line can split")
         acc = run_.metrics["val_accuracy"]
         w, b = model.get_layer("output").get_weights()      # w (2, 1), b (1,)
-        say(f"  learned boundary (standardised x1, x2): {w[0, 0]:.3f}*x1 {w[1, 0]:+.3f}*x2 {b[0]:+.3f} = 0"
+        say(f"  learned boundary (standardised x1, x2): {shown(w[0, 0]):.3f}*x1 {shown(w[1, 0]):+.3f}*x2 "
+            f"{shown(b[0]):+.3f} = 0"
             f"   validation accuracy {acc:.3f}")
         result.numbers["blobs_criterion"], result.numbers["blobs_bce"] = compare_losses(model, ds, say)
         result.runs["blobs"] = run_
@@ -106,7 +108,7 @@ def run(config: Config) -> LessonResult:
         ds = datasets["xor"]
         xor_config = full_batch(config, ds, XOR_EPOCH_FACTOR)
         say(f"== 3. The perceptron on XOR: {ds.description}")
-        say(f"  Full-batch gradient descent (4 points per step), {xor_config.epochs} epochs to give it every chance.")
+        say(f"  Full-batch gradient descent (4 points per step), {count(xor_config.epochs, 'epoch')} to give it every chance.")
         model = models.perceptron(ds.n_features, seed=config.seed)
         run_ = train_and_log(model, ds, xor_config, lesson=LESSON, name="xor",
                              goal="the perceptron fails on XOR: no straight line separates its corners")
@@ -119,7 +121,7 @@ def run(config: Config) -> LessonResult:
         for (x1, x2), y, zi, pi, ti in zip(corners, ds.y_train, z, p, t):
             bce_i = reference.binary_cross_entropy([y], [pi])     # this point's share of the loss
             zi = round(float(zi), 3) + 0.0                       # + 0.0 turns -0.0 into 0.0
-            say(f"  {x1:3.0f} {x2:3.0f} | {y:7d} | {ti:+8d} | {zi:6.3f} {pi:6.3f} | {max(0.0, -ti * zi):11.4f} | "
+            say(f"  {x1:3.0f} {x2:3.0f} | {y:7d} | {ti:+8d} | {shown(zi):6.3f} {pi:6.3f} | {shown(max(0.0, -ti * zi)):11.4f} | "
                 f"{bce_i:6.4f}")
         say(f"  accuracy on the 4 corners: {acc:.2f} (at most 0.75: a line gets at most 3 of 4 right)")
         train_acc = run_.metrics["accuracy"]
@@ -137,9 +139,16 @@ def run(config: Config) -> LessonResult:
         say("")
 
     # --- takeaways --------------------------------------------------------------------
-    say("Takeaways:")
+    say(result.takeaways_title())
     say("  - A perceptron draws one straight line (a hyperplane in more dimensions): w . x + b = 0.")
-    say("  - Gradient descent finds that line when one exists (the blobs and breast-cancer parts).")
+    separable = [(label, result.numbers[f"{part}_val_accuracy"]) for part, label in
+                 (("blobs", "the blobs"), ("breast_cancer", "breast cancer")) if part in parts]
+    if separable:
+        found = all(acc >= 0.85 for _, acc in separable)       # nan (a diverged run) is not >= 0.85
+        scores = " and ".join(f"{label} {acc:.3f}" for label, acc in separable)
+        say("  - Gradient descent finds that line when one exists: " + (
+            f"here {scores} on validation." if found else
+            f"here {scores} on validation, short of it (another --learning-rate or more --epochs)."))
     say("  - XOR's classes sit on opposite corners: one linear boundary cannot separate XOR.")
     say("    The fix is a hidden layer (Day 2: python -m lessons.day2_mlp).")
     return result

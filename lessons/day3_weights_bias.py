@@ -42,6 +42,7 @@ from course.reference.activations import FUNCTIONS
 from course.runs import LessonResult
 from course.runs.figures import save_figures
 from course.training import Recorder
+from course.numbers import shown
 
 SHIFT = 3.0                                   # how far the blobs are moved away from the origin
 WEIGHTS = (0.5, 1.0, 3.0)                     # w values drawn with b = 0
@@ -194,9 +195,9 @@ def run(config: Config) -> LessonResult:
         weights = model.get_layer("output").get_weights()
         w, b = weights[0].reshape(-1), (weights[1][0] if use_bias else 0.0)
         with np.errstate(all="ignore"):         # a diverged run's weights are inf: the distance is nan, said so
-            distance = abs(b) / max(float(np.linalg.norm(w)), 1e-12)
+            distance = abs(float(b)) / max(float(np.linalg.norm(np.asarray(w, np.float64))), 1e-12)
         acc = run_.metrics["val_accuracy"]
-        say(f"  boundary {w[0]:.3f}*x1 {w[1]:+.3f}*x2 {b:+.3f} = 0, {distance:.2f} from the origin;"
+        say(f"  boundary {shown(w[0]):.3f}*x1 {shown(w[1]):+.3f}*x2 {shown(b):+.3f} = 0, {distance:.2f} from the origin;"
             f"  validation accuracy {acc:.3f}")
         result.runs[name], trained[name] = run_, model
         result.numbers[f"{name}_val_accuracy"] = acc
@@ -224,7 +225,7 @@ def run(config: Config) -> LessonResult:
     say(f"Figures: {figures.run_dir}/neuron_response.png, boundaries.png\n")
 
     # --- takeaways -----------------------------------------------------------------------------
-    say("Takeaways:")
+    say(result.takeaways_title())
     say("  - The weight sets how steeply a neuron responds; the bias sets where it switches on (x = -b/w).")
     no_bias, with_bias = result.numbers["no_bias_val_accuracy"], result.numbers["with_bias_val_accuracy"]
     say("  - Without a bias every boundary passes through the origin, whatever the data: here the validation")

@@ -180,7 +180,7 @@ def run(config: Config) -> LessonResult:
     say(f"Figures: {figures.run_dir}/activations.png, gradient_norms.png\n")
 
     # --- takeaways ------------------------------------------------------------------------------
-    say("Takeaways:")
+    say(result.takeaways_title())
     say("  - Each activation has a range, a derivative and a job: sigmoid/softmax for outputs,")
     say("    ReLU and its cousins (leaky ReLU, ELU, GELU, swish) for hidden layers.")
     say("  - Without an activation, layers collapse: W1 @ W2 is one matrix, so the network draws one line.")

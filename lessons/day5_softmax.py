@@ -104,6 +104,9 @@ def cross_entropy_by_hand(p, say):
 def confusion_part(run_, ds, say):
     """Print the validation confusion matrix, save confusion_matrix.png and log it to TensorBoard."""
     probabilities = np.asarray(run_.model(ds.x_val))                  # (n_val, k)
+    if not np.all(np.isfinite(probabilities)):                         # a diverged run: NaN is no class
+        say("  no confusion matrix: the model's outputs are not numbers (the run diverged)")
+        return np.zeros((ds.n_classes, ds.n_classes), int), None, float("nan")
     predicted = probabilities.argmax(axis=1)                           # (n_val,)
     counts = reference.confusion_matrix(ds.y_val, predicted, ds.n_classes)
     names = [n[:10] for n in ds.class_names]
@@ -116,8 +119,11 @@ def confusion_part(run_, ds, say):
     say(f"  correct (the diagonal): {np.trace(counts)} of {counts.sum()} = {accuracy:.3f}")
     off = counts - np.diag(np.diag(counts))
     if off.any():
-        i, j = np.unravel_index(off.argmax(), off.shape)
-        say(f"  most frequent mistake: {names[i]} taken for {names[j]} ({off[i, j]} times)")
+        top = off.max()
+        mistakes = [f"{names[i]} taken for {names[j]}" for i, j in zip(*np.nonzero(off == top))]
+        times = "once" if top == 1 else f"{top} times"
+        say(f"  most frequent mistake{'s' * (len(mistakes) > 1)} ({times} each): {'; '.join(mistakes)}"
+            if len(mistakes) > 1 else f"  most frequent mistake: {mistakes[0]} ({times})")
     figure = plots.confusion_matrix(counts, class_names=names,
                                     title=f"{ds.name}: validation accuracy {accuracy:.3f}")
     add_figures(run_, {"confusion_matrix": figure})                    # PNG + TensorBoard image of the run
@@ -179,7 +185,7 @@ def run(config: Config) -> LessonResult:
     say("")
 
     # --- takeaways ------------------------------------------------------------------------
-    say("Takeaways:")
+    say(result.takeaways_title())
     say("  - Softmax exponentiates the logits and divides by their sum: positive probabilities that sum to 1.")
     say("  - Subtract the largest logit first: the same probabilities, and no exp can overflow.")
     say("  - Categorical cross-entropy is -log of the probability of the true class.")

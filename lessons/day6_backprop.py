@@ -207,7 +207,7 @@ def run(config: Config) -> LessonResult:
     say("")
 
     # --- takeaways ---------------------------------------------------------------------------
-    say("Takeaways:")
+    say(result.takeaways_title())
     say("  - Backpropagation is the chain rule applied output first: delta = dL/dz at the output")
     say("    (p - y for sigmoid or softmax with cross-entropy), then delta_prev = (delta @ W.T) * f'(z_prev).")
     say("  - Every weight's gradient is its input times the delta of its unit; a bias's is the delta itself.")

@@ -18,26 +18,38 @@ mini-batch run), 100 and 1000. Only the first run of each part prints its first 
 from __future__ import annotations
 
 from course import cli
-from course.config import Config
+from course.config import Config, ConfigError
 
 LESSON = "day7_gradient_descent"
 DEFAULTS = Config(epochs=10, learning_rate=0.5, batch_size=32, optimizer="sgd", dataset="moons")
 DATASETS = ("moons", "circles", "xor_noisy", "blobs")
+LR_FACTORS = (("too_small", 0.02), ("about_right", 1.0), ("too_large", 100.0), ("diverging", 1000.0))
+FLOAT32_TINY, FLOAT32_MAX = 1.1754943508222875e-38, 3.4028234663852886e+38
+
+
+def check_ladder(config: Config) -> None:
+    """Each rung of the learning-rate ladder must be a positive finite float32 number (checked with the flags)."""
+    for _, factor in LR_FACTORS:
+        rate = config.learning_rate * factor
+        if not FLOAT32_TINY <= rate <= FLOAT32_MAX:
+            raise ConfigError(f"learning_rate {config.learning_rate:g} x {factor:g} = {rate:g} is not a positive "
+                              "finite float32 number; use a --learning-rate nearer 0.5")
+
 
 if __name__ == "__main__":
     # Flags first, and the title: the imports below load TensorFlow, which takes seconds.
-    started = cli.start(LESSON, __doc__, DEFAULTS, DATASETS)
+    started = cli.start(LESSON, __doc__, DEFAULTS, DATASETS, check=check_ladder)
 
 import numpy as np
 
 from course import data, models
-from course.config import ConfigError, check_batch_size
+from course.config import check_batch_size
 from course.experiment import describe_model, train_and_log
 from course.runs import LessonResult
 from course.training import EpochTimer, Recorder
+from course.numbers import count
 
 HIDDEN = (8,)            # the MLP 2 -> 8 relu -> 1 sigmoid: relu lets a too-large step blow up for real
-LR_FACTORS = (("too_small", 0.02), ("about_right", 1.0), ("too_large", 100.0), ("diverging", 1000.0))
 # TensorBoard's Custom Scalars: every run's epoch loss as log10 (a chart shows every run's series, and a learning rate
 # too large reaches 1e9); part 1's variants (batch sizes differ) against the examples seen; the learning rates (one
 # batch size) with log10 of the batch loss, so the diverging run's blow-up stays on their chart without flattening
@@ -83,8 +95,10 @@ def examples_seen(recorder, n_train, batch_size) -> int:
 
 
 def loss_noise(recorder, epoch) -> float:
-    """Standard deviation of the batch losses of the update steps of one epoch (0 for a single step)."""
-    return float(np.std(recorder.step_losses(epoch)))
+    """Standard deviation of the batch losses of the update steps of one epoch (0 for a single step; NaN when the
+    run stopped before that epoch)."""
+    losses = recorder.step_losses(epoch)
+    return float(np.std(losses)) if len(losses) else float("nan")
 
 
 def compare_variants(ds, config, say, result):
@@ -100,8 +114,8 @@ def compare_variants(ds, config, say, result):
         run_config = config.replace(batch_size=batch_size, trace_steps=config.trace_steps if i == 0 else 0)
         log_options = {**VARIANTS_LOG, **(RATES_LOG if name == "minibatch" else {})}   # minibatch: both
         run_ = train_and_log(build_model(ds, config.seed), ds, run_config, lesson=LESSON, name=name,
-                             goal=VARIANT_GOALS[name], observers=[recorder, timer], hparams=hparams(name, "about_right"),
-                             log_options=log_options)
+                             goal=VARIANT_GOALS[name], observers=[recorder, timer],
+                             hparams=hparams(name, "about_right"), log_options=log_options)
         row = {"batch_size": batch_size, "steps_per_epoch": steps_per_epoch, "steps": run_.history.steps,
                "examples_seen": examples_seen(recorder, n, batch_size),
                "loss": run_.metrics["loss"], "val_accuracy": run_.metrics["val_accuracy"],
@@ -114,7 +128,7 @@ def compare_variants(ds, config, say, result):
             result.numbers[f"{name}_{key}"] = value
         if not config.quiet:
             say("")
-    say(f"  Same data ({n} training examples), same MLP and initial weights, {config.epochs} epochs, "
+    say(f"  Same data ({n} training examples), same MLP and initial weights, {count(config.epochs, 'epoch')}, "
         f"lr {config.learning_rate:g}:")
     say("  variant     | batch | steps/epoch | updates | examples seen | final loss | val acc "
         "| loss noise* | ms/epoch** | ms/update**")
@@ -132,26 +146,31 @@ def _ms(value, width) -> str:
     return f"{value:{width}.3f}" if np.isfinite(value) else f"{'-':>{width}}"
 
 
-def variant_takeaway(rows) -> list:
-    """What the timing columns show, from this run's numbers (nothing when they were not measured)."""
+def variant_takeaway(rows, epochs: int = 2, every_step: bool = False) -> list:
+    """What the timing columns show, from this run's numbers (nothing when they were not measured; with
+    ``every_step`` logging, that the times are mostly the logging)."""
     batch, stochastic = rows["batch"], rows["stochastic"]
     if not (np.isfinite(batch["ms_per_epoch"]) and np.isfinite(stochastic["ms_per_epoch"])):
-        return ["    (one epoch only: the times per epoch need --epochs 2 or more, epoch 1 being compilation)"]
+        if epochs == 1:
+            return ["    (one epoch only: the times per epoch need --epochs 2 or more, epoch 1 being compilation)"]
+        return ["    (no times to compare: a run stopped before its second epoch, the first timed one)"]
+    if every_step:
+        return ["    (--log-every-step logs histograms and pictures after every update step: these times are mostly",
+                "    that logging, so they say nothing about the framework's overhead; compare without the flag)"]
     ratio = stochastic["ms_per_epoch"] / batch["ms_per_epoch"]
     share = batch["ms_per_update"] / batch["batch_size"]       # one example's share of a full-batch update
-    lines = [f"    Here an epoch of stochastic GD ({stochastic['steps_per_epoch']} updates) took {ratio:.1f} times as long "
-             f"as one of batch GD (1 update):",
-             f"    {stochastic['ms_per_update']:.3f} ms an update of one example against {batch['ms_per_update']:.3f} ms "
-             f"for all {batch['batch_size']} ({share:.4f} ms an example)"]
-    times = stochastic["ms_per_update"] / share
+    one, full = stochastic["ms_per_update"], batch["ms_per_update"]
+    lines = [f"    Here an epoch of stochastic GD ({stochastic['steps_per_epoch']} updates) took {ratio:.1f} times "
+             "as long as one of batch GD (1 update):",
+             f"    {one:.3f} ms an update of one example against {full:.3f} ms for all {batch['batch_size']} "
+             f"({share:.4f} ms an example):"]
+    times = one / share
     if times >= 2:
-        lines[-1] += ":"
         lines += [f"    a one-example update costs {times:.0f} times its share of the full batch's, so most of a",
                   "    small step's cost is the framework's overhead, not arithmetic."]
     else:
-        lines[-1] += ":"
-        lines += [f"    here a one-example update costs about its share of the full batch's ({times:.1f} times), so the",
-                  "    framework's overhead is small on this machine."]
+        lines += [f"    here a one-example update costs about its share of the full batch's ({times:.1f} times), "
+                  "so the", "    framework's overhead is small on this machine."]
     return lines
 
 
@@ -192,8 +211,28 @@ def compare_learning_rates(ds, config, say, result):
         acc = f"{run_.metrics['val_accuracy']:7.3f}" if h.epoch else f"{'-':>7}"
         say(f"  {lr:13g} | {name:<11} | {h.steps:7d} | {loss} | {acc} | {outcome}")
     diverged = [name for name, _, run_ in rows if run_.history.diverged]
-    say(f"  Runs that diverged: {', '.join(diverged) if diverged else 'none'} (each reported and stopped at "
-        "that step, not crashed on).")
+    say(f"  Runs that diverged: {', '.join(diverged)} (each reported and stopped at that step, not crashed on)."
+        if diverged else "  No run diverged here.")
+    for line in ladder_verdict(rows, config.optimizer):
+        say(line)
+    return rows
+
+
+def ladder_verdict(rows, optimizer: str) -> list:
+    """Which rung did best in this run (the lowest final training loss among the runs that finished), and, when
+    that is not the rung planned as about right, that the rungs are fixed multiples of --learning-rate."""
+    finished = [(run_.metrics["loss"], name, lr) for name, lr, run_ in rows
+                if not run_.history.diverged and np.isfinite(run_.metrics["loss"])]
+    if not finished:
+        return ["  Every rate diverged here: try a --learning-rate ten times smaller."]
+    loss, name, lr = min(finished)
+    lines = [f"  Lowest final loss here: lr {lr:g}, the rung planned as {name.replace('_', ' ')} "
+             f"({_number(loss).strip()})."]
+    if name != "about_right":
+        factors = ", ".join(f"{f:g}x" for _, f in LR_FACTORS)
+        lines += [f"  The rungs are fixed multiples of --learning-rate ({factors}), planned for SGD on the moons:",
+                  f"  with --optimizer {optimizer} or other flags the best rate falls elsewhere."]
+    return lines
 
 
 def run(config: Config) -> LessonResult:
@@ -204,11 +243,7 @@ def run(config: Config) -> LessonResult:
     if ds.n_classes != 2:
         raise ConfigError(f"dataset {config.dataset!r} has {ds.n_classes} classes; this lesson needs 2")
     check_batch_size(config, ds)
-    for _, factor in LR_FACTORS:       # each rung of the ladder must be a valid rate
-        rate = config.learning_rate * factor
-        if not (np.isfinite(rate) and rate > 0):
-            raise ConfigError(f"learning_rate {config.learning_rate:g} x {factor:g} = {rate:g} is not a positive "
-                              "finite number; use a --learning-rate nearer 0.5")
+    check_ladder(config)               # each rung of the ladder must be a valid rate
 
     # --- 1. three ways to average the gradient -------------------------------------------
     say(f"== 1. Batch vs stochastic vs mini-batch gradient descent\n   {describe_model(build_model(ds, config.seed))}"
@@ -216,12 +251,12 @@ def run(config: Config) -> LessonResult:
     rows = compare_variants(ds, config, say, result)
     say("  Batch GD takes one smooth step per epoch; stochastic GD takes one step per example, each")
     say("  gradient from a single point, so its loss jumps around; mini-batches sit in between.")
-    for line in variant_takeaway(rows):
+    for line in variant_takeaway(rows, config.epochs, config.log_every_step):
         say(line)
     say("")
 
     # --- 2. the learning rate ------------------------------------------------------------
-    say(f"== 2. The learning rate: mini-batches of {config.batch_size}, {config.epochs} epochs, "
+    say(f"== 2. The learning rate: mini-batches of {config.batch_size}, {count(config.epochs, 'epoch')}, "
         "the same initial weights")
     compare_learning_rates(ds, config, say, result)
     say("")
@@ -238,7 +273,8 @@ def run(config: Config) -> LessonResult:
 
 
 def main(argv=None, prog=None) -> int:
-    return cli.lesson_main(run, LESSON, __doc__, argv, defaults=DEFAULTS, datasets=DATASETS, prog=prog)
+    return cli.lesson_main(run, LESSON, __doc__, argv, defaults=DEFAULTS, datasets=DATASETS, prog=prog,
+                           check=check_ladder)
 
 
 if __name__ == "__main__":

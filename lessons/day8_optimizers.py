@@ -37,6 +37,7 @@ import numpy as np
 from course import data, models, plots
 from course.config import OPTIMIZERS, check_batch_size
 from course.experiment import describe_model, train_and_log
+from course.numbers import count, shown
 from course.reference import optimizers
 from course.runs import LessonResult
 from course.runs.figures import add_figures
@@ -56,10 +57,12 @@ def build_model(seed):
 
 
 def check_first_step(step) -> tuple[float, list]:
-    """Recompute a StepRecord's update with ``course.optimizers``: (largest |NumPy - Keras|, NumPy afters)."""
+    """Recompute a StepRecord's update with ``course.optimizers``: (largest |NumPy - Keras| relative to the
+    weights' size where that is above 1 (float32 keeps 7 digits of a weight of 1e37, not 1e-6), NumPy afters)."""
     ours = [optimizers.first_update(step.optimizer, w, g, step.learning_rate)[0]
             for w, g in zip(step.before, step.grads)]
-    diff = max(float(np.max(np.abs(o - np.asarray(a, np.float64)))) for o, a in zip(ours, step.after))
+    diff = max(float(np.max(np.abs(o - np.asarray(a, np.float64)) / np.maximum(1.0, np.abs(o))))
+               for o, a in zip(ours, step.after))
     return diff, ours
 
 
@@ -76,7 +79,7 @@ def run(config: Config) -> LessonResult:
     say(f"== 1. Four optimizers, one model: {describe_model(build_model(config.seed))}")
     say(f"   on {ds.description} ({n} train / {len(ds.y_val)} validation examples, "
         f"{ds.class_names[0]} vs {ds.class_names[1]});")
-    say(f"   start w = {START[0]:g}, b = {START[1]:g}; lr {config.learning_rate:g}, {config.epochs} epochs, {kind}\n")
+    say(f"   start w = {START[0]:g}, b = {START[1]:g}; lr {config.learning_rate:g}, {count(config.epochs, 'epoch')}, {kind}\n")
 
     # --- train: the same start, one run per optimizer --------------------------------------
     # New: the optimizer is the only thing that changes between the runs.
@@ -107,9 +110,11 @@ def run(config: Config) -> LessonResult:
         for line in optimizers.explain_first_update(name, "w", w, g, step.learning_rate):
             say("    " + line)
         verdict = "equal within 1e-6" if diff <= CHECK_TOLERANCE else "NOT equal within 1e-6"
-        say(f"      Keras applied w = {float(step.after[0].flat[0]):.6f}, b = {float(step.after[1].flat[0]):.6f}; "
-            f"NumPy gives w = {float(ours[0].flat[0]):.6f}, b = {float(ours[1].flat[0]):.6f}: "
-            f"largest difference {diff:.1e}, {verdict}")
+        large = max(float(np.max(np.abs(o))) for o in ours) > 1
+        say(f"      Keras applied w = {shown(step.after[0].flat[0]):.6f}, b = {shown(step.after[1].flat[0]):.6f}; "
+            f"NumPy gives w = {shown(ours[0].flat[0]):.6f}, b = {shown(ours[1].flat[0]):.6f}: "
+            f"largest {'relative difference (|NumPy - Keras| / |w|)' if large else 'difference'} {diff:.1e}, "
+            f"{verdict}")
         result.numbers[f"{name}_first_step_max_abs_diff"] = diff
         result.numbers[f"{name}_first_step_after"] = [np.asarray(a) for a in step.after]
     first = first_steps(recorders)
@@ -131,15 +136,16 @@ def run(config: Config) -> LessonResult:
     paths = {name: rec.path() if rec.steps else np.array([START], float)   # (steps + 1, 2) each; a run that
              for name, rec in recorders.items()}                              # diverged at step 1: its start
     figure = plots.optimizer_paths(W, B, losses, paths, labels=("w (mean radius)", "b"),
-                                   title=f"lr {config.learning_rate:g}, {config.epochs} epochs, {kind}")
+                                   title=f"lr {config.learning_rate:g}, {count(config.epochs, 'epoch')}, {kind}")
     for run_ in result.runs.values():
         add_figures(run_, {"optimizer_paths": figure})                      # PNG + TensorBoard image of each run
     say(f"  lowest loss on the grid: {best[2]:.4f} at w = {best[0]:.2f}, b = {best[1]:.2f}")
     say("  optimizer | updates |  final w |  final b | distance travelled | final loss | val acc")
     for name, p in paths.items():
-        travelled = float(np.sum(np.linalg.norm(np.diff(p, axis=0), axis=1)))
+        travelled = float(np.sum(np.linalg.norm(np.diff(np.asarray(p, np.float64), axis=0), axis=1)))
         run_ = result.runs[name]
-        say(f"  {name:<9} | {run_.history.steps:7d} | {p[-1, 0]:8.3f} | {p[-1, 1]:8.3f} | {travelled:18.3f} "
+        say(f"  {name:<9} | {run_.history.steps:7d} | {shown(p[-1, 0]):8.3f} | {shown(p[-1, 1]):8.3f} | "
+            f"{shown(travelled):18.3f} "
             f"| {run_.metrics['loss']:10.4f} | {run_.metrics['val_accuracy']:7.3f}")
         result.numbers[f"{name}_final_w"], result.numbers[f"{name}_final_b"] = float(p[-1, 0]), float(p[-1, 1])
         result.numbers[f"{name}_travelled"] = travelled
@@ -151,7 +157,7 @@ def run(config: Config) -> LessonResult:
     say("")
 
     # --- takeaways ------------------------------------------------------------------------------
-    say("Takeaways:")
+    say(result.takeaways_title())
     for line in takeaways(first):
         say(line)
     return result

@@ -50,6 +50,7 @@ from course.pictures import generative as generative_plots
 from course.runs import LessonResult, RunResult
 from course.runs.figures import open_run
 from course.tensorboard.snapshots import picture_epochs
+from course.numbers import count
 
 # Each family's recipe as multiples of --epochs and --learning-rate: (epochs x, learning rate x).
 RECIPES = {
@@ -98,7 +99,7 @@ def recipe(config, family, say):
     epoch_factor, lr_factor = RECIPES[family]
     config = config.replace(epochs=max(1, round(config.epochs * epoch_factor)),
                             learning_rate=config.learning_rate * lr_factor)
-    say(f"   Training: {config.epochs} epochs, learning rate {config.learning_rate:g}, batch size "
+    say(f"   Training: {count(config.epochs, 'epoch')}, learning rate {config.learning_rate:g}, batch size "
         f"{config.batch_size}, {config.optimizer}.")
     return config
 
@@ -219,7 +220,8 @@ def autoencoder_part(config, digits, say):
     say(f"  validation error (MSE per pixel): {mse:.4f}")
     say(f"    every digit answered with the mean image: {baseline:.4f}   (the baseline to beat)")
     say(f"    PCA with {CODE_SIZE} components (the best *linear* code of that size): {pca_mse:.4f}")
-    say(f"  the autoencoder's error is {mse / baseline:.0%} of the baseline's.\n")
+    say(f"  the autoencoder's error is {mse / baseline:.0%} of the baseline's.\n" if np.isfinite(mse) else
+        "  (no error to compare: the run stopped early)\n")
     numbers = {"autoencoder_val_mse": mse, "autoencoder_baseline_mse": baseline, "autoencoder_pca_mse": pca_mse,
                "autoencoder_parameters": parameter_count(model)}
     run_ = RunResult("autoencoder", run_dir, history, model, {"val_mse": mse})
@@ -280,12 +282,14 @@ def gan_part(config, real, say):
         say(f"Stopped early: {history.stopped}")
     final = history.final()             # NaN where it stopped before the end of epoch 1
     m, s, r = final["sample_mean"], final["sample_std"], final["sample_correlation"]
-    say(f"  {gan.SAMPLE_COUNT} generated points after {epochs} epochs vs the real distribution:")
+    when = f"at step {history.steps}, where it stopped" if history.stopped else f"after {count(epochs, 'epoch')}"
+    say(f"  {gan.SAMPLE_COUNT} generated points {when} vs the real distribution:")
     table(say, ("", "mean x1", "mean x2", "std x1", "std x2", "correlation"), [
         ("generated", *(f"{v:.2f}" for v in (*m, *s, r))),
         ("real", *(f"{v:.2f}" for v in (*mean, *std, gan.TARGET_CORRELATION)))], indent="    ")
     say(f"  D(real) {final['p_real']:.2f}, D(generated) {final['p_fake']:.2f}: near 0.5 when D can no longer "
-        "tell them apart.\n")
+        "tell them apart.\n" if np.isfinite(final["p_real"]) else "  (no D(real) or D(generated): the run stopped "
+        "before the end of an epoch)\n")
     numbers = {"gan_sample_mean": m, "gan_sample_std": s, "gan_sample_correlation": r,
                "gan_d_real": final["p_real"], "gan_d_generated": final["p_fake"], "gan_parameters": parameters}
     run_ = RunResult("gan", run_dir, history, generator, {"sample_mean": m, "sample_std": s})
@@ -350,34 +354,49 @@ def run(config: Config, family: str = "all") -> LessonResult:
     say("")
 
     # --- takeaways -------------------------------------------------------------------------
-    say("Takeaways:")
+    say(result.takeaways_title())
     for line in takeaways(chosen, result.numbers):
         say(line)
     return result
 
 
 def takeaways(families_run, n) -> list:
-    """One takeaway per family that ran, each worded from this run's numbers."""
+    """One takeaway per family that ran, each worded from this run's numbers (a family whose run stopped early,
+    its numbers nan, is said to have stopped instead)."""
     lines = ["  - The training step is the same GradientTape step for every family; what changes is the layers",
              "    between input and loss, and what the loss compares (labels, the input itself, another network)."]
+
+    def ran(*values):
+        return all(np.all(np.isfinite(v)) for v in values)
+
     if "cnn" in families_run:
         lines += [f"  - A CNN shares a few small filters across the whole image: {n['cnn_val_accuracy']:.3f} on digits "
-                  "with few parameters."]
+                  "with few parameters." if ran(n["cnn_val_accuracy"]) else
+                  "  - The CNN's run stopped early here (see above): no accuracy to report."]
     if "rnn" in families_run:
         rnn, lstm = n["rnn_long_val_accuracy"], n["lstm_long_val_accuracy"]
-        lines += [f"  - The long gap: plain RNN {rnn:.3f}, LSTM {lstm:.3f}. An RNN's gradient through many steps tends "
-                  "to vanish;", "    an LSTM's gated cell can carry a value across the gap unchanged."]
+        if ran(rnn, lstm):
+            lines += [f"  - The long gap: plain RNN {rnn:.3f}, LSTM {lstm:.3f}. An RNN's gradient through many steps "
+                      "tends to vanish;", "    an LSTM's gated cell can carry a value across the gap unchanged"
+                      + (" (here it did better)." if lstm > rnn else " (not better here: see the verdict above).")]
+        else:
+            lines += ["  - The recurrent runs stopped early here (see above): no long-gap accuracy to compare."]
     if "transformer" in families_run:
-        lines += [f"  - A Transformer attends to any step directly, whatever the distance: {n['transformer_val_accuracy']:.3f}"
-                  " on the long gap."]
+        accuracy = n["transformer_val_accuracy"]
+        lines += [f"  - A Transformer attends to any step directly, whatever the distance: {accuracy:.3f} on the long "
+                  "gap." if ran(accuracy) else "  - The Transformer's run stopped early here (see above)."]
     if "autoencoder" in families_run:
-        share = n["autoencoder_val_mse"] / n["autoencoder_baseline_mse"]
-        lines += [f"  - An autoencoder learns a compact code from unlabelled data: its error is {share:.0%} of the mean "
-                  "image's."]
+        if ran(n["autoencoder_val_mse"]):
+            share = n["autoencoder_val_mse"] / n["autoencoder_baseline_mse"]
+            lines += [f"  - An autoencoder learns a compact code from unlabelled data: its error is {share:.0%} of the "
+                      "mean image's."]
+        else:
+            lines += ["  - The autoencoder's run stopped early here (see above): no reconstruction error to report."]
     if "gan" in families_run:
         m = n["gan_sample_mean"]
         lines += [f"  - A GAN learns to sample new data from two networks trained against each other: its points' "
-                  f"mean ({m[0]:.2f}, {m[1]:.2f})", "    against the real one's (2, 1)."]
+                  f"mean ({m[0]:.2f}, {m[1]:.2f})", "    against the real one's (2, 1)."] if ran(m) else [
+                  "  - The GAN's run stopped early here (see above): its generator has no points to compare."]
     return lines
 
 

@@ -30,6 +30,10 @@ positive_int = _flag_type(int, lambda v: check_int("value", v), integer_kind(1))
 non_negative_int = _flag_type(int, lambda v: check_int("value", v, minimum=0), integer_kind(0))
 positive_float = _flag_type(float, lambda v: check_number("value", v, low=0, low_open=True),
                             "a positive finite number")
+FLOAT32_TINY = 1.1754943508222875e-38     # float32's smallest normal number: below it Keras's lr loses its digits
+learning_rate = _flag_type(float, lambda v: check_number("value", v, low=FLOAT32_TINY),
+                           "a positive finite number of at least 1.2e-38 (below it a float32 learning rate is 0 or "
+                           "loses its digits)")
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -68,7 +72,7 @@ def lesson_parser(name: str, doc: str, defaults, datasets=(), prog=None, *, goal
     add("--epochs", type=positive_int, default=defaults.epochs, metavar="N",
         help=f"passes over the training data (default: {defaults.epochs})")
     lr_help = lr_help or LEARNING_RATE[optimizer or defaults.optimizer]
-    add("--learning-rate", "--lr", dest="learning_rate", type=positive_float, default=defaults.learning_rate,
+    add("--learning-rate", "--lr", dest="learning_rate", type=learning_rate, default=defaults.learning_rate,
         metavar="LR", help=f"{lr_help} (default: {defaults.learning_rate:g})")
     add("--batch-size", type=positive_int, default=defaults.batch_size, metavar="B",
         help=f"examples per update step; the data size = full-batch descent (default: {defaults.batch_size})")

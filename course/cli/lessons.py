@@ -158,12 +158,14 @@ def _say_on_stderr(line: str) -> None:
         pass
 
 
-def start(name, doc, defaults, datasets=(), argv=None, *, prog=None, options=None, lr_help="") -> Started:
+def start(name, doc, defaults, datasets=(), argv=None, *, prog=None, options=None, lr_help="",
+          check=None) -> Started:
     """Check the flags and print the lesson's title and goal, before TensorFlow loads (it takes seconds).
 
     A bad flag ends here: one line on stderr, exit status 2; ``--help`` prints and exits 0.
     ``options``: the lesson's own flags, ``{"--family": argparse keyword arguments}``; their values go to
-    ``run`` as keyword arguments (``run(config, family="cnn")``).
+    ``run`` as keyword arguments (``run(config, family="cnn")``). ``check(config)``: the lesson's own rule
+    on the flags together (no TensorFlow); its ValueError is a flag error.
 
     Example (the top of a lesson, before its other imports):
         >>> if __name__ == "__main__":
@@ -179,6 +181,11 @@ def start(name, doc, defaults, datasets=(), argv=None, *, prog=None, options=Non
     parser = lesson_parser(name, doc, defaults, datasets, prog, goal=goal, options=options,
                            optimizer=optimizer_in(argv), lr_help=lr_help)
     config, extra = parse_config(parser, argv, defaults, options or ())
+    if check is not None:
+        try:
+            check(config)
+        except ValueError as err:            # ConfigError is one
+            parser.error(str(err))
     title = doc.strip().splitlines()[0] if doc.strip() else name
     try:
         print(f"{title}\nGoal: {goal}\n" if goal else f"{title}\n", flush=True)
@@ -189,9 +196,11 @@ def start(name, doc, defaults, datasets=(), argv=None, *, prog=None, options=Non
     return Started(name, parser, config, extra, quiet_ctrl_c_while_loading())
 
 
-def lesson_main(run, name, doc, argv=None, *, defaults, datasets=(), prog=None, options=None, lr_help="") -> int:
+def lesson_main(run, name, doc, argv=None, *, defaults, datasets=(), prog=None, options=None, lr_help="",
+                check=None) -> int:
     """``start`` then ``run``: what every lesson's ``main(argv)`` calls (tests and notebooks use it).
 
     Exit status: see ``Started.run``.
     """
-    return start(name, doc, defaults, datasets, argv, prog=prog, options=options, lr_help=lr_help).run(run)
+    return start(name, doc, defaults, datasets, argv, prog=prog, options=options, lr_help=lr_help,
+                 check=check).run(run)

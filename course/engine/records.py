@@ -169,10 +169,11 @@ class Recorder(Observer):
 
         Only for small models (``engine.compiled.SMALL_MODEL_PARAMETERS``), whose steps fit records in full.
         """
-        if any(r.step_params is None for r in self.epochs):
+        stepped = [r for r in self.epochs if len(r.step_loss)]    # an epoch stopped before its first step: none
+        if any(r.step_params is None for r in stepped):
             raise ValueError("the parameter path is only recorded for small models (see "
                              "course.training.SMALL_MODEL_PARAMETERS)")
-        return np.concatenate([self.initial[None]] + [r.step_params for r in self.epochs])
+        return np.concatenate([self.initial[None]] + [r.step_params for r in stepped])
 
 
 class EpochTimer(Observer):

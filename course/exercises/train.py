@@ -23,6 +23,7 @@ from course.core.dataset import select_features
 from course.core.runtime import tf
 from course.engine.records import Recorder
 from course.runs.experiment import train_and_log
+from course.numbers import count
 
 LESSON = "exercises"
 
@@ -138,7 +139,7 @@ def train_exercise(exercise, function, *, logdir="logs", seed=0, print_fn=print)
     goal = f"{exercise.id}: {recipe.what}, trained with the learner's {exercise.function}"
     runs, recorders = {}, {"yours": Recorder(), "course": Recorder()}
     model, ds = recipe.make(seed)
-    print_fn(f"-- your {exercise.function}: {recipe.what}, {config.epochs} epochs, lr {config.learning_rate:g}")
+    print_fn(f"-- your {exercise.function}: {recipe.what}, {count(config.epochs, 'epoch')}, lr {config.learning_rate:g}")
     if exercise.train == "update":
         runs["yours"] = train_and_log(model, ds, config.replace(eager=True), lesson=LESSON, name=exercise.id,
                                       goal=goal, print_fn=print_fn, observers=[recorders["yours"]],

@@ -145,7 +145,8 @@ def fit(generator, discriminator, real, config, *, logger=None, on_epoch=None, p
         noise = rng.normal(size=(n, noise_dim)).astype(np.float32)   # the draws a batch at a time would give
         rows = epoch_loop(tf.constant(real[order]), tf.constant(noise)).numpy().astype(np.float64)
         if not np.all(np.isfinite(rows[-1, :2])):     # (d_loss, g_loss, p_real, p_fake) per step
-            history.stopped = f"diverged at step {history.steps + len(rows)}: a loss is not finite"
+            history.stopped = (f"diverged at step {history.steps + len(rows)}: a loss is not finite; lower the "
+                               "learning rate (--learning-rate), e.g. ten times smaller")
         history.steps += len(rows)
         if logger is not None:
             logger.split("train").scalars(history.steps - len(rows) + 1, rows[:, :2], tags)

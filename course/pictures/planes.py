@@ -107,7 +107,7 @@ class Plane:
 
     def forward(self, layers, variables, points) -> list:
         """Every layer's activations at ``points``: [(n, units) per layer], NumPy float64."""
-        with _one_blas_thread():
+        with _one_blas_thread(), np.errstate(all="ignore"):    # a diverged model's inf weights: NaN, drawn grey
             outputs, a = [], points
             for _, kernel, bias, activation in layers:
                 z = a @ np.asarray(variables[kernel], np.float64)          # (n, in) @ (in, units) -> (n, units)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from course.checks import check_choice, check_int
+from course.numbers import shown
 from course.reference.losses import bce_from_logits
 
 # Keras 3's default hyperparameters for the course's optimizer names (see course.core.optimizers).
@@ -122,8 +123,8 @@ def explain_first_update(name: str, label: str, w: float, g: float, learning_rat
     """
     w, g, lr = float(w), float(g), float(learning_rate)
     after, parts = first_update(name, np.array(w), np.array(g), lr)
-    after = float(after)
-    p = {k: float(np.asarray(v)) for k, v in parts.items()}
+    p = {k: shown(np.asarray(v)) for k, v in parts.items()}    # shown: fixed decimals, e-notation when huge
+    w, g, after = shown(w), shown(g), shown(after)
     if name == "sgd":
         return [f"{label}: w <- w - lr x g = {w:.6f} - {lr:g} x ({g:.6f}) = {after:.6f}"]
     if name == "momentum":
@@ -137,7 +138,7 @@ def explain_first_update(name: str, label: str, w: float, g: float, learning_rat
                 f"  w <- w - lr x g / sqrt(s + {RMS_EPSILON:g}) = {w:.6f} - {lr:g} x ({g:.6f}) / "
                 f"{np.sqrt(p['s'] + RMS_EPSILON):.6f} = {after:.6f}"]
     c1, c2 = 1 - F32_BETA_1, 1 - F32_BETA_2          # 1 - beta^1, with the betas in float32 as Keras has them
-    step = after - w
+    step = shown(after - w)
     return [f"{label}: gradient g = {g:.6f}, t = 1",
             f"  m <- {BETA_1:g} x m + {1 - BETA_1:.1f} x g   = {BETA_1:g} x 0 + {1 - BETA_1:.1f} x ({g:.6f}) "
             f"= {p['m']:.6g}",

@@ -31,3 +31,16 @@ class LessonResult:
     @property
     def run_dirs(self) -> list:
         return [r.run_dir for r in self.runs.values()]
+
+    def stopped_runs(self) -> list:
+        """The names of the runs that stopped early (diverged), in order."""
+        return [name for name, run in self.runs.items() if getattr(getattr(run, "history", None), "stopped", "")]
+
+    def takeaways_title(self) -> str:
+        """``Takeaways:``, or, when a run stopped early, a title saying the takeaways are what the lesson shows at
+        workable settings: this run's numbers cannot show them all."""
+        stopped = self.stopped_runs()
+        if not stopped:
+            return "Takeaways:"
+        return (f"Takeaways (what the lesson shows at workable settings; here {', '.join(stopped)} stopped early, so "
+                "the numbers above cannot show them all):")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from course.engine.records import Observer
+from course.numbers import count, shown
 from course.trace.entries import index_text, is_large, shown_entries
 from course.trace.rules import Rules
 
@@ -47,10 +48,11 @@ def _format_step(record, rules) -> list[str]:
     parts = rules.step(record)
     for k, (name, w0, g, w1, entries) in enumerate(shown_entries(record)):
         if large:
-            w_norm, change_norm = np.linalg.norm(w0), np.linalg.norm(w1 - w0)
+            w0_64, w1_64 = np.asarray(w0, np.float64), np.asarray(w1, np.float64)    # no overflow in the norms
+            w_norm, change_norm = shown(np.linalg.norm(w0_64)), shown(np.linalg.norm(w1_64 - w0_64))
             ratio = f"{change_norm / w_norm:.2e}" if w_norm > 0 else "n/a (w = 0)"
             shape = "x".join(str(d) for d in w0.shape)
-            lines.append(f"  {name} ({shape}): |w| {w_norm:.4f}  |g| {np.linalg.norm(g):.4f}  "
+            lines.append(f"  {name} ({shape}): |w| {w_norm:.4f}  |g| {shown(np.linalg.norm(np.asarray(g, np.float64))):.4f}  "
                          f"|change| {change_norm:.4f}  |change|/|w| {ratio}")
         for i in entries:
             label = f"{name}[{index_text(w0.shape, i)}]"
@@ -102,7 +104,7 @@ class EpochPrinter(Observer):
         if not record.complete:
             return
         if record.epoch == 1 and self.every > 1:
-            self.print(f"Training {self.epochs} epochs (a line every {self.every} epochs):")
+            self.print(f"Training {count(self.epochs, 'epoch')} (a line every {self.every} epochs):")
         if record.epoch % self.every == 0 or record.epoch in (1, self.epochs):
             self.print(format_epoch(record, self.epochs))
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from course.numbers import shown
 from course.reference import optimizers as rules_of
 from course.trace.entries import decimals
 
@@ -65,9 +66,9 @@ class Rules:
     def describe(self, parts: dict, label: str, i: int, before: float, grad: float, after: float) -> list:
         """The lines of one entry ``i`` (flat index) of a variable: its update written out."""
         d = decimals(before, after)
-        w0, w1 = f"{before:.{d}f}", f"{after:.{d}f}"
+        w0, w1 = f"{shown(before):.{d}f}", f"{shown(after):.{d}f}"
         if self.optimizer == "sgd":
-            return [f"{label}: {w0} - {self.lr:g} x ({grad:.{d}f}) = {w1}"]
+            return [f"{label}: {w0} - {self.lr:g} x ({shown(grad):.{d}f}) = {w1}"]
         p = {key: (value.flat[i] if isinstance(value, np.ndarray) else value) for key, value in parts.items()}
         g = f"{label}: g = {number(grad)}"
         if self.optimizer == "momentum":
@@ -94,10 +95,10 @@ class Rules:
         p = {key: (value.flat[i] if isinstance(value, np.ndarray) else value) for key, value in parts.items()}
         d = max(6, decimals(before, after))
         if self.optimizer == "sgd":
-            return [f"{self.lr:g}", f"{after:.{d}f}", f"{after - before:+.{d}g}"]
+            return [f"{self.lr:g}", f"{shown(after):.{d}f}", f"{after - before:+.{d}g}"]
         keys = {"momentum": ["velocity_before", "velocity"], "rmsprop": ["s_before", "s", "step"],
                 "adam": ["m", "v", "m_hat", "v_hat", "step"]}[self.optimizer]
-        return [number(p[key]) for key in keys] + [f"{after:.{d}f}"]
+        return [number(p[key]) for key in keys] + [f"{shown(after):.{d}f}"]
 
 
 def adam_corrections(t: int) -> tuple:

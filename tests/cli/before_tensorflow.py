@@ -6,6 +6,7 @@ import io
 import json
 import runpy
 import sys
+from pathlib import Path
 
 
 class StopAtTensorFlow:
@@ -28,6 +29,7 @@ def started(module, argv):
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))   # as `python -m` from the repository root
     sys.meta_path.insert(0, StopAtTensorFlow())
     logdir, lessons = sys.argv[1], sys.argv[2:]
     results = {name: {"bad flag": started(f"lessons.{name}", ["--bogus"]),

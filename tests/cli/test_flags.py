@@ -14,11 +14,15 @@ from tests.helpers import BACKGROUND, fresh_process, python
 
 BAD_FLAGS = [
     (["--epochs", "0"], "argument --epochs: must be a positive integer, got '0'"),
-    (["--learning-rate", "-1"], "argument --learning-rate/--lr: must be a positive finite number, got '-1'"),
+    (["--learning-rate", "-1"], "argument --learning-rate/--lr: must be a positive finite number of at least 1.2e-38 "
+                                "(below it a float32 learning rate is 0 or loses its digits), got '-1'"),
+    (["--learning-rate", "1e-308"], "of at least 1.2e-38 (below it a float32 learning rate is 0 or loses its digits), "
+                                    "got '1e-308'"),
     (["--batch-size", "abc"], "argument --batch-size: must be a positive integer, got 'abc'"),
     (["--optimizer", "adagrad"], "argument --optimizer: invalid choice: 'adagrad'"),
     (["--dataset", "imagenet"], "argument --dataset: invalid choice: 'imagenet'"),
-    (["--learning-rate", "nan"], "must be a positive finite number, got 'nan'"),
+    (["--learning-rate", "nan"], "must be a positive finite number of at least 1.2e-38 (below it a float32 learning "
+                                 "rate is 0 or loses its digits), got 'nan'"),
     (["--seed", "-1"], "argument --seed: must be a non-negative integer, got '-1'"),
     (["--seed", "99999999999"], "seed must be an integer from 0 to 4294967295, got 99999999999"),
     (["--trace-steps", "x"], "argument --trace-steps: must be a non-negative integer"),

@@ -131,3 +131,17 @@ def test_fit_records_each_steps_batch_size_and_the_step_it_stopped_at():
     history = fit(perceptron(2, seed=0), ds, Config(epochs=1, batch_size=32), observers=[rec])
     np.testing.assert_array_equal(rec.epochs[0].step_sizes, [32, 32, 16])
     assert (history.stopped, history.stopped_at, history.diverged) == ("", 0, False)
+
+
+def test_the_path_leaves_out_an_epoch_stopped_before_its_first_step():
+    from course.core import datasets as data
+    from course.core.models import mlp
+    ds = data.blobs(seed=0, n_samples=100)
+    recorder = Recorder()
+    model = mlp(2, hidden=(3,), seed=0)
+    history = fit(model, ds, Config(epochs=3, batch_size=80, learning_rate=1e20), observers=[recorder])
+    assert history.stopped.startswith("diverged at step 2 (epoch 2, batch 1)")     # epoch 2 kept no step
+    assert [len(r.step_loss) for r in recorder.epochs] == [1, 0]
+    path = recorder.path()
+    assert path.shape == (2, 13)                                          # the start, then step 1: 9 + 4 numbers
+    np.testing.assert_array_equal(path[1], recorder.epochs[0].step_params[0])

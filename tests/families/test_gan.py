@@ -105,7 +105,7 @@ def test_fit_measures_the_generator_logs_and_prints(tmp_path):
 def test_a_diverging_gan_stops_and_has_no_final_numbers():
     history = gan.fit(generator(), discriminator(), gan.target_samples(64),
                       Config(epochs=1, learning_rate=1e6, batch_size=16))
-    assert history.stopped.startswith("diverged at step ") and history.stopped.endswith("a loss is not finite")
+    assert history.stopped.startswith("diverged at step ") and history.stopped.endswith("a loss is not finite; lower the learning rate (--learning-rate), e.g. ten times smaller")
     assert np.isnan(history.final()["sample_mean"]).all() and history.epoch == []
 
 

@@ -113,3 +113,32 @@ def test_bad_dataset_flag_exits_2_and_writes_nothing(tmp_path, capsys):
     assert exit_.value.code == 2
     assert "invalid choice: 'moons'" in capsys.readouterr().err
     assert not (tmp_path / "logs").exists()
+
+
+class _Model:
+    def __init__(self, outputs):
+        self.outputs = outputs
+
+    def __call__(self, x):
+        return self.outputs
+
+
+def test_a_diverged_model_gets_no_confusion_matrix_and_ties_are_all_named():
+    iris = data.iris(seed=0)
+    said = []
+    run = type("Run", (), {"model": _Model(np.full((len(iris.y_val), 3), np.nan))})()
+    counts, predicted, accuracy = day5_softmax.confusion_part(run, iris, said.append)
+    assert said == ["  no confusion matrix: the model's outputs are not numbers (the run diverged)"]
+    assert counts.sum() == 0 and predicted is None and np.isnan(accuracy)
+    # two different mistakes, once each: both named, "once", not "1 times"
+    y = iris.y_val
+    wrong = [int(np.flatnonzero(y == 1)[0]), int(np.flatnonzero(y == 2)[0])]
+    guess = y.copy()
+    guess[wrong] = [2, 1]
+    said.clear()
+    run = type("Run", (), {"model": _Model(np.eye(3)[guess]), "run_dir": None})()
+    import unittest.mock
+    with unittest.mock.patch.object(day5_softmax, "add_figures"):
+        counts, _, accuracy = day5_softmax.confusion_part(run, iris, said.append)
+    np.testing.assert_array_equal(counts, sk_confusion_matrix(y, guess, labels=[0, 1, 2]))
+    assert said[-1] == "  most frequent mistakes (once each): versicolor taken for virginica; virginica taken for versicolor"

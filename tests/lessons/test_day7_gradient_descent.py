@@ -91,6 +91,40 @@ def test_the_overhead_sentence_follows_the_times(stochastic_ms, words):
     assert ("most of a" in text) == (stochastic_ms / (10.0 / 800) >= 2)
 
 
+def test_without_times_or_with_every_step_logged_the_timing_sentence_says_why():
+    nan = float("nan")
+    rows = {"batch": {"ms_per_epoch": nan, "ms_per_update": nan, "batch_size": 800, "steps_per_epoch": 1},
+            "stochastic": {"ms_per_epoch": nan, "ms_per_update": nan, "batch_size": 1, "steps_per_epoch": 800}}
+    assert day7.variant_takeaway(rows, epochs=1) == [
+        "    (one epoch only: the times per epoch need --epochs 2 or more, epoch 1 being compilation)"]
+    assert day7.variant_takeaway(rows, epochs=10) == [
+        "    (no times to compare: a run stopped before its second epoch, the first timed one)"]
+    timed = {"batch": {**rows["batch"], "ms_per_epoch": 27.0, "ms_per_update": 27.0},
+             "stochastic": {**rows["stochastic"], "ms_per_epoch": 17954.0, "ms_per_update": 22.4}}
+    text = " ".join(" ".join(day7.variant_takeaway(timed, epochs=2, every_step=True)).split())
+    assert "these times are mostly that logging" in text and "overhead, not arithmetic" not in text
+
+
+class _Run:
+    def __init__(self, loss, diverged=False):
+        self.history = type("H", (), {"diverged": diverged})()
+        self.metrics = {"loss": loss}
+
+
+def test_the_ladder_verdict_names_the_best_rung_and_when_it_is_not_the_planned_one():
+    rows = [("too_small", 0.01, _Run(0.5083)), ("about_right", 0.5, _Run(0.2910)), ("too_large", 50.0, _Run(6.97)),
+            ("diverging", 500.0, _Run(float("nan"), diverged=True))]
+    assert day7.ladder_verdict(rows, "sgd") == ["  Lowest final loss here: lr 0.5, the rung planned as about right "
+                                                "(0.2910)."]
+    rows[0] = ("too_small", 0.01, _Run(0.2753))                          # what --optimizer rmsprop gave
+    assert day7.ladder_verdict(rows, "rmsprop") == [
+        "  Lowest final loss here: lr 0.01, the rung planned as too small (0.2753).",
+        "  The rungs are fixed multiples of --learning-rate (0.02x, 1x, 100x, 1000x), planned for SGD on the moons:",
+        "  with --optimizer rmsprop or other flags the best rate falls elsewhere."]
+    assert day7.ladder_verdict([("x", 1.0, _Run(float("nan"), True))], "sgd") == [
+        "  Every rate diverged here: try a --learning-rate ten times smaller."]
+
+
 def _logs_compare_the_runs_readably(runs, n):
     """Part 1's variants against the examples seen; the learning rates as log10 of the loss, so that the diverging
     run stays off every chart of raw losses that the other runs share (Custom Scalars)."""
@@ -129,12 +163,18 @@ def test_same_initial_weights_in_every_run():
         np.testing.assert_array_equal(va, vb)
 
 
-@pytest.mark.parametrize("rate, shown", [("1e306", "1e+306 x 1000 = inf"), ("1e-323", "9.88131e-324 x 0.02 = 0")])
-def test_a_learning_rate_ladder_that_overflows_or_underflows_is_refused_before_writing(tmp_path, capsys, rate, shown):
+@pytest.mark.parametrize("rate, shown", [("1e306", "1e+306 x 0.02 = 2e+304"), ("1e38", "1e+38 x 100 = 1e+40"),
+                                         ("1e-37", "1e-37 x 0.02 = 2e-39")])
+def test_a_learning_rate_ladder_beyond_float32_is_refused_with_the_flags(tmp_path, capsys, rate, shown):
+    # float32 holds 1.2e-38 to 3.4e38: a rung outside is 0 or inf to Keras; refused before the title is printed
     logdir = tmp_path / "logs"
     with pytest.raises(SystemExit) as exit_:
         day7.main(["--learning-rate", rate, "--logdir", str(logdir)])
     assert exit_.value.code == 2
-    err = capsys.readouterr().err
-    assert f"learning_rate {shown} is not a positive finite number" in err and "Traceback" not in err
-    assert not logdir.exists()
+    out, err = capsys.readouterr()
+    assert err == (f"python -m lessons.day7_gradient_descent: error: learning_rate {shown} is not a positive finite "
+                   "float32 number; use a --learning-rate nearer 0.5 (see --help)\n")
+    assert out == "" and not logdir.exists()
+    day7.check_ladder(day7.DEFAULTS.replace(learning_rate=3.4e35))          # 1000 x 3.4e35 = 3.4e38: the last one
+    with pytest.raises(ValueError):
+        day7.check_ladder(day7.DEFAULTS.replace(learning_rate=3.41e35))

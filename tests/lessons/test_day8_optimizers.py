@@ -107,3 +107,15 @@ def test_a_learning_rate_beyond_float32_stops_every_optimizer_at_its_first_step(
     assert "(no first step to measure: every run diverged at step 1)" in out
     assert "Diverged: sgd, momentum, rmsprop, adam" in out and "SGD's step is lr x g: here" not in out
     assert result.numbers["first_steps"] == {}
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_at_a_learning_rate_of_1e38_the_numbers_print_in_e_notation_and_agree_relative_to_their_size(tmp_path, capsys):
+    result = day8.run(day8.DEFAULTS.replace(epochs=2, learning_rate=1e38, logdir=str(tmp_path), quiet=True))
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) < 400                  # no 39-digit numbers
+    assert "w: w <- w - lr x g = 3.000000 - 1e+38 x (0.460271) = -4.602710e+37" in out
+    assert out.count("largest relative difference (|NumPy - Keras| / |w|)") == 4 and "NOT equal" not in out
+    for name in ("sgd", "momentum", "rmsprop", "adam"):
+        assert result.runs[name].history.stopped_at == 2 and result.numbers[f"{name}_first_step_max_abs_diff"] <= 1e-6
+    assert "Diverged: sgd, momentum, rmsprop, adam" in out

@@ -227,3 +227,18 @@ def test_a_diverging_gan_is_reported_not_a_traceback(tmp_path):
                           family="gan")
     assert "Stopped early: diverged at step" in out.getvalue()
     assert np.isnan(result.numbers["gan_sample_mean"]).all()
+
+
+def test_takeaways_of_families_that_stopped_early_say_so_instead_of_printing_nan():
+    nan = float("nan")
+    n = {"cnn_val_accuracy": nan, "rnn_long_val_accuracy": 0.47, "lstm_long_val_accuracy": 0.362,
+         "transformer_val_accuracy": nan, "autoencoder_val_mse": nan, "autoencoder_baseline_mse": 0.074,
+         "gan_sample_mean": np.array([nan, nan])}
+    text = "\n".join(day9.takeaways(["cnn", "rnn", "transformer", "autoencoder", "gan"], n))
+    assert "nan" not in text
+    for family in ("The CNN's run", "The Transformer's run", "The autoencoder's run", "The GAN's run"):
+        assert f"  - {family} stopped early here (see above)" in text
+    assert "LSTM 0.362" in text and "(not better here: see the verdict above)." in text
+    n.update(cnn_val_accuracy=0.97, lstm_long_val_accuracy=0.99)
+    text = "\n".join(day9.takeaways(["cnn", "rnn"], n))
+    assert "0.970 on digits" in text and "(here it did better)." in text

@@ -4,6 +4,7 @@ import io
 import numpy as np
 import pytest
 from matplotlib import image as mpimg
+from PIL import Image
 
 from course.core import models
 from course.core.datasets import blobs, moons
@@ -32,6 +33,19 @@ def test_diverging_colours_are_blue_white_red():
     halfway = white + (blue - white) * np.array([[63 / 127], [64 / 127]])
     assert np.all((colours[4] >= np.floor(halfway.min(axis=0)) - 1) & (colours[4] <= np.ceil(halfway.max(axis=0)) + 1))
     np.testing.assert_array_equal(planes.diverging(np.array([np.nan, -np.inf])), [[128, 128, 128], [33, 102, 172]])
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_a_diverged_models_pictures_are_grey_without_a_warning():
+    ds = moons(seed=0, n_samples=100)
+    model = models.mlp(2, hidden=(3,), seed=1)
+    plane, layers, weights = _setup(model, ds)
+    weights = [np.full_like(w, np.inf) * np.sign(np.arange(w.size).reshape(w.shape) % 2 - 0.5) for w in weights]
+    output = plane.forward(layers, weights, plane.grid)[-1]
+    assert np.isnan(output).all()                                  # inf - inf: not a number, drawn grey
+    picture = plane.pictures(layers, weights)["snapshots/decision_boundary"]
+    with Image.open(io.BytesIO(picture)) as image:
+        assert image.convert("RGB").getpixel((ZOOM * GRID // 2, ZOOM * GRID // 2)) == (128, 128, 128)
 
 
 def test_numpy_forward_pass_equals_the_keras_model_on_the_grid():

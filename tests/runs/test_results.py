@@ -18,3 +18,15 @@ def test_a_lesson_result_lists_its_run_directories_in_order():
     result.runs["blobs"] = RunResult("blobs", Path("logs/day1/a_blobs"), None, None)
     result.runs["xor"] = RunResult("xor", Path("logs/day1/b_xor"), None, None)
     assert result.run_dirs == [Path("logs/day1/a_blobs"), Path("logs/day1/b_xor")]
+
+
+def test_the_takeaways_title_says_when_runs_stopped_early():
+    from course.engine.records import History
+    result = LessonResult("day2_mlp", Path("logs"))
+    result.runs["xor"] = RunResult("xor", Path("a"), History(), None)
+    result.runs["figures"] = RunResult("figures", Path("b"), None, None)          # a run of figures: no history
+    assert result.stopped_runs() == [] and result.takeaways_title() == "Takeaways:"
+    result.runs["moons"] = RunResult("moons", Path("c"), History(stopped="diverged at step 3 (...)"), None)
+    assert result.stopped_runs() == ["moons"]
+    assert result.takeaways_title() == ("Takeaways (what the lesson shows at workable settings; here moons stopped "
+                                        "early, so the numbers above cannot show them all):")
