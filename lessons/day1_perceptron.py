@@ -121,7 +121,7 @@ def run(config: Config) -> LessonResult:
         for (x1, x2), y, zi, pi, ti in zip(corners, ds.y_train, z, p, t):
             bce_i = reference.binary_cross_entropy([y], [pi])     # this point's share of the loss
             zi = round(float(zi), 3) + 0.0                       # + 0.0 turns -0.0 into 0.0
-            say(f"  {x1:3.0f} {x2:3.0f} | {y:7d} | {ti:+8d} | {shown(zi):6.3f} {pi:6.3f} | {shown(max(0.0, -ti * zi)):11.4f} | "
+            say(f"  {x1:3.0f} {x2:3.0f} | {y:7d} | {ti:+8d} | {shown(zi):6.3f} {pi:6.3f} | {shown(np.maximum(0.0, -ti * zi)):11.4f} | "
                 f"{bce_i:6.4f}")
         say(f"  accuracy on the 4 corners: {acc:.2f} (at most 0.75: a line gets at most 3 of 4 right)")
         train_acc = run_.metrics["accuracy"]

@@ -143,13 +143,15 @@ def hand_descent(config, say):
         say("  (the 4 points are its training and its validation split):")
     loop = train_and_log(model, ds, loop_config, lesson=LESSON, name="by_hand", observers=[recorder],
                          goal="the GradientTape loop on the 4 by-hand points: its steps equal the ones worked out by hand")
-    say("  step | w by hand   w by the loop | b by hand   b by the loop | largest |difference|")
+    say("  step | w by hand   w by the loop | b by hand   b by the loop | largest difference*")
     diffs = []
     for s, rec in zip(steps, recorder.steps):
         w_loop, b_loop = float(rec.after[0].reshape(-1)[0]), float(rec.after[1].reshape(-1)[0])
-        diffs.append(max(abs(s.w_new - w_loop), abs(s.b_new - b_loop)))
+        diffs.append(max(abs(s.w_new - w_loop) / max(1.0, abs(s.w_new)), abs(s.b_new - b_loop) / max(1.0, abs(s.b_new))))
         say(f"  {s.step:4d} | {_num(s.w_new, '.6f'):>9}   {_num(w_loop, '.6f'):>13} | {_num(s.b_new, '.6f'):>9}   "
             f"{_num(b_loop, '.6f'):>13} | {diffs[-1]:.1e}")
+    say("  * |by hand - by the loop| / max(1, |by hand|): the plain difference for numbers up to 1, the relative one "
+        "beyond\n    (the loop computes in float32, about 7 significant digits)")
     if len(diffs) < len(steps):      # the loop stopped early (a divergence in float32): compare what it kept
         say(f"  the loop stopped after {len(diffs)} of {len(steps)} steps (see above); by hand, in float64, "
             "the numbers went on")

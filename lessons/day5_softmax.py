@@ -111,7 +111,9 @@ def confusion_part(run_, ds, say):
     counts = reference.confusion_matrix(ds.y_val, predicted, ds.n_classes)
     names = [n[:10] for n in ds.class_names]
     width = max(6, max(len(n) for n in names))
-    say("  confusion matrix on the validation split (rows: true class, columns: predicted):")
+    stopped = getattr(getattr(run_, "history", None), "stopped", "")
+    where = " of the weights where training stopped" if stopped else ""
+    say(f"  confusion matrix{where} on the validation split (rows: true class, columns: predicted):")
     say("  " + " " * width + " | " + " ".join(f"{n:>{width}}" for n in names))
     for name, row in zip(names, counts):
         say(f"  {name:>{width}} | " + " ".join(f"{v:>{width}d}" for v in row))
@@ -166,7 +168,8 @@ def run(config: Config) -> LessonResult:
         run_ = train_and_log(model, ds, config, lesson=LESSON, name=part,
                              goal=f"softmax regression on {part}: one output unit per class, cross-entropy loss")
         acc = run_.metrics["val_accuracy"]
-        say(f"  validation accuracy on {part}: {acc:.3f}")
+        say(f"  validation accuracy on {part}: {acc:.3f}" + ("  (no epoch ended: the run stopped during the first)"
+                                                            if run_.history.stopped and np.isnan(acc) else ""))
         counts, _, cm_accuracy = confusion_part(run_, ds, say)
         result.runs[part] = run_
         result.numbers[f"{part}_val_accuracy"] = acc

@@ -267,8 +267,12 @@ def run(config: Config) -> LessonResult:
     say("    smooth step per epoch; stochastic GD takes a step per example, so its loss jumps around and")
     say("    every step pays the framework's overhead (the ms/update column).")
     say("  - Mini-batches are the usual compromise: vectorised steps, enough of them, moderate noise.")
-    say("  - Too small a learning rate crawls, too large bounces or stalls, far too large overflows to")
-    say("    NaN/inf: training stops at that step and says so; try a rate ten times smaller.")
+    diverged = [result.numbers[f"lr_{name}_learning_rate"] for name, _ in LR_FACTORS
+                if result.numbers.get(f"lr_{name}_diverged")]
+    here = (f"here lr {', '.join(f'{lr:g}' for lr in diverged)} did" if diverged else
+            "none of this run's rates did")
+    say("  - Too small a learning rate crawls, too large bounces or stalls, far too large can overflow to")
+    say(f"    NaN/inf ({here}): training stops at that step and says so; try a rate ten times smaller.")
     return result
 
 

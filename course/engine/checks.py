@@ -42,8 +42,12 @@ def divergence(step, epoch, batch, loss, names, variables, grads) -> str:
         bad_weights = [n for n, v in zip(names, variables) if not np.all(np.isfinite(v.numpy()))]
 
     def listed(kind, bad):
-        return (f"the {kind} of {bad[0]} is not finite" if len(bad) == 1
-                else f"the {kind}s of {', '.join(bad)} are not finite")
+        if len(bad) == 1:
+            return f"the {kind} of {bad[0]} is not finite"
+        if len(bad) == len(names) and len(bad) > 4:
+            return f"the {kind}s of all {len(bad)} variables are not finite"
+        shown = ", ".join(bad) if len(bad) <= 4 else f"{', '.join(bad[:3])} and {len(bad) - 3} more"
+        return f"the {kind}s of {shown} are not finite"
 
     causes = [listed("gradient", bad_grads)] * bool(bad_grads) + [listed("weight", bad_weights)] * bool(bad_weights)
     if not causes:

@@ -109,7 +109,7 @@ def fit(model, x_train, x_val, config, *, logger=None, on_epoch=None, print_fn=N
         sizes = np.minimum(batch_size, n - batch_size * np.arange(len(losses)))
         if not math.isfinite(losses[-1]):
             history.stopped = (f"diverged at step {history.steps + len(losses)}: the loss is {losses[-1]:.4g}; "
-                               "lower the learning rate")
+                               "lower the learning rate (--learning-rate), e.g. ten times smaller")
         history.steps += len(losses)
         if logger is not None:
             logger.split("train").scalars(history.steps - len(losses) + 1, np.array(losses)[:, None], ["batch_loss"])

@@ -43,7 +43,7 @@ def format_step(record, rules: Rules | None = None) -> list[str]:
 
 def _format_step(record, rules) -> list[str]:
     lines = [f"step {record.step} (epoch {record.epoch}, batch {record.batch}/{record.batches_per_epoch}): "
-             f"loss {record.loss:.4f}, gradient norm {record.grad_norm:.4f}"]
+             f"loss {shown(record.loss):.4f}, gradient norm {shown(record.grad_norm):.4f}"]
     large = is_large(record)
     parts = rules.step(record)
     for k, (name, w0, g, w1, entries) in enumerate(shown_entries(record)):
@@ -78,7 +78,8 @@ class TracePrinter(Observer):
     def on_train_begin(self, model, config, names, initial):
         self.rules = Rules(config.optimizer, config.learning_rate)
         if self.steps:
-            self.print(f"The first {self.steps} update steps ({self.rules.header()}):")
+            first = "The first update step" if self.steps == 1 else f"The first {self.steps} update steps"
+            self.print(f"{first} ({self.rules.header()}):")
 
     def on_step(self, record):
         for line in format_step(record, self.rules):

@@ -71,3 +71,9 @@ def test_divergence_names_what_is_not_finite():
             in divergence(1, 1, 1, float("inf"), names, huge, [np.zeros(2), np.zeros(1)]))
     assert "every gradient entry is finite but too large for their norm to fit in float32" in divergence(
         1, 1, 1, 0.5, names, finite, [np.zeros(2), np.zeros(1)])
+    six = [f"layer_{k}/kernel" for k in range(6)]
+    nan_grads = [np.array([np.nan])] * 6
+    assert "the gradients of all 6 variables are not finite;" in divergence(
+        1, 1, 1, float("nan"), six, [tf.Variable([1.0])] * 6, nan_grads)
+    assert "the gradients of layer_1/kernel, layer_2/kernel, layer_3/kernel and 2 more are not finite;" in divergence(
+        1, 1, 1, float("nan"), six, [tf.Variable([1.0])] * 6, [np.zeros(1)] + nan_grads[1:])

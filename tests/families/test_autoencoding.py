@@ -82,7 +82,7 @@ def test_printed_epochs_are_the_first_every_kth_and_the_last():
 def test_a_diverging_run_stops_and_has_no_final_error():
     model = autoencoder(n_features=6, hidden=4, code=2)
     history = autoencoding.fit(model, _pixels(40), _pixels(10), Config(epochs=3, learning_rate=1e30, batch_size=8))
-    assert history.stopped.startswith("diverged at step ") and history.stopped.endswith("lower the learning rate")
+    assert history.stopped.startswith("diverged at step ") and history.stopped.endswith("lower the learning rate (--learning-rate), e.g. ten times smaller")
     assert history.epoch == [] and np.isnan(history.final())
 
 

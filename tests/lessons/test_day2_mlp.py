@@ -83,8 +83,7 @@ def test_a_learning_rate_beyond_float32_stops_at_the_first_step_on_the_weights(t
     result = day2_mlp.run(day2_mlp.DEFAULTS.replace(epochs=2, learning_rate=1e308, logdir=str(tmp_path)))
     out = capsys.readouterr().out
     for name, layers in (("xor", "hidden_1/kernel, hidden_1/bias, output/kernel, output/bias"),
-                         ("moons", "hidden_1/kernel, hidden_1/bias, hidden_2/kernel, hidden_2/bias, output/kernel, "
-                                   "output/bias")):
+                         ("moons", "all 6 variables")):     # more than four: counted, not listed
         run = result.runs[name]
         assert f"and the weights of {layers} are not finite" in out
         assert run.history.stopped_at == 1 and run.history.epoch == []

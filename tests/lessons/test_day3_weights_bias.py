@@ -99,3 +99,15 @@ def test_a_learning_rate_beyond_float32_is_reported_and_the_takeaways_say_what_w
     assert "the loop stopped after 0 of 4 steps (see above); by hand, in float64, the numbers went on" in out
     assert "accuracies cannot be compared: the training stopped early (see section 2)." in out
     assert "exactly what the loop did here" not in out and np.isnan(result.numbers["hand_vs_loop_max_diff"])
+
+
+def test_at_1e38_the_hand_and_loop_steps_agree_relative_to_their_size(tmp_path, capsys):
+    # the numbers reach 1e38: float32 keeps about 7 digits of them, so the comparison is relative beyond 1
+    result = day3.run(day3.DEFAULTS.replace(epochs=1, learning_rate=1e38, logdir=str(tmp_path)))
+    out = capsys.readouterr().out
+    steps, loop = result.numbers["hand_steps"], result.runs["by_hand"]
+    assert loop.history.stopped_at == 3 and "the loop stopped after 2 of 4 steps" in out
+    assert abs(steps[1].w_new) > 1e37                          # the plain difference would be about 1e30
+    assert 0 < result.numbers["hand_vs_loop_max_diff"] <= 1e-6
+    assert "* |by hand - by the loop| / max(1, |by hand|)" in out and "by hand and the loop: equal within 1e-6" in out
+    assert "step 2 (epoch 2, batch 1/1): loss 3.4905e+36, gradient norm" in out   # e-notation, not 37 digits

@@ -142,3 +142,11 @@ def test_a_diverged_model_gets_no_confusion_matrix_and_ties_are_all_named():
         counts, _, accuracy = day5_softmax.confusion_part(run, iris, said.append)
     np.testing.assert_array_equal(counts, sk_confusion_matrix(y, guess, labels=[0, 1, 2]))
     assert said[-1] == "  most frequent mistakes (once each): versicolor taken for virginica; virginica taken for versicolor"
+    assert said[0] == "  confusion matrix on the validation split (rows: true class, columns: predicted):"
+    # a run that stopped early with finite (huge) weights: the matrix is of the weights where it stopped, and says so
+    said.clear()
+    run.history = type("History", (), {"stopped": "diverged at step 4 (epoch 1, batch 4): ..."})()
+    with unittest.mock.patch.object(day5_softmax, "add_figures"):
+        day5_softmax.confusion_part(run, iris, said.append)
+    assert said[0] == ("  confusion matrix of the weights where training stopped on the validation split (rows: true "
+                       "class, columns: predicted):")

@@ -70,6 +70,7 @@ def test_lesson_tiny_run(tmp_path, capsys):
     assert "Stopped early: diverged at step" in out
     assert "Runs that diverged: diverging (each reported and stopped at that step, not crashed on)." in out
     assert f"| {2 * 800:13d} |" in out and "Takeaways:" in out
+    assert "far too large can overflow to\n    NaN/inf (here lr 500 did): training stops at that step" in out
     # the timing sentence quotes the table, which times epoch 2 on (not the compile)
     row = {name: re.search(rf"^  {name} +\|.*\| +([0-9.]+) \| +([0-9.]+)$", out, re.M).groups()
            for name in ("batch", "stochastic")}

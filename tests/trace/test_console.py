@@ -122,7 +122,7 @@ def test_other_optimizers_print_their_own_rule_and_its_numbers():
     out = []
     printer = TracePrinter(1, print_fn=out.append)
     printer.on_train_begin(None, Config(optimizer="momentum", learning_rate=0.01), [], [])
-    assert out == ["The first 1 update steps (SGD with momentum, as Keras applies it: velocity <- 0.9 velocity - lr "
+    assert out == ["The first update step (SGD with momentum, as Keras applies it: velocity <- 0.9 velocity - lr "
                    "* g; w <- w + velocity, lr = 0.01, the velocity starting at 0):"]
     record = _record([np.array([0.5])], [np.array([0.2])], [np.array([0.498])], ["output/bias"], lr=0.01,
                      optimizer="momentum")
