@@ -71,7 +71,7 @@ def make_evaluate(model, loss_fn, *, eager=False):
 
 
 def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=False, eager=False,
-               update=train_step):
+               update=train_step, step=None):
     """Compile "the rest of an epoch": ``train_step`` in a ``tf.while_loop``, then validation.
 
     One Python call runs every remaining batch of pre-shuffled tensors and evaluates the validation
@@ -81,9 +81,12 @@ def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=
     last step's grads, ``EpochMetrics`` as a (4,) float64 tensor, NaN when the epoch did not finish,
     whether its last step left the loss, the gradient's norm and every weight finite).
     ``carried`` holds (sum of loss * batch size, number correct) of the epoch's steps already run one
-    at a time, ``grads`` the gradients of the last of them.
+    at a time, ``grads`` the gradients of the last of them. ``step``: the compiled step (``make_step``)
+    to call in the loop, its trace shared with the steps run one at a time; by default the step is
+    traced into the loop itself.
     """
-    step = make_step(model, loss_fn, optimizer, eager=True, record_parameters=record_parameters, update=update)
+    if step is None:
+        step = make_step(model, loss_fn, optimizer, eager=True, record_parameters=record_parameters, update=update)
     evaluate = make_evaluate(model, loss_fn, eager=True)
     n_flat = parameter_count(model) if record_parameters else 0
 

@@ -31,13 +31,17 @@ class Runner:
         self._step = make_step(model, loss_fn, self.optimizer, eager=config.eager, record_parameters=record_parameters,
                                update=update)
         # With --eager every step runs from Python and the (uncompiled) epoch function only validates.
+        # Compiled, the epoch calls the very step traced for the first steps and the graph: one trace, not two.
         self._epoch = make_epoch(model, loss_fn, self.optimizer, config.batch_size,
-                                 record_parameters=record_parameters, eager=config.eager, update=update)
+                                 record_parameters=record_parameters, eager=config.eager, update=update,
+                                 step=None if config.eager else self._step)
         self.every_step_from_python = config.eager
 
     def graph(self, x, y):
-        """The compiled step's graph (its first call reuses this trace)."""
-        return self._step.get_concrete_function(x, y).graph
+        """The compiled step's graph, traced for batches of any size: the steps run one at a time and the
+        compiled epoch (whose batches are slices of unknown size) call this trace."""
+        return self._step.get_concrete_function(tf.TensorSpec([None, *x.shape[1:]], x.dtype),
+                                                tf.TensorSpec([None, *y.shape[1:]], y.dtype)).graph
 
     def step(self, x, y, size):
         return self._step(x, y)

@@ -72,3 +72,17 @@ def test_bad_arguments_are_named():
         families.cnn(seed=-1)
     assert families.RECURRENT_KINDS == ("rnn", "lstm")
     np.testing.assert_array_equal(np.asarray(families.ForgetGateBias(3.0)((8,))), [0, 0, 3, 3, 0, 0, 0, 0])
+
+
+def test_the_transformers_per_step_layers_apply_the_same_weights_at_every_step():
+    # a Dense layer on (batch, steps, features): every step x_t @ W + b, as NumPy computes it step by step
+    import keras
+    model = families.transformer(7, seed=3)
+    x = np.random.default_rng(0).normal(size=(4, 14)).astype(np.float32)
+    steps = x.reshape(4, 7, 2)
+    embed = model.get_layer("embed")
+    W, b = (w.numpy() for w in embed.weights)
+    inner = keras.Model(model.input, embed.output)
+    expected = np.stack([steps[:, t] @ W + b for t in range(7)], axis=1)          # (4, 7, 16)
+    np.testing.assert_allclose(inner(x).numpy(), expected, rtol=1e-5, atol=1e-6)
+    assert not any(isinstance(layer, keras.layers.TimeDistributed) for layer in model.layers)

@@ -34,7 +34,8 @@ def test_the_formulas_read_as_the_textbook_ones():
     attention = {r.name: r for r in summary.layer_rows(families.transformer(60))}
     assert attention["attention"].formula == "3 x (16 + 1) x 2x8 + (2x8 + 1) x 16"
     assert attention["norm_1"].formula == "2 x 16" and attention["positions"].formula == "60 x 16"
-    assert attention["embedding"].formula == "(2 + 1) x 16"
+    assert attention["embed"].formula == "(2 + 1) x 16" and attention["ff_1"].formula == "(16 + 1) x 32"
+    assert attention["embed"].output_shape == "60x16"
     assert summary.layer_rows(mlp(2, hidden=(3,), use_bias=False))[0].formula == "2 x 3"
 
 
