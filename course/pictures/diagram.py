@@ -10,6 +10,7 @@ epochs as its decision-boundary pictures.
 """
 from __future__ import annotations
 
+import functools
 import io
 
 import numpy as np
@@ -36,6 +37,7 @@ def line_style(w: float) -> tuple:
     return 1 + round(5 * strength), 0.12 + 0.88 * strength, tuple(int(c) for c in (_RED if w >= 0 else _BLUE))
 
 
+@functools.lru_cache(maxsize=None)
 def _font(size):
     return ImageFont.load_default(size=size)
 
@@ -55,6 +57,11 @@ def draw(sizes, kernels, biases, *, labels, feature_names=None, title="") -> Ima
             for j in range(kernel.shape[1]):
                 w, alpha, rgb = line_style(kernel[i, j])
                 lines.line([(x[l], y[l][i]), (x[l + 1], y[l + 1][j])], fill=(*rgb, round(255 * alpha)), width=w)
+    scale = (0.1, 0.5, 1.0, SCALE)
+    for k, w in enumerate(scale):                         # the scale itself, drawn below the network
+        width_, alpha, rgb = line_style(w)
+        lines.line([(10 + 120 * k, height - 18), (50 + 120 * k, height - 18)], fill=(*rgb, round(255 * alpha)),
+                   width=width_)
     image = Image.alpha_composite(image, overlay)
     text = ImageDraw.Draw(image)
     small, caption = _font(11), _font(12)
@@ -81,14 +88,8 @@ def draw(sizes, kernels, biases, *, labels, feature_names=None, title="") -> Ima
               fill=(70, 70, 70), font=small)
     text.text((10, 39), "red w > 0, blue w < 0; a unit's fill: its bias, on the same scale", fill=(70, 70, 70),
               font=small)
-    for k, w in enumerate((0.1, 0.5, 1.0, SCALE)):       # the scale itself, drawn
-        lx = 10 + 120 * k
-        width_, alpha, rgb = line_style(w)
-        sample = Image.new("RGBA", image.size, (0, 0, 0, 0))
-        ImageDraw.Draw(sample).line([(lx, height - 18), (lx + 40, height - 18)], fill=(*rgb, round(255 * alpha)),
-                                    width=width_)
-        image = Image.alpha_composite(image, sample)
-        ImageDraw.Draw(image).text((lx + 46, height - 18), f"|w| = {w:g}", fill=(60, 60, 60), font=small, anchor="lm")
+    for k, w in enumerate(scale):
+        text.text((56 + 120 * k, height - 18), f"|w| = {w:g}", fill=(60, 60, 60), font=small, anchor="lm")
     return image.convert("RGB")
 
 
