@@ -158,8 +158,10 @@ def mnist(seed=0, n_train=10000, n_val=2000, cache_dir=None, origin=MNIST_URL) -
                 directory.rmdir()
             except OSError:
                 pass
+        reason = " ".join(str(err).split()) or type(err).__name__
+        reason = reason if len(reason) <= 140 else reason[:137] + "..."
         raise DatasetUnavailable(
-            f"MNIST is not cached at {cached} and could not be downloaded ({type(err).__name__}); "
+            f"MNIST is not cached at {cached} and could not be downloaded ({reason}); "
             "use --dataset digits (8x8 handwritten digits that ship with scikit-learn), "
             "or put Keras's mnist.npz there") from None
     rng = np.random.default_rng(seed)

@@ -151,7 +151,8 @@ def test_mnist_reads_the_cache_under_keras_home(tmp_path, monkeypatch):
 
 
 def test_mnist_offline_without_a_cache_says_so_and_suggests_digits(tmp_path):
-    with pytest.raises(data.DatasetUnavailable, match="MNIST is not cached at .* use --dataset digits"):
+    with pytest.raises(data.DatasetUnavailable, match=r"MNIST is not cached at .* could not be downloaded \(URL fetch failure on "
+                                                      r"http://127\.0\.0\.1:9/mnist\.npz.*\); use --dataset digits"):
         data.mnist(cache_dir=str(tmp_path / "keras"), origin="http://127.0.0.1:9/mnist.npz")
     assert issubclass(data.DatasetUnavailable, ConfigError)      # the command line reports it as a bad flag
     assert not (tmp_path / "keras").exists()                      # no empty cache directory left behind
