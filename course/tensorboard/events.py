@@ -152,8 +152,11 @@ class EventFile:
     def _write(self, data: bytes) -> None:
         if self.closed:
             raise ValueError(f"the event file {self.path} is closed")
-        with _as_oserror(self.path):
+        try:                                  # written out, not `with _as_oserror`: this runs once a step
             self._writer.write(data)
+        except Exception as err:
+            with _as_oserror(self.path):
+                raise err from None
 
     def _after_write(self, now):
         self._last_time = now
