@@ -28,3 +28,30 @@ def shown(value) -> Shown:
 def count(n: int, noun: str) -> str:
     """``3 epochs``, ``1 epoch``."""
     return f"{n} {noun}{'s' * (n != 1)}"
+
+
+def agreeing(values, formats, checks, most: int = 4) -> list:
+    """The texts of ``values`` for a line a learner can check on a calculator: each value printed by its
+    ``formats[i](x, extra)`` with the fewest ``extra`` digits (0 to ``most``) for which every check holds.
+
+    A check is ``(compute, text, format)``: ``compute`` applied to the values as printed, printed by
+    ``format``, must read ``text`` (the true result, printed). Rounding the inputs can shift the last digit
+    of a result (a small difference of two rounded numbers, a gradient times a large rate); a digit more
+    of the inputs takes that away. When no ``extra`` up to ``most`` does, the texts with ``most`` extra
+    digits come back: as close as printing gets.
+
+    Example:
+        >>> agreeing([0.00661, 0.00174], [lambda x, k: f"{x:.{4 + k}f}"] * 2,
+        ...          [(lambda b, g: b - 5 * g, "-0.0021", lambda x: f"{x:.4f}")])
+        ['0.00661', '0.00174']
+    """
+    texts = []
+    for extra in range(most + 1):
+        texts = [fmt(v, extra) for fmt, v in zip(formats, values)]
+        try:
+            numbers = [float(t) for t in texts]
+            if all(fmt(compute(*numbers)) == text for compute, text, fmt in checks):
+                return texts
+        except (ValueError, OverflowError, ZeroDivisionError):
+            return texts
+    return texts

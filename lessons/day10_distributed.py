@@ -283,8 +283,8 @@ def run(config: Config) -> LessonResult:
                    if key in result.numbers]
     if differences and all(np.isfinite(differences)) and max(differences) <= 1e-3:
         say("  - The same global batch gives the same weights, to float32 rounding, on one device, two replicas")
-        say(f"    or two processes (here within {max(differences):.0e}); more replicas usually means a larger "
-            "global batch: retune the learning rate.")
+        say(f"    or two processes (here they differ by at most {max(differences):.1e}); more replicas usually means a "
+            "larger global batch: retune the learning rate.")
     else:
         say("  - The same global batch gives the same weights, to float32 rounding, on one device, two replicas")
         say("    or two processes at a workable learning rate; here the runs cannot show it (see the table).")

@@ -108,7 +108,7 @@ def run(config: Config) -> LessonResult:
         ds = datasets["xor"]
         xor_config = full_batch(config, ds, XOR_EPOCH_FACTOR)
         say(f"== 3. The perceptron on XOR: {ds.description}")
-        say(f"  Full-batch gradient descent (4 points per step), {count(xor_config.epochs, 'epoch')} to give it every chance.")
+        say(f"  Full-batch gradient descent (4 points per step), {count(xor_config.epochs, 'epoch')} ({XOR_EPOCH_FACTOR} x --epochs) to give it every chance.")
         model = models.perceptron(ds.n_features, seed=config.seed)
         run_ = train_and_log(model, ds, xor_config, lesson=LESSON, name="xor",
                              goal="the perceptron fails on XOR: no straight line separates its corners")
@@ -116,13 +116,17 @@ def run(config: Config) -> LessonResult:
         z = logits(model, ds.x_train)
         p = reference.sigmoid(z)
         t = 2 * ds.y_train - 1
-        say("   x1  x2 | label y | t = 2y-1 |      z      p | max(0,-t*z) |   BCE")
+        say(f"  (the neuron sees each input standardised, as in every lesson: (x - {ds.mean[0]:g}) / {ds.std[0]:g}, "
+            "so the corners' 0 and 1 become -1 and +1)")
+        say("   x1  x2 | label y | t = 2y-1 |      z      p  class | max(0,-t*z) |   BCE")
         corners = ds.x_train * ds.std + ds.mean
         for (x1, x2), y, zi, pi, ti in zip(corners, ds.y_train, z, p, t):
             bce_i = reference.binary_cross_entropy([y], [pi])     # this point's share of the loss
+            guess = int(pi >= 0.5)                                # the class counted by the accuracy
             zi = round(float(zi), 3) + 0.0                       # + 0.0 turns -0.0 into 0.0
-            say(f"  {x1:3.0f} {x2:3.0f} | {y:7d} | {ti:+8d} | {shown(zi):6.3f} {pi:6.3f} | {shown(np.maximum(0.0, -ti * zi)):11.4f} | "
-                f"{bce_i:6.4f}")
+            say(f"  {x1:3.0f} {x2:3.0f} | {y:7d} | {ti:+8d} | {shown(zi):6.3f} {pi:6.3f} {guess:6d} | "
+                f"{shown(np.maximum(0.0, -ti * zi) + 0.0):11.4f} | {bce_i:6.4f}")
+        say("  (class: 1 where p >= 0.5, as the accuracy counts it; a p printed 0.500 may lie either side)")
         say(f"  accuracy on the 4 corners: {acc:.2f} (at most 0.75: a line gets at most 3 of 4 right)")
         train_acc = run_.metrics["accuracy"]
         if run_.history.epoch and abs(train_acc - acc) > 1e-9:
@@ -146,9 +150,9 @@ def run(config: Config) -> LessonResult:
     if separable:
         found = all(acc >= 0.85 for _, acc in separable)       # nan (a diverged run) is not >= 0.85
         scores = " and ".join(f"{label} {acc:.3f}" for label, acc in separable)
-        say("  - Gradient descent finds that line when one exists: " + (
-            f"here {scores} on validation." if found else
-            f"here {scores} on validation, short of it (another --learning-rate or more --epochs)."))
+        say("  - Gradient descent finds a good line where the classes are (nearly) linearly separable: " + (
+            f"here {scores}\n    on validation." if found else
+            f"here {scores}\n    on validation, short of it (another --learning-rate or more --epochs)."))
     say("  - XOR's classes sit on opposite corners: one linear boundary cannot separate XOR.")
     say("    The fix is a hidden layer (Day 2: python -m lessons.day2_mlp).")
     return result

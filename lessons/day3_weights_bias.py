@@ -42,7 +42,7 @@ from course.reference.activations import FUNCTIONS
 from course.runs import LessonResult
 from course.runs.figures import save_figures
 from course.training import Recorder
-from course.numbers import shown
+from course.numbers import agreeing, shown
 
 SHIFT = 3.0                                   # how far the blobs are moved away from the origin
 WEIGHTS = (0.5, 1.0, 3.0)                     # w values drawn with b = 0
@@ -110,11 +110,14 @@ def hand_descent(config, say):
     bce_terms = " + ".join(f"{-np.log(p if y else 1 - p):.4f}" for y, p in zip(HAND_Y, first.p))
     say(f"  BCE  L = mean(-[y log p + (1-y) log(1-p)]) = ({bce_terms}) / {n} = {first.loss:.4f}")
     say(f"  dL/dw = sum(dL/dz * x) = {first.dw:.4f}     dL/db = sum(dL/dz) = {first.db:.4f}")
-    say(f"  w_new = w - lr * dL/dw = {first.w:.4f} - {lr:g} x ({first.dw:.4f}) = {_num(first.w_new)}")
-    say(f"  b_new = b - lr * dL/db = {first.b:.4f} - {lr:g} x ({first.db:.4f}) = {_num(first.b_new)}")
+    w0, dw = _agreeing(first.w, first.dw, lr, first.w_new)
+    b0, db = _agreeing(first.b, first.db, lr, first.b_new)
+    say(f"  w_new = w - lr * dL/dw = {w0} - {lr:g} x ({dw}) = {_num(first.w_new)}")
+    say(f"  b_new = b - lr * dL/db = {b0} - {lr:g} x ({db}) = {_num(first.b_new)}")
     for s in steps[1:]:
-        say(f"  step {s.step}: loss {_num(s.loss)}  dL/dw {_num(s.dw)}  dL/db {_num(s.db)}  "
-            f"w {_num(s.w)} -> {_num(s.w_new)}  b {_num(s.b)} -> {_num(s.b_new)}")
+        (w0, dw), (b0, db) = _agreeing(s.w, s.dw, lr, s.w_new), _agreeing(s.b, s.db, lr, s.b_new)
+        say(f"  step {s.step}: loss {_num(s.loss)}  dL/dw {dw}  dL/db {db}  "
+            f"w {w0} -> {_num(s.w_new)}  b {b0} -> {_num(s.b_new)}")
 
     # The same start, with mean squared error instead: dL/dz gains the factor p(1 - p).
     mse = neuron.loss_and_gradients(HAND_X, HAND_Y, HAND_W, HAND_B, loss="mse")
@@ -160,6 +163,13 @@ def hand_descent(config, say):
     verdict = "equal within 1e-6" if max(diffs) <= 1e-6 else "NOT equal within 1e-6"
     say(f"  by hand and the loop: {verdict} (largest difference {max(diffs):.1e})")
     return steps, recorder.steps, mse, (tape_dw, tape_db), max(diffs), loop
+
+
+def _agreeing(before, grad, lr, after):
+    """``before`` and ``grad`` as printed, with a digit more where 4 decimals would make ``before - lr * grad``
+    miss the printed ``after`` on a calculator."""
+    return agreeing([before, grad], [lambda v, k: _num(v, f".{4 + k}f")] * 2,
+                    [(lambda b, g: b - lr * g, _num(after), _num)])
 
 
 def _num(value: float, spec: str = ".4f") -> str:

@@ -2,8 +2,9 @@
 
 Goal: meet eight activation functions (sigmoid, tanh, ReLU, leaky ReLU, softmax, ELU, GELU, swish)
 with their formulas, ranges, derivatives and uses, checked against Keras; see that two Dense
-layers with no activation collapse into one (and fail on XOR) while ReLU succeeds; and measure how
-the gradient vanishes layer by layer in a deep sigmoid network but not with ReLU.
+layers with no activation collapse into one (one line: they fail on XOR-like data) while ReLU can
+bend the boundary; and measure how the gradient vanishes layer by layer in a deep sigmoid network
+but not with ReLU.
 
 Run: python -m lessons.day4_activations        (or: course run day4_activations)
 
@@ -71,6 +72,8 @@ def activation_tour(say):
     say(f"  {'name':<10} | {'formula':<28} | {'output range':<18} | {'derivative':<25} | typical use")
     for name, facts in activations.TABLE.items():
         say(f"  {name:<10} | {facts.formula:<28} | {facts.output_range:<18} | {facts.derivative:<25} | {facts.use}")
+    say("  (s(z): sigmoid(z); for softmax s_i is output i and delta_ij is 1 when i = j, else 0; Phi and phi: the")
+    say("  standard normal distribution's CDF and density)")
     say("\n  worked values f(z) (softmax: of the whole vector z = (-5, -1, 0, 1, 5)), and the largest")
     say("  |NumPy - Keras| of f and |NumPy f' - GradientTape f'| over 241 points in [-6, 6]:")
     say(f"  {'name':<10} |" + "".join(f" z={z:<6g}" for z in WORKED_Z) + " | f vs Keras | f' vs tape")

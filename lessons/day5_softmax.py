@@ -29,6 +29,7 @@ if __name__ == "__main__":
 import numpy as np
 
 from course import data, models, plots, reference
+from course.numbers import agreeing
 from course.config import check_batch_size
 from course.core.runtime import keras, tf
 from course.experiment import describe_model, train_and_log
@@ -51,10 +52,14 @@ def softmax_by_hand(say):
     e = np.exp(LOGITS)                                    # (3,)
     total = e.sum()
     p = e / total                                         # (3,), sums to 1
+    # The exponentials with a digit more where four would shift the sum's last digit (a calculator agrees).
+    s_text = f"{total:.4f}"
+    e_texts = agreeing(e, [lambda v, k: f"{v:.{4 + k}f}"] * len(e),
+                       [(lambda *es: sum(es), s_text, lambda v: f"{v:.4f}")])
     say("  logits z           = [" + ", ".join(f"{v:.1f}" for v in LOGITS) + "]")
-    say("  1. exponentials    e^z = [" + ", ".join(f"e^{z:.1f} = {v:.4f}" for z, v in zip(LOGITS, e)) + "]")
-    say("  2. their sum       S = " + " + ".join(f"{v:.4f}" for v in e) + f" = {total:.4f}")
-    say("  3. divide by S     p = [" + ", ".join(f"{v:.4f} / {total:.4f} = {q:.4f}" for v, q in zip(e, p)) + "]")
+    say("  1. exponentials    e^z = [" + ", ".join(f"e^{z:.1f} = {t}" for z, t in zip(LOGITS, e_texts)) + "]")
+    say("  2. their sum       S = " + " + ".join(e_texts) + f" = {s_text}")
+    say("  3. divide by S     p = [" + ", ".join(f"{t} / {s_text} = {q:.4f}" for t, q in zip(e_texts, p)) + "]")
     say("  4. they sum to 1:  " + " + ".join(f"{q:.4f}" for q in p) + f" = {p.sum():.4f}")
     keras_p = np.asarray(keras.activations.softmax(tf.constant(LOGITS[None], tf.float64)))[0]
     say("  Keras's softmax gives [" + ", ".join(f"{q:.4f}" for q in keras_p) + "]"
@@ -94,7 +99,9 @@ def cross_entropy_by_hand(p, say):
         theirs = float(cce(onehot[None].astype(np.float32), p[None].astype(np.float32)))
         losses.append(mine)
         keras_losses.append(theirs)
-        say(f"  {c:10d} | {str(onehot.astype(int)):10s} | -log {p[c]:.4f} = {mine:.4f}{'':12s}| {theirs:.4f}")
+        p_text, = agreeing([p[c]], [lambda v, k: f"{v:.{4 + k}f}"], [(lambda v: -np.log(v), f"{mine:.4f}",
+                                                                      lambda v: f"{v:.4f}")])
+        say(f"  {c:10d} | {str(onehot.astype(int)):10s} | {f'-log {p_text} = {mine:.4f}':<32s}| {theirs:.4f}")
     say(f"  A confident right answer costs little ({losses[0]:.4f}); a confident wrong one costs a lot "
         f"({losses[-1]:.4f}).")
     say("  With integer labels Keras calls it SparseCategoricalCrossentropy: the same number, no one-hot.")

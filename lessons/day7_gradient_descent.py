@@ -42,7 +42,7 @@ if __name__ == "__main__":
 
 import numpy as np
 
-from course import data, models
+from course import data, models, reference
 from course.config import check_batch_size
 from course.experiment import describe_model, train_and_log
 from course.runs import LessonResult
@@ -202,20 +202,40 @@ def compare_learning_rates(ds, config, say, result):
         result.numbers[f"lr_{name}_val_accuracy"] = run_.metrics["val_accuracy"]
         if not config.quiet:
             say("")
-    say("  learning rate |  label      | updates | final loss | val acc | outcome")
+    # Every rung starts from the same weights: their loss before the first update is the yardstick of "grew".
+    start = start_loss(ds, config.seed)
+    say(f"  learning rate |  label      | updates | final loss | val acc | outcome (the loss at the start: {start:.4f})")
+    grew = []
     for name, lr, run_ in rows:
         h = run_.history
         where = h.stopped.split(":")[0].replace("diverged at ", "")     # "step 10 (epoch 1, batch 10)"
-        outcome = f"DIVERGED at {where}: loss not finite, stopped there" if h.diverged else "finished"
+        if h.diverged:
+            outcome = f"DIVERGED at {where}: loss not finite, stopped there"
+        elif h.epoch and run_.metrics["loss"] > start:
+            outcome = "finished, but the loss grew"
+            grew.append((lr, run_.metrics["loss"]))
+        else:
+            outcome = "finished"
         loss = _number(run_.metrics["loss"]) if h.epoch else f"{'-':>10}"
         acc = f"{run_.metrics['val_accuracy']:7.3f}" if h.epoch else f"{'-':>7}"
         say(f"  {lr:13g} | {name:<11} | {h.steps:7d} | {loss} | {acc} | {outcome}")
     diverged = [name for name, _, run_ in rows if run_.history.diverged]
-    say(f"  Runs that diverged: {', '.join(diverged)} (each reported and stopped at that step, not crashed on)."
-        if diverged else "  No run diverged here.")
+    say(f"  Runs that overflowed to NaN/inf: {', '.join(diverged)} (each reported and stopped at that step, not "
+        "crashed on)." if diverged else "  No run overflowed to NaN/inf here.")
+    for lr, loss in grew:
+        say(f"  lr {lr:g}: the loss grew from {start:.4f} to {_number(loss).strip()}: diverging, though float32 "
+            "(up to 3.4e38) still holds it.")
+    result.numbers["lr_start_loss"] = start
+    result.numbers["lr_grew"] = [lr for lr, _ in grew]
     for line in ladder_verdict(rows, config.optimizer):
         say(line)
     return rows
+
+
+def start_loss(ds, seed) -> float:
+    """The training loss of the initial weights every run starts from (binary cross-entropy, as Keras has it)."""
+    p = np.asarray(build_model(ds, seed)(ds.x_train))
+    return reference.binary_cross_entropy(ds.y_train, p)
 
 
 def ladder_verdict(rows, optimizer: str) -> list:
@@ -226,12 +246,12 @@ def ladder_verdict(rows, optimizer: str) -> list:
     if not finished:
         return ["  Every rate diverged here: try a --learning-rate ten times smaller."]
     loss, name, lr = min(finished)
-    lines = [f"  Lowest final loss here: lr {lr:g}, the rung planned as {name.replace('_', ' ')} "
+    lines = [f"  Lowest final loss here: lr {lr:g}, the rate planned as {name.replace('_', ' ')} "
              f"({_number(loss).strip()})."]
     if name != "about_right":
         factors = ", ".join(f"{f:g}x" for _, f in LR_FACTORS)
-        lines += [f"  The rungs are fixed multiples of --learning-rate ({factors}), planned for SGD on the moons:",
-                  f"  with --optimizer {optimizer} or other flags the best rate falls elsewhere."]
+        lines += [f"  The four rates are fixed multiples of --learning-rate ({factors}), planned for SGD at its default "
+                  "0.5 on the moons:", "  at other settings the best rate can fall elsewhere."]
     return lines
 
 
@@ -269,10 +289,13 @@ def run(config: Config) -> LessonResult:
     say("  - Mini-batches are the usual compromise: vectorised steps, enough of them, moderate noise.")
     diverged = [result.numbers[f"lr_{name}_learning_rate"] for name, _ in LR_FACTORS
                 if result.numbers.get(f"lr_{name}_diverged")]
-    here = (f"here lr {', '.join(f'{lr:g}' for lr in diverged)} did" if diverged else
-            "none of this run's rates did")
-    say("  - Too small a learning rate crawls, too large bounces or stalls, far too large can overflow to")
-    say(f"    NaN/inf ({here}): training stops at that step and says so; try a rate ten times smaller.")
+    grew = result.numbers.get("lr_grew", [])
+    here = "; ".join([f"here lr {', '.join(f'{lr:g}' for lr in diverged)} overflowed"] * bool(diverged)
+                     + [f"lr {', '.join(f'{lr:g}' for lr in grew)} grew without overflowing"] * bool(grew))
+    say("  - Too small a learning rate crawls, too large bounces or stalls, far too large makes the loss grow")
+    here = here or "none of this run's rates did either"
+    say(f"    and can overflow to NaN/inf ({here}): an overflow stops training")
+    say("    at that step and says so; try a rate ten times smaller.")
     return result
 
 

@@ -287,9 +287,8 @@ def gan_part(config, real, say):
     table(say, ("", "mean x1", "mean x2", "std x1", "std x2", "correlation"), [
         ("generated", *(f"{v:.2f}" for v in (*m, *s, r))),
         ("real", *(f"{v:.2f}" for v in (*mean, *std, gan.TARGET_CORRELATION)))], indent="    ")
-    say(f"  D(real) {final['p_real']:.2f}, D(generated) {final['p_fake']:.2f}: near 0.5 when D can no longer "
-        "tell them apart.\n" if np.isfinite(final["p_real"]) else "  (no D(real) or D(generated): the run stopped "
-        "before the end of an epoch)\n")
+    for line in discriminator_verdict(final, mean, std, gan.TARGET_CORRELATION):
+        say(line)
     numbers = {"gan_sample_mean": m, "gan_sample_std": s, "gan_sample_correlation": r,
                "gan_d_real": final["p_real"], "gan_d_generated": final["p_fake"], "gan_parameters": parameters}
     run_ = RunResult("gan", run_dir, history, generator, {"sample_mean": m, "sample_std": s})
@@ -299,15 +298,39 @@ def gan_part(config, real, say):
           f"({std[0]:g}, {std[1]:g})"))]
 
 
+def discriminator_verdict(final, mean, std, correlation) -> list:
+    """What D(real) and D(generated) say, beside how far the generated points are from the real ones: D near 0.5
+    means D is fooled, which is not the same as G matching the data."""
+    if not np.isfinite(final["p_real"]):
+        return ["  (no D(real) or D(generated): the run stopped before the end of an epoch)", ""]
+    d = f"  D(real) {final['p_real']:.2f}, D(generated) {final['p_fake']:.2f}"
+    m, s, r = final["sample_mean"], final["sample_std"], final["sample_correlation"]
+    off = [f"mean x{k + 1} {m[k]:.2f} vs {mean[k]:g}" for k in range(2) if abs(m[k] - mean[k]) > 0.5 * std[k]]
+    off += [f"std x{k + 1} {s[k]:.2f} vs {std[k]:g}" for k in range(2) if not 0.7 < s[k] / std[k] < 1.3]
+    off += [f"correlation {r:.2f} vs {correlation:g}"] * bool(abs(r - correlation) > 0.15)
+    fooled = abs(final["p_real"] - 0.5) < 0.1 and abs(final["p_fake"] - 0.5) < 0.1
+    if fooled and off:
+        return [f"{d}: D can no longer tell them apart, yet the points still differ ({'; '.join(off)}):",
+                "  a fooled discriminator is not yet a matched distribution.", ""]
+    if fooled:
+        return [f"{d}: D can no longer tell them apart, and the points match the real mean, spread and correlation.",
+                ""]
+    return [f"{d}: D still tells them apart (0.5 each when it cannot)" + (f"; off: {'; '.join(off)}." if off else "."),
+            ""]
+
+
 def transformer_part(config, long_gap, say):
     model = families.transformer(LENGTHS["long"], seed=config.seed)
     say("== A Transformer encoder block attends straight to the marked step")
     say("   No recurrence: self-attention lets every step look at every other step in one layer, with")
-    say("   weights softmax(q.k / sqrt(d)) it learns; positions are added as learned vectors. The same")
-    say(f"   long-gap task as the RNN and the LSTM: to attention, {LENGTHS['long'] - WINDOW} steps are no farther "
-        "than one.")
+    say("   weights softmax(q.k / sqrt(d)) it learns (q and k: the query and key vectors of two steps, d numbers")
+    say("   each); positions are added as learned vectors. The same long-gap task as the RNN and the LSTM:")
+    say(f"   to attention, {LENGTHS['long'] - WINDOW} steps are no farther than one.")
     for line in summary.format_table(model):
         say(line)
+    attention = model.get_layer("attention")
+    say(f"   ({attention.num_heads}x{attention.key_dim}: {attention.num_heads} heads, each with its own q, k and v of "
+        f"d = {attention.key_dim} numbers)")
     config = recipe(config, "transformer", say)
     run_ = train_and_log(model, long_gap, config, lesson=LESSON, name="transformer", goal=PURPOSE["transformer"],
                          print_fn=say)

@@ -150,8 +150,8 @@ def explain_first_update(name: str, label: str, w: float, g: float, learning_rat
             f"  Keras folds it into the step size: alpha = lr x sqrt({c2:.9g}) / {c1:.9g} = {p['alpha']:.6g}",
             f"  w <- w - alpha x m / (sqrt(v) + {ADAM_EPSILON:g}) = {w:.6f} - {p['alpha']:.6g} x ({p['m']:.6g}) / "
             f"{np.sqrt(p['v']) + ADAM_EPSILON:.6g} = {after:.6f}",
-            f"  (the same as w - lr x m_hat / (sqrt(v_hat) + {ADAM_EPSILON:g} / sqrt({c2:.9g})): a step of "
-            f"{step:+.6f}, {abs(step) / lr:.4f} x lr)"]
+            f"  (the same as w - lr x m_hat / (sqrt(v_hat) + {ADAM_EPSILON:g} / sqrt({c2:.9g})): w changes by "
+            f"{step:+.6f}, a step of {abs(step) / lr:.4f} x lr)"]
 
 
 def logistic_loss_surface(x, y, w_grid, b_grid) -> np.ndarray:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.numbers import shown
+from course.numbers import agreeing, shown
 from course.reference import optimizers as rules_of
 from course.trace.entries import decimals
 
@@ -24,9 +24,14 @@ def number(x) -> str:
     return f"{float(x):.6g}"
 
 
-def signed(x) -> str:
-    """A number in brackets when negative, so that ``a - (-b)`` reads right."""
-    return f"({number(x)})" if float(x) < 0 else number(x)
+def bracket(text: str) -> str:
+    """A printed number in brackets when negative, so that ``a - (-b)`` reads right."""
+    return f"({text})" if text.startswith("-") else text
+
+
+def digits(x, extra=0) -> str:
+    """Six significant digits, and ``extra`` more (``course.numbers.agreeing`` asks for them)."""
+    return f"{float(x):.{6 + extra}g}"
 
 
 class Rules:
@@ -64,25 +69,44 @@ class Rules:
         return out
 
     def describe(self, parts: dict, label: str, i: int, before: float, grad: float, after: float) -> list:
-        """The lines of one entry ``i`` (flat index) of a variable: its update written out."""
+        """The lines of one entry ``i`` (flat index) of a variable: its update written out. The inputs of each
+        formula get a digit or two more where rounding them would shift the result's last printed digit, so
+        every formula checks on a calculator (``course.numbers.agreeing``)."""
         d = decimals(before, after)
-        w0, w1 = f"{shown(before):.{d}f}", f"{shown(after):.{d}f}"
+        w1, lr = f"{shown(after):.{d}f}", float(f"{self.lr:g}")
+
+        def fixed(x, extra=0):
+            return f"{shown(x):.{d + extra}f}"
+
         if self.optimizer == "sgd":
-            return [f"{label}: {w0} - {self.lr:g} x ({shown(grad):.{d}f}) = {w1}"]
+            w0, g = agreeing([before, grad], [fixed, fixed], [(lambda b, g: b - lr * g, w1, fixed)])
+            return [f"{label}: {w0} - {self.lr:g} x ({g}) = {w1}"]
         p = {key: (value.flat[i] if isinstance(value, np.ndarray) else value) for key, value in parts.items()}
-        g = f"{label}: g = {number(grad)}"
         if self.optimizer == "momentum":
-            return [f"{g};  velocity = 0.9 x {signed(p['velocity_before'])} - {self.lr:g} x g = "
-                    f"{number(p['velocity'])};  w = {w0} + {signed(p['velocity'])} = {w1}"]
+            v = number(p["velocity"])
+            v0, g = agreeing([p["velocity_before"], grad], [digits, digits],
+                             [(lambda v0, g: 0.9 * v0 - lr * g, v, number)])
+            w0, = agreeing([before], [fixed], [(lambda b: b + float(v), w1, fixed)])
+            return [f"{label}: g = {g};  velocity = 0.9 x {bracket(v0)} - {self.lr:g} x g = {v};  "
+                    f"w = {w0} + {bracket(v)} = {w1}"]
         if self.optimizer == "rmsprop":
-            return [f"{g};  s = 0.9 x {number(p['s_before'])} + 0.1 x g^2 = {number(p['s'])};  step = {self.lr:g} x g "
-                    f"/ sqrt(s + 1e-07) = {number(p['step'])};  w = {w0} - {signed(p['step'])} = {w1}"]
+            s_, step = number(p["s"]), number(p["step"])
+            s0, g = agreeing([p["s_before"], grad], [digits, digits],
+                             [(lambda s0, g: 0.9 * s0 + 0.1 * g * g, s_, number),
+                              (lambda s0, g: lr * g / np.sqrt(float(s_) + 1e-7), step, number)])
+            w0, = agreeing([before], [fixed], [(lambda b: b - float(step), w1, fixed)])
+            return [f"{label}: g = {g};  s = 0.9 x {s0} + 0.1 x g^2 = {s_};  step = {self.lr:g} x g "
+                    f"/ sqrt(s + 1e-07) = {step};  w = {w0} - {bracket(step)} = {w1}"]
         c1, c2 = adam_corrections(p["t"])
-        return [f"{g};  m = 0.9 x {signed(p['m_before'])} + 0.1 x g = {number(p['m'])};  "
-                f"v = 0.999 x {number(p['v_before'])} + 0.001 x g^2 = {number(p['v'])}",
+        m, v, step = number(p["m"]), number(p["v"]), number(p["step"])
+        m0, v0, g = agreeing([p["m_before"], p["v_before"], grad], [digits] * 3,
+                             [(lambda m0, v0, g: 0.9 * m0 + 0.1 * g, m, number),
+                              (lambda m0, v0, g: 0.999 * v0 + 0.001 * g * g, v, number)])
+        w0, = agreeing([before], [fixed], [(lambda b: b - float(step), w1, fixed)])
+        return [f"{label}: g = {g};  m = 0.9 x {bracket(m0)} + 0.1 x g = {m};  v = 0.999 x {v0} + 0.001 x g^2 = {v}",
                 f"    m_hat = m / {c1:.9g} = {number(p['m_hat'])};  v_hat = v / {c2:.9g} = {number(p['v_hat'])};"
                 f"  step = {self.lr:g} x m_hat / (sqrt(v_hat) + {number(rules_of.ADAM_EPSILON / np.sqrt(c2))}) = "
-                f"{number(p['step'])};  w = {w0} - {signed(p['step'])} = {w1}"]
+                f"{step};  w = {w0} - {bracket(step)} = {w1}"]
 
     def columns(self) -> list:
         """The update table's columns after parameter, before and gradient."""

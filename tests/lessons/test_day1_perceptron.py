@@ -2,6 +2,7 @@
 scikit-learn's Perceptron, bit-identical logs across processes, and a diverging learning rate survived."""
 import contextlib
 import io
+import re
 
 import numpy as np
 import pytest
@@ -156,3 +157,14 @@ def test_a_learning_rate_beyond_float32_is_reported_with_every_step_logged(tmp_p
     train = read_events(result.runs["xor"].run_dir / "train")
     assert [(s, v.item().decode()) for s, v in train["run/stopped"]] == [(1, history.stopped)]
     assert [s for s, _ in train["parameters/output/kernel[0,0]"]] == [0]       # the initial value, then it stopped
+
+
+def test_the_xor_table_shows_the_class_the_accuracy_counts(tmp_path, capsys):
+    # with Adam every p prints 0.500, yet the accuracy is 0.25: the class column shows which side each p fell on
+    day1_perceptron.run(day1_perceptron.DEFAULTS.replace(dataset="xor", optimizer="adam", logdir=str(tmp_path)))
+    out = capsys.readouterr().out
+    rows = re.findall(r"^ +([01]) +([01]) \| +([01]) \| +[+-]1 \| +\S+ +\S+ +([01]) \|", out, re.M)
+    assert len(rows) == 4
+    accuracy = float(re.search(r"accuracy on the 4 corners: (\S+)", out).group(1))
+    assert sum(label == guess for _, _, label, guess in rows) / 4 == accuracy
+    assert "so the corners' 0 and 1 become -1 and +1" in out and "-0.0000" not in out

@@ -36,11 +36,14 @@ def test_softmax_worked_example(lesson):
     assert n["softmax_p"][0] == pytest.approx(0.90, abs=0.01)          # the largest logit, 5.1, gets ~0.90
     assert n["softmax_p"].sum() == pytest.approx(1.0, abs=1e-12)
     np.testing.assert_allclose(n["softmax_keras"], n["softmax_p"], atol=1e-12)   # Keras, float64
-    for line in ("e^5.1 = 164.0219, e^2.6 = 13.4637, e^1.7 = 5.4739",
-                 "S = 164.0219 + 13.4637 + 5.4739 = 182.9596",
-                 "164.0219 / 182.9596 = 0.8965",
-                 "0.8965 + 0.0736 + 0.0299 = 1.0000"):
+    # 4 decimals of each exponential would add up to 182.9595: a fifth makes the sum check on a calculator
+    for line in ("e^5.1 = 164.02191, e^2.6 = 13.46374, e^1.7 = 5.47395",
+                 "S = 164.02191 + 13.46374 + 5.47395 = 182.9596",
+                 "164.02191 / 182.9596 = 0.8965",
+                 "0.8965 + 0.0736 + 0.0299 = 1.0000",
+                 "-log 0.073589 = 2.6093", "-log 0.029919 = 3.5093"):
         assert line in out
+    assert f"{164.02191 + 13.46374 + 5.47395:.4f}" == "182.9596" and f"{-np.log(0.073589):.4f}" == "2.6093"
 
 
 def test_subtracting_the_maximum_avoids_overflow(lesson):

@@ -3,6 +3,7 @@ finite differences, its printed numbers, and its training run's logs. (The gradi
 in tests/core/test_gradients.py.)"""
 import contextlib
 import io
+import re
 
 import numpy as np
 import pytest
@@ -93,6 +94,12 @@ def test_printed_relative_errors_are_within_1e_6(lesson):
     assert "(at most 1e-06): all agree" in out and "largest" in out and "all within 1e-6" in out
     assert out.count("  hidden_1/kernel[") == 6 + 6        # 6 table rows + 6 lines of the traced step 1
     assert "Takeaways:" in out
+    # every summary quotes the column it sums up: the worst entry of "f.d. vs tape" as printed
+    column = [float(line.split()[-1]) for line in out.splitlines()
+              if re.match(r"  (hidden_1|output)/(kernel|bias)\[[0-9,]+\] +-?[0-9]", line) and len(line.split()) == 6]
+    assert len(column) == 13                                        # 6 + 3 + 3 + 1 parameters
+    assert f"(entry by entry, as in the columns above: at most {max(column):.1e};" in out
+    assert f"agree (here every entry to {max(column):.1e} or better" in out
 
 
 def test_training_run_logs_every_gradient_of_the_13_parameters(lesson):

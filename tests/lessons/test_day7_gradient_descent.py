@@ -68,9 +68,18 @@ def test_lesson_tiny_run(tmp_path, capsys):
         assert "run/stopped" not in read_events(runs[name].run_dir / "train")
     assert f"DIVERGED at step {n['lr_diverging_steps'] + 1} (epoch 1" in out
     assert "Stopped early: diverged at step" in out
-    assert "Runs that diverged: diverging (each reported and stopped at that step, not crashed on)." in out
+    assert "Runs that overflowed to NaN/inf: diverging (each reported and stopped at that step, not crashed on)." in out
     assert f"| {2 * 800:13d} |" in out and "Takeaways:" in out
-    assert "far too large can overflow to\n    NaN/inf (here lr 500 did): training stops at that step" in out
+    start = n["lr_start_loss"]        # the initial weights' loss, against Keras's own loss of the same model
+    import keras
+    ds = day7.data.load("moons", seed=config.seed)
+    initial = day7.build_model(ds, config.seed)
+    keras_start = float(keras.losses.BinaryCrossentropy()(ds.y_train.reshape(-1, 1), initial(ds.x_train)))
+    assert start == pytest.approx(keras_start, rel=1e-5)
+    grew = [lr for lr, name in zip((0.01, 0.5, 50.0), ("too_small", "about_right", "too_large"))
+            if n[f"lr_{name}_loss"] > start]
+    assert n["lr_grew"] == grew
+    assert ("far too large makes the loss grow\n    and can overflow to NaN/inf (here lr 500 overflowed" in out)
     # the timing sentence quotes the table, which times epoch 2 on (not the compile)
     row = {name: re.search(rf"^  {name} +\|.*\| +([0-9.]+) \| +([0-9.]+)$", out, re.M).groups()
            for name in ("batch", "stochastic")}
@@ -115,13 +124,13 @@ class _Run:
 def test_the_ladder_verdict_names_the_best_rung_and_when_it_is_not_the_planned_one():
     rows = [("too_small", 0.01, _Run(0.5083)), ("about_right", 0.5, _Run(0.2910)), ("too_large", 50.0, _Run(6.97)),
             ("diverging", 500.0, _Run(float("nan"), diverged=True))]
-    assert day7.ladder_verdict(rows, "sgd") == ["  Lowest final loss here: lr 0.5, the rung planned as about right "
+    assert day7.ladder_verdict(rows, "sgd") == ["  Lowest final loss here: lr 0.5, the rate planned as about right "
                                                 "(0.2910)."]
     rows[0] = ("too_small", 0.01, _Run(0.2753))                          # what --optimizer rmsprop gave
     assert day7.ladder_verdict(rows, "rmsprop") == [
-        "  Lowest final loss here: lr 0.01, the rung planned as too small (0.2753).",
-        "  The rungs are fixed multiples of --learning-rate (0.02x, 1x, 100x, 1000x), planned for SGD on the moons:",
-        "  with --optimizer rmsprop or other flags the best rate falls elsewhere."]
+        "  Lowest final loss here: lr 0.01, the rate planned as too small (0.2753).",
+        "  The four rates are fixed multiples of --learning-rate (0.02x, 1x, 100x, 1000x), planned for SGD at its default "
+        "0.5 on the moons:", "  at other settings the best rate can fall elsewhere."]
     assert day7.ladder_verdict([("x", 1.0, _Run(float("nan"), True))], "sgd") == [
         "  Every rate diverged here: try a --learning-rate ten times smaller."]
 
@@ -179,3 +188,15 @@ def test_a_learning_rate_ladder_beyond_float32_is_refused_with_the_flags(tmp_pat
     day7.check_ladder(day7.DEFAULTS.replace(learning_rate=3.4e35))          # 1000 x 3.4e35 = 3.4e38: the last one
     with pytest.raises(ValueError):
         day7.check_ladder(day7.DEFAULTS.replace(learning_rate=3.41e35))
+
+
+def test_on_the_circles_a_rate_whose_loss_grew_is_called_diverging_though_nothing_overflowed(tmp_path, capsys):
+    result = day7.run(day7.DEFAULTS.replace(dataset="circles", epochs=2, logdir=str(tmp_path), quiet=True))
+    out, n = capsys.readouterr().out, result.numbers
+    start = n["lr_start_loss"]
+    assert not any(n[f"lr_{name}_diverged"] for name, _ in day7.LR_FACTORS)
+    grew = [n[f"lr_{name}_learning_rate"] for name, _ in day7.LR_FACTORS if n[f"lr_{name}_loss"] > start]
+    assert 500.0 in grew and n["lr_grew"] == grew
+    assert "No run overflowed to NaN/inf here." in out and "No run diverged" not in out
+    assert f"  lr 500: the loss grew from {start:.4f} to " in out
+    assert f"(lr {', '.join(f'{lr:g}' for lr in grew)} grew without overflowing)" in out

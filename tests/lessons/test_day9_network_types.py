@@ -242,3 +242,21 @@ def test_takeaways_of_families_that_stopped_early_say_so_instead_of_printing_nan
     n.update(cnn_val_accuracy=0.97, lstm_long_val_accuracy=0.99)
     text = "\n".join(day9.takeaways(["cnn", "rnn"], n))
     assert "0.970 on digits" in text and "(here it did better)." in text
+
+
+def test_a_fooled_discriminator_is_not_called_a_matched_distribution():
+    mean, std = (2.0, 1.0), (1.0, 0.5)
+    final = {"p_real": 0.50, "p_fake": 0.50, "sample_mean": np.array([2.10, 0.47]),
+             "sample_std": np.array([0.95, 0.48]), "sample_correlation": 0.81}      # --family gan --seed 5
+    lines = day9.discriminator_verdict(final, mean, std, 0.6)
+    assert lines[0] == ("  D(real) 0.50, D(generated) 0.50: D can no longer tell them apart, yet the points still "
+                        "differ (mean x2 0.47 vs 1; correlation 0.81 vs 0.6):")
+    assert lines[1] == "  a fooled discriminator is not yet a matched distribution."
+    matched = {**final, "sample_mean": np.array([2.06, 1.16]), "sample_correlation": 0.62}
+    assert "and the points match the real mean, spread and correlation" in day9.discriminator_verdict(
+        matched, mean, std, 0.6)[0]
+    sure = {**matched, "p_real": 0.80, "p_fake": 0.20}
+    assert day9.discriminator_verdict(sure, mean, std, 0.6)[0] == (
+        "  D(real) 0.80, D(generated) 0.20: D still tells them apart (0.5 each when it cannot).")
+    stopped = {**final, "p_real": float("nan")}
+    assert day9.discriminator_verdict(stopped, mean, std, 0.6)[0].startswith("  (no D(real) or D(generated)")

@@ -87,7 +87,7 @@ def test_explain_first_update_prints_the_numbers():
     assert lines[5].endswith(f"= {alpha:.6g}")
     step = alpha * 0.046 / (np.sqrt(0.0002116) + 1e-7)
     assert lines[6].endswith(f"= {3.0 - step:.6f}")
-    assert lines[7].endswith(f"a step of {-step:+.6f}, {step / 0.3:.4f} x lr)")
+    assert lines[7].endswith(f"w changes by {-step:+.6f}, a step of {step / 0.3:.4f} x lr)")
     momentum = optimizers.explain_first_update("momentum", "w", 1.0, 2.0, 0.1)
     assert momentum[1].endswith("= -0.200000") and momentum[2].endswith("= 0.800000")
     rmsprop = optimizers.explain_first_update("rmsprop", "w", 1.0, 2.0, 0.1)
