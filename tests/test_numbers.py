@@ -16,3 +16,19 @@ def test_fixed_decimals_below_a_million_e_notation_from_there_widths_kept():
 
 def test_count_says_one_epoch_and_two_epochs():
     assert (count(1, "epoch"), count(2, "epoch"), count(0, "step")) == ("1 epoch", "2 epochs", "0 steps")
+
+
+def test_agreeing_adds_digits_until_a_calculator_on_the_printed_inputs_gives_the_printed_result():
+    from course.numbers import agreeing
+    fixed = [lambda x, k: f"{x:.{4 + k}f}"] * 2
+    rng = np.random.default_rng(0)
+    for _ in range(500):
+        before, grad, lr = rng.normal(), rng.normal() * 0.01, float(rng.choice([0.01, 0.5, 5.0, 50.0]))
+        after = before - lr * grad
+        shown_after = f"{after:.4f}"
+        w0, g = agreeing([before, grad], fixed, [(lambda b, g: b - lr * g, shown_after, lambda x: f"{x:.4f}")])
+        assert f"{float(w0) - lr * float(g):.4f}" == shown_after or len(w0.split(".")[1]) == 8   # 4 more at most
+        assert abs(float(w0) - before) <= 0.5 * 10 ** -len(w0.split(".")[1]) + 1e-15     # still the true numbers
+    # nothing to add when four decimals already agree
+    assert agreeing([0.5, 0.25], fixed, [(lambda b, g: b - 0.1 * g, "0.4750", lambda x: f"{x:.4f}")]) == ["0.5000",
+                                                                                                          "0.2500"]
