@@ -118,8 +118,7 @@ def confusion_part(run_, ds, say):
     counts = reference.confusion_matrix(ds.y_val, predicted, ds.n_classes)
     names = [n[:10] for n in ds.class_names]
     width = max(6, max(len(n) for n in names))
-    stopped = getattr(getattr(run_, "history", None), "stopped", "")
-    where = " of the weights where training stopped" if stopped else ""
+    where = " of the weights where training stopped" if run_.history.stopped else ""
     say(f"  confusion matrix{where} on the validation split (rows: true class, columns: predicted):")
     say("  " + " " * width + " | " + " ".join(f"{n:>{width}}" for n in names))
     for name, row in zip(names, counts):

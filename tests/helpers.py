@@ -186,3 +186,11 @@ def adam_lines_hold(out, lr):
 def pytest_approx(expected, rel, abs_):
     import pytest
     return pytest.approx(expected, rel=rel, abs=abs_)
+
+
+def step_record(before, grads, after, names, lr=0.1, optimizer="sgd"):
+    """A ``StepRecord`` of step 1 (epoch 1, batch 1 of 5, loss 0.69314, gradient norm 0.5) with these weights."""
+    from course.engine.records import StepRecord
+    return StepRecord(step=1, epoch=1, batch=1, batches_per_epoch=5, loss=0.69314, grad_norm=0.5,
+                      names=names, before=before, grads=grads, after=after, learning_rate=lr,
+                      optimizer=optimizer)

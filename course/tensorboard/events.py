@@ -152,11 +152,10 @@ class EventFile:
     def _write(self, data: bytes) -> None:
         if self.closed:
             raise ValueError(f"the event file {self.path} is closed")
-        try:                                  # written out, not `with _as_oserror`: this runs once a step
+        try:                                  # no context manager entered on this path: it runs once a step
             self._writer.write(data)
         except Exception as err:
-            with _as_oserror(self.path):
-                raise err from None
+            raise _oserror(err, self.path) from None
 
     def _after_write(self, now):
         self._last_time = now
@@ -178,15 +177,22 @@ class EventFile:
 
 @contextlib.contextmanager
 def _as_oserror(path):
-    """TensorFlow's writer reports a full disk (or a file-size limit) as its own error (a tf.errors.OpError):
-    make it an OSError with the errno its text names (EIO when it names none). Any other error stays itself."""
-    from course.core.runtime import tf    # already loaded: the writer is TensorFlow's
-
+    """Errors of TensorFlow's writer as ``_oserror`` makes them."""
     try:
         yield
-    except tf.errors.OpError as err:
-        text = " ".join(str(err).split())
-        lower = text.lower()
-        code = (errno.EFBIG if "too large" in lower else errno.ENOSPC if "space" in lower or "quota" in lower
-                else errno.EIO)
-        raise OSError(code, f"{os.strerror(code)} ({type(err).__name__}: {text[:120]})", str(path)) from None
+    except Exception as err:
+        raise _oserror(err, path) from None
+
+
+def _oserror(err, path):
+    """TensorFlow's writer reports a full disk (or a file-size limit) as its own error (a tf.errors.OpError):
+    that as an OSError with the errno its text names (EIO when it names none). Any other error stays itself."""
+    from course.core.runtime import tf    # already loaded: the writer is TensorFlow's
+
+    if not isinstance(err, tf.errors.OpError):
+        return err
+    text = " ".join(str(err).split())
+    lower = text.lower()
+    code = (errno.EFBIG if "too large" in lower else errno.ENOSPC if "space" in lower or "quota" in lower
+            else errno.EIO)
+    return OSError(code, f"{os.strerror(code)} ({type(err).__name__}: {text[:120]})", str(path))

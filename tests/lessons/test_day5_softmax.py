@@ -139,7 +139,8 @@ def test_a_diverged_model_gets_no_confusion_matrix_and_ties_are_all_named():
     guess = y.copy()
     guess[wrong] = [2, 1]
     said.clear()
-    run = type("Run", (), {"model": _Model(np.eye(3)[guess]), "run_dir": None})()
+    run = type("Run", (), {"model": _Model(np.eye(3)[guess]), "run_dir": None,
+                           "history": type("History", (), {"stopped": ""})()})()
     import unittest.mock
     with unittest.mock.patch.object(day5_softmax, "add_figures"):
         counts, _, accuracy = day5_softmax.confusion_part(run, iris, said.append)

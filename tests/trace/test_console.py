@@ -7,8 +7,9 @@ from course.core.config import Config
 from course.core.datasets import blobs
 from course.core.models import perceptron
 from course.engine.loop import fit
-from course.engine.records import EpochRecord, StepRecord
+from course.engine.records import EpochRecord
 from course.trace.console import EpochPrinter, TracePrinter, format_epoch, format_step, format_update
+from tests.helpers import step_record
 
 
 def test_sgd_update_line_in_the_lessons_notation():
@@ -16,16 +17,10 @@ def test_sgd_update_line_in_the_lessons_notation():
             == "output/kernel[0,0]: 0.5120 - 0.1 x (-0.2310) = 0.5351")
 
 
-def _record(before, grads, after, names, lr=0.1, optimizer="sgd"):
-    return StepRecord(step=1, epoch=1, batch=1, batches_per_epoch=5, loss=0.69314, grad_norm=0.5,
-                      names=names, before=before, grads=grads, after=after, learning_rate=lr,
-                      optimizer=optimizer)
-
-
 def test_small_model_prints_every_parameter():
     w0, b0 = np.array([[0.5], [-0.25]]), np.array([0.0])
     g_w, g_b = np.array([[0.1], [-0.2]]), np.array([0.3])
-    lines = format_step(_record([w0, b0], [g_w, g_b], [w0 - 0.1 * g_w, b0 - 0.1 * g_b],
+    lines = format_step(step_record([w0, b0], [g_w, g_b], [w0 - 0.1 * g_w, b0 - 0.1 * g_b],
                                 ["output/kernel", "output/bias"]))
     assert lines == [
         "step 1 (epoch 1, batch 1/5): loss 0.6931, gradient norm 0.5000",
@@ -39,7 +34,7 @@ def test_large_model_prints_norms_ratio_and_first_entries():
     w0 = np.full((5, 5), 0.2)        # 25 parameters: more than the small-model limit
     g = np.full((5, 5), 0.4)
     w1 = w0 - 0.1 * g
-    lines = format_step(_record([w0], [g], [w1], ["hidden_1/kernel"]))
+    lines = format_step(step_record([w0], [g], [w1], ["hidden_1/kernel"]))
     assert lines[1] == ("  hidden_1/kernel (5x5): |w| 1.0000  |g| 2.0000  |change| 0.2000  "
                         "|change|/|w| 2.00e-01")
     assert lines[2:] == ["      hidden_1/kernel[0,0]: 0.2000 - 0.1 x (0.4000) = 0.1600",
@@ -51,7 +46,7 @@ def test_large_model_shows_the_entries_with_the_largest_gradient():
     g = np.zeros((5, 5))
     g[3, 1], g[0, 4], g[2, 2] = -0.9, 0.5, 0.1       # the first entries have no gradient at all
     w1 = w0 - 0.1 * g
-    lines = format_step(_record([w0], [g], [w1], ["hidden_1/kernel"]))
+    lines = format_step(step_record([w0], [g], [w1], ["hidden_1/kernel"]))
     assert lines[2:] == ["      hidden_1/kernel[0,4]: 0.0000 - 0.1 x (0.5000) = -0.0500",
                          "      hidden_1/kernel[3,1]: 0.0000 - 0.1 x (-0.9000) = 0.0900"]
 
@@ -124,7 +119,7 @@ def test_other_optimizers_print_their_own_rule_and_its_numbers():
     printer.on_train_begin(None, Config(optimizer="momentum", learning_rate=0.01), [], [])
     assert out == ["The first update step (SGD with momentum, as Keras applies it: velocity <- 0.9 velocity - lr "
                    "* g; w <- w + velocity, lr = 0.01, the velocity starting at 0):"]
-    record = _record([np.array([0.5])], [np.array([0.2])], [np.array([0.498])], ["output/bias"], lr=0.01,
+    record = step_record([np.array([0.5])], [np.array([0.2])], [np.array([0.498])], ["output/bias"], lr=0.01,
                      optimizer="momentum")
     printer.on_step(record)
     # velocity = 0.9 x 0 - 0.01 x 0.2 = -0.002; w = 0.5 + (-0.002) = 0.498
@@ -143,5 +138,5 @@ def test_an_unfinished_epoch_prints_no_epoch_line():
 
 def test_a_large_models_zero_weights_print_no_ratio():
     w0, g = np.zeros((5, 5)), np.full((5, 5), 0.1)
-    lines = format_step(_record([w0], [g], [w0 - 0.1 * g], ["hidden_1/kernel"]))
+    lines = format_step(step_record([w0], [g], [w0 - 0.1 * g], ["hidden_1/kernel"]))
     assert lines[1].endswith("|change|/|w| n/a (w = 0)")

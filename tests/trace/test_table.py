@@ -2,20 +2,14 @@
 import numpy as np
 import pytest
 
-from course.engine.records import StepRecord
 from course.trace.table import update_table
-
-
-def _record(before, grads, after, names, lr=0.1, optimizer="sgd"):
-    return StepRecord(step=1, epoch=1, batch=1, batches_per_epoch=5, loss=0.69314, grad_norm=0.5,
-                      names=names, before=before, grads=grads, after=after, learning_rate=lr,
-                      optimizer=optimizer)
+from tests.helpers import step_record
 
 
 def test_update_table_holds_the_steps_numbers_as_markdown():
     w0, b0 = np.array([[0.5], [-0.25]]), np.array([0.0])
     g_w, g_b = np.array([[0.1], [-0.2]]), np.array([0.3])
-    table = update_table(_record([w0, b0], [g_w, g_b], [w0 - 0.1 * g_w, b0 - 0.1 * g_b],
+    table = update_table(step_record([w0, b0], [g_w, g_b], [w0 - 0.1 * g_w, b0 - 0.1 * g_b],
                                  ["output/kernel", "output/bias"]))
     head, rows = table.split("\n\n")
     assert head == "**step 1** (epoch 1, batch 1/5): loss 0.69314, gradient norm 0.5; w <- w - lr * dL/dw with lr = 0.1"
@@ -30,7 +24,7 @@ def test_update_table_holds_the_steps_numbers_as_markdown():
 
 
 def test_update_table_shows_a_tiny_update_instead_of_zero():
-    record = _record([np.array([0.5])], [np.array([2e-4])], [np.array([0.5 - 1e-3 * 2e-4])], ["output/bias"],
+    record = step_record([np.array([0.5])], [np.array([2e-4])], [np.array([0.5 - 1e-3 * 2e-4])], ["output/bias"],
                      lr=1e-3)
     row = update_table(record).splitlines()[-1]
     assert row == "| output/bias[0] | 0.50000000 | 0.00020000 | 0.001 | 0.49999980 | -2e-07 |"
@@ -39,7 +33,7 @@ def test_update_table_shows_a_tiny_update_instead_of_zero():
 def test_adams_table_shows_its_moments_and_a_large_models_largest_gradients():
     w0, g = np.zeros((5, 5)), np.zeros((5, 5))
     g[3, 1], g[0, 4] = -0.9, 0.5
-    table = update_table(_record([w0], [g], [w0 - 0.1 * np.sign(g)], ["hidden_1/kernel"], optimizer="adam"))
+    table = update_table(step_record([w0], [g], [w0 - 0.1 * np.sign(g)], ["hidden_1/kernel"], optimizer="adam"))
     lines = table.splitlines()
     assert lines[0].startswith("**step 1** (epoch 1, batch 1/5): loss 0.69314, gradient norm 0.5; Adam, as Keras "
                                "applies it: m <- 0.9 m + 0.1 g")
