@@ -294,8 +294,8 @@ def run(config: Config) -> LessonResult:
                      + [f"lr {', '.join(f'{lr:g}' for lr in grew)} grew without overflowing"] * bool(grew))
     say("  - Too small a learning rate crawls, too large bounces or stalls, far too large makes the loss grow")
     here = here or "none of this run's rates did either"
-    say(f"    and can overflow to NaN/inf ({here}): an overflow stops training")
-    say("    at that step and says so; try a rate ten times smaller.")
+    say(f"    and can overflow to NaN/inf ({here}):")
+    say("    an overflow stops training at that step and says so; try a rate ten times smaller.")
     return result
 
 
