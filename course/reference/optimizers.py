@@ -89,6 +89,47 @@ def update(name: str, w, g, state: dict, t: int, learning_rate: float, *, float3
     return w - step, {"m": m, "v": v}, parts
 
 
+def update_as_keras(name: str, w, g, state: dict, t: int, learning_rate: float, *, beta_powers=None):
+    """``update`` in float32, each operation in the order Keras 3 does it, so every number is Keras's own.
+
+    Adam's bias corrections are 1 - beta^t with beta and t in float32 (Keras's ``ops.power``); pass
+    ``beta_powers=(beta_1^t, beta_2^t)`` as TensorFlow computed them to be exact to the last bit (NumPy's
+    float32 power can differ from TensorFlow's by one unit in the last place). ``parts`` holds float32
+    arrays, and for Adam ``c1``, ``c2`` (1 - beta^t, float32) and m_hat = m / c1, v_hat = v / c2.
+
+    Example:
+        >>> w1, state, parts = update_as_keras("adam", np.float32(0.5), np.float32(-0.2), init_state("adam", 0.5), 2,
+        ...                                    0.01, beta_powers=(np.float32(0.81), np.float32(0.998001)))
+    """
+    _check_name(name)
+    f32 = np.float32
+    w, g, lr = np.asarray(w, f32), np.asarray(g, f32), f32(learning_rate)
+    if w.shape != g.shape:
+        raise ValueError(f"g must have the shape of w {w.shape}, got {g.shape}")
+    t = check_int("t", t)
+    state = {k: np.asarray(v, f32) for k, v in state.items()}
+    if name == "sgd":
+        step = g * lr
+        return w - step, {}, {"step": step}
+    if name == "momentum":
+        velocity = state["velocity"] * f32(MOMENTUM) - g * lr
+        return w + velocity, {"velocity": velocity}, {"velocity": velocity, "step": -velocity}
+    if name == "rmsprop":
+        s = f32(RHO) * state["s"] + f32(1 - RHO) * np.square(g)
+        step = (lr * g) / np.sqrt(s + f32(RMS_EPSILON))
+        return w - step, {"s": s}, {"s": s, "step": step}
+    if beta_powers is None:
+        beta_powers = (np.power(f32(BETA_1), f32(t)), np.power(f32(BETA_2), f32(t)))
+    c1, c2 = f32(1) - f32(beta_powers[0]), f32(1) - f32(beta_powers[1])
+    alpha = lr * np.sqrt(c2) / c1
+    m = state["m"] + (g - state["m"]) * f32(1 - BETA_1)
+    v = state["v"] + (np.square(g) - state["v"]) * f32(1 - BETA_2)
+    step = (m * alpha) / (np.sqrt(v) + f32(ADAM_EPSILON))
+    parts = {"m": m, "v": v, "alpha": alpha, "c1": c1, "c2": c2, "m_hat": np.float64(m) / np.float64(c1),
+             "v_hat": np.float64(v) / np.float64(c2), "step": step}
+    return w - step, {"m": m, "v": v}, parts
+
+
 def first_update(name: str, w, g, learning_rate: float):
     """The first update from fresh (zero) slots: (w after, parts). See ``update``.
 
