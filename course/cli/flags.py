@@ -30,6 +30,7 @@ positive_int = _flag_type(int, lambda v: check_int("value", v), integer_kind(1))
 non_negative_int = _flag_type(int, lambda v: check_int("value", v, minimum=0), integer_kind(0))
 positive_float = _flag_type(float, lambda v: check_number("value", v, low=0, low_open=True),
                             "a positive finite number")
+non_negative_float = _flag_type(float, lambda v: check_number("value", v, low=0), "a non-negative finite number")
 FLOAT32_TINY = 1.1754943508222875e-38     # float32's smallest normal number: below it Keras's lr loses its digits
 learning_rate = _flag_type(float, lambda v: check_number("value", v, low=FLOAT32_TINY),
                            "a positive finite number of at least 1.2e-38 (below it a float32 learning rate is 0 or "
@@ -79,6 +80,10 @@ def lesson_parser(name: str, doc: str, defaults, datasets=(), prog=None, *, goal
     add("--optimizer", choices=OPTIMIZERS, default=defaults.optimizer,
         help=f"how gradients become updates: sgd, momentum (SGD with 0.9), rmsprop, adam "
              f"(default: {defaults.optimizer})")
+    clip = f"{defaults.clip_norm:g}" if defaults.clip_norm else "none"
+    add("--clip-norm", type=non_negative_float, default=defaults.clip_norm, metavar="C",
+        help=f"before each update, scale the gradients down to a global norm of C when theirs is larger (Keras's "
+             f"global_clipnorm; 0 for none) (default: {clip})")
     add("--seed", type=non_negative_int, default=defaults.seed, metavar="S",
         help=f"seeds data splits, initial weights and shuffling; same seed, same numbers "
              f"(default: {defaults.seed})")

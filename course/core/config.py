@@ -58,6 +58,9 @@ class Config:
     quiet: bool = False            # print only the lesson's results, no per-step or per-epoch lines
     shuffle: bool = True           # reshuffle the training examples every epoch (seeded)
     log_every_step: bool = False   # TensorBoard histograms and pictures after every update step (tiny runs)
+    clip_norm: float | None = None  # scale the gradients down to this global norm when larger (Keras's
+                                    # global_clipnorm); 0: never; None: the lesson's choice (never, except
+                                    # Day 9's recurrent nets: 1)
 
     def __post_init__(self):
         set_ = object.__setattr__      # frozen: store the checked values (NumPy numbers become Python ones)
@@ -74,6 +77,9 @@ class Config:
             raise ValueError(f"dataset must be a name, got {self.dataset!r}")
         for name in ("eager", "quiet", "shuffle", "log_every_step"):
             set_(self, name, check_bool(name, getattr(self, name)))
+        if self.clip_norm is not None:
+            set_(self, "clip_norm", check_number("clip_norm", self.clip_norm, low=0,
+                                                 kind="a non-negative finite number (0: no clipping)"))
 
     def replace(self, **changes) -> "Config":
         """A copy with some fields changed (validated again)."""

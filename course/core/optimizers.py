@@ -12,18 +12,22 @@ from course.core.config import OPTIMIZERS
 from course.core.runtime import keras
 
 
-def make_optimizer(name: str, learning_rate: float):
+def make_optimizer(name: str, learning_rate: float, clip_norm: float | None = None):
     """A Keras optimizer by course name: sgd, momentum (SGD, 0.9), rmsprop, adam (Keras's defaults otherwise).
+
+    ``clip_norm``: before each update, gradients whose global norm (over every variable) is larger are
+    scaled down to it (Keras's ``global_clipnorm``); None or 0 for none.
 
     Example:
         >>> make_optimizer("momentum", 0.1).momentum
         0.9
     """
     check_choice("optimizer", name, OPTIMIZERS)
+    clip = {"global_clipnorm": float(clip_norm)} if clip_norm else {}
     if name == "sgd":
-        return keras.optimizers.SGD(learning_rate)
+        return keras.optimizers.SGD(learning_rate, **clip)
     if name == "momentum":
-        return keras.optimizers.SGD(learning_rate, momentum=0.9)
+        return keras.optimizers.SGD(learning_rate, momentum=0.9, **clip)
     if name == "rmsprop":
-        return keras.optimizers.RMSprop(learning_rate)
-    return keras.optimizers.Adam(learning_rate)
+        return keras.optimizers.RMSprop(learning_rate, **clip)
+    return keras.optimizers.Adam(learning_rate, **clip)

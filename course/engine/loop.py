@@ -152,7 +152,7 @@ class _Training:
         if watchers:
             record = StepRecord(self.step, epoch, b + 1, self.batches, loss, norm, self.names, before,
                                 [g.numpy() for g in out.grads], [v.numpy() for v in self.variables],
-                                float(self.config.learning_rate), self.config.optimizer)
+                                float(self.config.learning_rate), self.config.optimizer, self.config.clip_norm)
             for obs in watchers:
                 obs.on_step(record)
         return out.grads

@@ -63,6 +63,7 @@ class StepRecord:
     after: list               # numpy arrays, each variable after the update
     learning_rate: float
     optimizer: str
+    clip_norm: float | None = None   # the optimizer scaled the gradients down to this global norm (None: never)
 
 
 @dataclass

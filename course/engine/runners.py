@@ -25,7 +25,9 @@ class Runner:
     every_step_from_python = False
 
     def __init__(self, model, config, record_parameters, *, optimizer=None, update=train_step):
-        self.optimizer = optimizer if optimizer is not None else make_optimizer(config.optimizer, config.learning_rate)
+        if optimizer is None:
+            optimizer = make_optimizer(config.optimizer, config.learning_rate, config.clip_norm)
+        self.optimizer = optimizer
         self.optimizer.build(model.trainable_variables)
         loss_fn = loss_for(model)
         self._step = make_step(model, loss_fn, self.optimizer, eager=config.eager, record_parameters=record_parameters,
@@ -67,7 +69,7 @@ class ReplicaRunner(Runner):
             raise ValueError("model must be built inside strategy.scope(), so that its variables are mirrored")
         self.strategy, self.n = strategy, None
         with strategy.scope():
-            self.optimizer = make_optimizer(config.optimizer, config.learning_rate)
+            self.optimizer = make_optimizer(config.optimizer, config.learning_rate, config.clip_norm)
             self.optimizer.build(model.trainable_variables)
         self._step = make_distributed_step(strategy, model, per_example_loss_for(model), self.optimizer,
                                            eager=config.eager, record_parameters=record_parameters)

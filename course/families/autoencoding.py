@@ -95,7 +95,7 @@ def fit(model, x_train, x_val, config, *, logger=None, on_epoch=None, print_fn=N
     if x_train.shape[1] != int(model.input_shape[-1]) or model.output_shape[-1] != model.input_shape[-1]:
         raise ValueError(f"model must map {x_train.shape[1]} features to {x_train.shape[1]}, it maps "
                          f"{model.input_shape[-1]} to {model.output_shape[-1]}")
-    optimizer = make_optimizer(config.optimizer, config.learning_rate)
+    optimizer = make_optimizer(config.optimizer, config.learning_rate, config.clip_norm)
     optimizer.build(model.trainable_variables)
 
     n, batch_size = len(x_train), min(config.batch_size, len(x_train))

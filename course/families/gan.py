@@ -98,9 +98,10 @@ def make_optimizers(config):
     """One optimizer per network. Adam gets beta_1 = 0.5 (instead of 0.9), the usual choice for GANs:
     a shorter gradient memory, because each network's loss changes as the other one learns."""
     if config.optimizer == "adam":
-        return (keras.optimizers.Adam(config.learning_rate, beta_1=0.5),
-                keras.optimizers.Adam(config.learning_rate, beta_1=0.5))
-    return make_optimizer(config.optimizer, config.learning_rate), make_optimizer(config.optimizer, config.learning_rate)
+        clip = {"global_clipnorm": config.clip_norm} if config.clip_norm else {}
+        return (keras.optimizers.Adam(config.learning_rate, beta_1=0.5, **clip),
+                keras.optimizers.Adam(config.learning_rate, beta_1=0.5, **clip))
+    return tuple(make_optimizer(config.optimizer, config.learning_rate, config.clip_norm) for _ in range(2))
 
 
 def fixed_noise(generator, seed, n=SAMPLE_COUNT) -> np.ndarray:

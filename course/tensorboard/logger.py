@@ -96,7 +96,7 @@ class RunLogger(Observer):
             self.grad_tags = entry_tags("gradients", names, shapes)
             tags += self.param_tags + self.grad_tags
         self.step_tags, self.epochs = tags, config.epochs
-        self.rules = Rules(config.optimizer, config.learning_rate)
+        self.rules = Rules(config.optimizer, config.learning_rate, config.clip_norm)
         self._file("validation")
         if small:   # each parameter's path starts at its initial value, step 0
             self._file("train").scalars(0, np.concatenate([np.ravel(w) for w in initial])[None], self.param_tags)

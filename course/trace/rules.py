@@ -2,8 +2,9 @@
 constants Keras uses, so every printed line checks on a calculator.
 
 The traced steps are the first steps of a run, so the optimizer's state (momentum's velocity, RMSprop's
-s, Adam's m and v) is rebuilt exactly from their gradients with the NumPy rules of
-``course.reference.optimizers`` (tested against Keras); the weight after the step is Keras's own.
+s, Adam's m and v) is rebuilt exactly from their gradients with ``course.reference.optimizers.update_as_keras``:
+Keras's float32 arithmetic, operation by operation, with Adam's 1 - beta^t from TensorFlow's own float32
+power, so every printed number is the one Keras used; the weight after the step is Keras's own.
 
     rules = Rules("adam", 0.01)
     for record in records:                          # StepRecords of steps 1, 2, 3 ...
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from course.core.runtime import keras, tf
 from course.numbers import agreeing, shown
 from course.reference import optimizers as rules_of
 from course.trace.entries import decimals
@@ -37,12 +39,18 @@ def digits(x, extra=0) -> str:
 class Rules:
     """The optimizer's state over a run's traced steps, and each entry's update as text."""
 
-    def __init__(self, optimizer: str, learning_rate: float):
-        self.optimizer, self.lr = optimizer, float(learning_rate)
+    def __init__(self, optimizer: str, learning_rate: float, clip_norm: float | None = None):
+        self.optimizer, self.lr, self.clip_norm = optimizer, float(learning_rate), clip_norm or None
         self.state = None
+        self.scale = None     # the last step's clipping factor (None when the gradient was not clipped)
 
     def header(self) -> str:
-        """The rule in one line, with Keras's constants."""
+        """The rule in one line, with Keras's constants (and the clipping, when the optimizer clips)."""
+        clip = (f"; g is first scaled down to a global norm of {self.clip_norm:g} when larger (Keras's "
+                "global_clipnorm)") if self.clip_norm else ""
+        return self._rule() + clip
+
+    def _rule(self) -> str:
         lr = f"lr = {self.lr:g}"
         return {
             "sgd": f"w <- w - lr * dL/dw with {lr}",
@@ -56,22 +64,32 @@ class Rules:
         }[self.optimizer]
 
     def step(self, record) -> list:
-        """Each variable's intermediate numbers for this step ({} for SGD), updating the state."""
+        """Each variable's intermediate numbers for this step ({} for SGD), updating the state. With clipping,
+        each variable's ``g`` is the gradient the optimizer used, and ``scale`` the factor of this step."""
+        grads, self.scale = record.grads, None
+        if self.clip_norm:
+            grads, scale = clipped(record.grads, self.clip_norm)
+            self.scale = scale if scale != 1 else None
         if self.optimizer == "sgd":
-            return [{} for _ in record.before]
+            return [{"g": g} if self.scale else {} for g in grads]
         if self.state is None:
             self.state = [rules_of.init_state(self.optimizer, w) for w in record.before]
-        out = []
-        for k, (w, g) in enumerate(zip(record.before, record.grads)):
+        out, powers = [], beta_powers(record.step) if self.optimizer == "adam" else None
+        for k, (w, g) in enumerate(zip(record.before, grads)):
             before = self.state[k]
-            _, self.state[k], parts = rules_of.update(self.optimizer, w, g, before, record.step, self.lr)
-            out.append({**{f"{key}_before": value for key, value in before.items()}, **parts, "t": record.step})
+            _, self.state[k], parts = rules_of.update_as_keras(self.optimizer, w, g, before, record.step, self.lr,
+                                                               beta_powers=powers)
+            out.append({**{f"{key}_before": value for key, value in before.items()}, **parts, "t": record.step,
+                        **({"g": g} if self.scale else {})})
         return out
 
     def describe(self, parts: dict, label: str, i: int, before: float, grad: float, after: float) -> list:
         """The lines of one entry ``i`` (flat index) of a variable: its update written out. The inputs of each
         formula get a digit or two more where rounding them would shift the result's last printed digit, so
-        every formula checks on a calculator (``course.numbers.agreeing``)."""
+        every formula checks on a calculator (``course.numbers.agreeing``). With clipping, ``grad`` is replaced by
+        the clipped gradient the optimizer used (``parts["g"]``)."""
+        if "g" in parts:
+            grad = float(np.asarray(parts["g"]).flat[i])
         d = decimals(before, after)
         w1, lr = f"{shown(after):.{d}f}", float(f"{self.lr:g}")
 
@@ -97,7 +115,7 @@ class Rules:
             w0, = agreeing([before], [fixed], [(lambda b: b - float(step), w1, fixed)])
             return [f"{label}: g = {g};  s = 0.9 x {s0} + 0.1 x g^2 = {s_};  step = {self.lr:g} x g "
                     f"/ sqrt(s + 1e-07) = {step};  w = {w0} - {bracket(step)} = {w1}"]
-        c1, c2 = adam_corrections(p["t"])
+        c1, c2 = float(p["c1"]), float(p["c2"])
         m, v, step = number(p["m"]), number(p["v"]), number(p["step"])
         m0, v0, g = agreeing([p["m_before"], p["v_before"], grad], [digits] * 3,
                              [(lambda m0, v0, g: 0.9 * m0 + 0.1 * g, m, number),
@@ -125,6 +143,25 @@ class Rules:
         return [number(p[key]) for key in keys] + [f"{shown(after):.{d}f}"]
 
 
+def clipped(grads, clip_norm: float) -> tuple:
+    """(the gradients Keras's optimizer uses with ``global_clipnorm=clip_norm``, the factor they were scaled by):
+    computed by Keras's own operations, as its ``clip_by_global_norm`` does, in float32."""
+    ops = keras.ops
+    values = [ops.convert_to_tensor(np.asarray(g, np.float32)) for g in grads]
+    norm = ops.sqrt(ops.sum(ops.stack([ops.sum(ops.square(v)) for v in values])))
+    scale = clip_norm * ops.minimum(1.0 / norm, 1.0 / clip_norm) + (norm - norm)
+    return [np.asarray(v * scale) for v in values], float(scale)
+
+
+def beta_powers(t: int) -> tuple:
+    """(0.9^t, 0.999^t) as Keras's Adam computes them at step t: TensorFlow's float32 power of a float32 beta
+    (NumPy's float32 power can differ in the last bit)."""
+    step = tf.constant(float(t), tf.float32)
+    return tuple(np.float32(tf.pow(tf.constant(beta, tf.float32), step).numpy())
+                 for beta in (rules_of.BETA_1, rules_of.BETA_2))
+
+
 def adam_corrections(t: int) -> tuple:
-    """(1 - 0.9^t, 1 - 0.999^t) with the betas rounded to float32, as Keras computes them."""
-    return 1 - rules_of.F32_BETA_1 ** t, 1 - rules_of.F32_BETA_2 ** t
+    """(1 - 0.9^t, 1 - 0.999^t) as Keras computes them: in float32, from ``beta_powers``."""
+    b1, b2 = beta_powers(t)
+    return float(np.float32(1) - b1), float(np.float32(1) - b2)

@@ -26,6 +26,7 @@ BAD_FLAGS = [
     (["--seed", "-1"], "argument --seed: must be a non-negative integer, got '-1'"),
     (["--seed", "99999999999"], "seed must be an integer from 0 to 4294967295, got 99999999999"),
     (["--trace-steps", "x"], "argument --trace-steps: must be a non-negative integer"),
+    (["--clip-norm", "-1"], "argument --clip-norm: must be a non-negative finite number, got '-1'"),
     (["--bogus"], "unrecognized arguments: --bogus"),
     (["--quiet", "two\nlines"], "unrecognized arguments: two lines"),
 ]
@@ -95,7 +96,7 @@ def test_parse_gives_a_config_with_the_lesson_defaults(tmp_path):
 # --- property-based: whatever a learner types, the parser answers with exit 0 or 2, never a traceback --
 
 FLAGS = ["--epochs", "--learning-rate", "--lr", "--batch-size", "--optimizer", "--seed", "--logdir",
-         "--trace-steps", "--eager", "--dataset", "--quiet", "--help", "--bogus", "-x", "--"]
+         "--trace-steps", "--eager", "--dataset", "--quiet", "--clip-norm", "--help", "--bogus", "-x", "--"]
 VALUES = st.one_of(
     st.integers(min_value=-10**12, max_value=10**12).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),

@@ -40,6 +40,9 @@ def test_defaults_and_replace_make_a_validated_copy():
     ("eager", 1, "eager must be True or False, got 1"),
     ("shuffle", "False", "shuffle must be True or False"),
     ("log_every_step", None, "log_every_step must be True or False"),
+    ("clip_norm", -1.0, "clip_norm must be a non-negative finite number \\(0: no clipping\\), got -1.0"),
+    ("clip_norm", float("inf"), "clip_norm must be a non-negative finite number"),
+    ("clip_norm", "1", "clip_norm must be a non-negative finite number"),
 ])
 def test_bad_values_raise_value_error_naming_the_field(field, value, message):
     with pytest.raises(ValueError, match=message):

@@ -17,6 +17,12 @@ def test_optimizers_by_name_with_keras_defaults_otherwise():
     assert float(adam.learning_rate) == 0.25 and float(sgd.learning_rate) == pytest.approx(0.1)
 
 
+@pytest.mark.parametrize("name", ["sgd", "momentum", "rmsprop", "adam"])
+def test_clip_norm_is_kerass_global_clipnorm_and_zero_or_none_clips_nothing(name):
+    assert make_optimizer(name, 0.1, 1.5).global_clipnorm == 1.5
+    assert make_optimizer(name, 0.1, 0.0).global_clipnorm is None and make_optimizer(name, 0.1).global_clipnorm is None
+
+
 @pytest.mark.parametrize("name", ["adagrad", "SGD", "", None])
 def test_unknown_names_are_refused(name):
     with pytest.raises(ValueError, match="optimizer must be one of sgd, momentum, rmsprop, adam"):
