@@ -8,6 +8,7 @@ many digits after the point.
 from __future__ import annotations
 
 import math
+import textwrap
 
 LARGE = 1e6        # from here on, fixed decimals print 7 or more digits before the point
 
@@ -28,6 +29,19 @@ def shown(value) -> Shown:
 def count(n: int, noun: str) -> str:
     """``3 epochs``, ``1 epoch``."""
     return f"{n} {noun}{'s' * (n != 1)}"
+
+
+WIDTH = 100     # the longest line a lesson's prose prints
+
+
+def bullet(text: str, width: int = WIDTH) -> list:
+    """A takeaway as printed: ``  - `` then ``text`` wrapped to ``width`` characters, continued under its first word.
+
+    Example:
+        >>> bullet("Softmax exponentiates the logits and divides by their sum.", 40)
+        ['  - Softmax exponentiates the logits', '    and divides by their sum.']
+    """
+    return textwrap.wrap(text, width=width, initial_indent="  - ", subsequent_indent="    ", break_on_hyphens=False)
 
 
 def agreeing(values, formats, checks, most: int = 4) -> list:

@@ -32,6 +32,7 @@ from course.config import check_batch_size, full_batch
 from course.experiment import describe_model, train_and_log
 from course.runs import LessonResult
 from course.numbers import agreeing, count
+from course.training import Recorder
 
 XOR_EPOCH_FACTOR = 4   # 4 points, one full-batch step per epoch: 4x the epochs
 
@@ -98,8 +99,13 @@ def run(config: Config) -> LessonResult:
     xor_config = full_batch(config, ds, XOR_EPOCH_FACTOR)
     say(f"== 2. Learning XOR: an MLP 2 -> 8 tanh -> 1 sigmoid, full batch, {count(xor_config.epochs, 'epoch')}")
     model = models.mlp(ds.n_features, hidden=(8,), activation="tanh", seed=config.seed)
-    xor_run = train_and_log(model, ds, xor_config, lesson=LESSON, name="xor",
+    first = Recorder(full_steps=1)          # step 1's gradients, for the note below
+    xor_run = train_and_log(model, ds, xor_config, lesson=LESSON, name="xor", observers=[first],
                             goal="a hidden layer of 8 tanh units learns XOR, out of reach for a single neuron")
+    if first.steps and not config.quiet and config.trace_steps and not np.any(first.steps[0].grads[-1]):
+        say("  (output/bias's gradient at step 1 is exactly 0, not a bug: tanh is odd and the corners,\n"
+            "   standardised to -1/+1, come in pairs x and -x with the same label, so p(-x) = 1 - p(x)\n"
+            "   and the mean of p - y cancels.)")
     p = np.asarray(model(ds.x_train)).reshape(-1)
     say("  learned outputs for (0,0) (0,1) (1,0) (1,1): " + "  ".join(f"{v:.3f}" for v in p))
     say(f"  accuracy on XOR: {xor_run.metrics['val_accuracy']:.2f}   (XOR has only its 4 corners: they are both "

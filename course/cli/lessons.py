@@ -10,8 +10,10 @@ import ast
 import errno
 import importlib.util
 import os
+import shlex
 import signal
 import sys
+import textwrap
 import threading
 from pathlib import Path
 
@@ -19,6 +21,9 @@ from course.cli.flags import lesson_parser, optimizer_in, parse_config
 from course.checks import check_choice
 from course.core.config import ConfigError
 from course.engine.signals import Terminated, raise_terminated
+from course.numbers import WIDTH
+
+LOADING = "(loading TensorFlow: a few seconds)\n"     # printed while it loads, after the title
 
 # The lesson registry: module names only (course never imports lessons at import time).
 LESSONS = ("day1_perceptron", "day2_mlp", "day3_weights_bias", "day4_activations", "day5_softmax",
@@ -51,7 +56,8 @@ def practice_lines(lesson: str) -> list:
     ids = [eid for eid in EXERCISES if eid.split(".")[0] == day]
     if not ids:
         return []
-    return [f"Practise: write this lesson's math yourself, and the course checks it: {', '.join(ids)}",
+    return [*textwrap.wrap(f"Practise: write this lesson's math yourself, and the course checks it: {', '.join(ids)}",
+                           width=WIDTH, subsequent_indent="  ", break_on_hyphens=False),
             f"  course exercises init   (once), then   course check {ids[0]}   (course hint {ids[0]} for a hint)"]
 
 
@@ -61,10 +67,10 @@ def print_footer(result, print_fn=print):
     print_fn("Runs written:")
     for run_dir in result.run_dirs:
         print_fn(f"  {run_dir}")
-    logdir = Path(result.logdir) / result.lesson
-    print_fn("Look at them in TensorBoard, then open http://127.0.0.1:6006 :")
-    print_fn(f"  tensorboard --logdir {logdir}")
-    print_fn(f"  (or: course tensorboard --logdir {logdir}   which hides TensorFlow's start-up notices)")
+    logdir = shlex.quote(str(Path(result.logdir) / result.lesson))     # a path with spaces pastes as one argument
+    print_fn("Look at them in TensorBoard (it prints the address to open, http://127.0.0.1:6006):")
+    print_fn(f"  course tensorboard --logdir {logdir}")
+    print_fn(f"  (or plain: tensorboard --logdir {logdir}   which keeps a sample of 10 pictures per tag)")
     practice = practice_lines(result.lesson)
     if practice:
         print_fn("")
@@ -188,7 +194,11 @@ def start(name, doc, defaults, datasets=(), argv=None, *, prog=None, options=Non
             parser.error(str(err))
     title = doc.strip().splitlines()[0] if doc.strip() else name
     try:
-        print(f"{title}\nGoal: {goal}\n" if goal else f"{title}\n", flush=True)
+        print(title)
+        if goal:
+            print("\n".join(textwrap.wrap(f"Goal: {goal}", width=WIDTH, subsequent_indent="      ",
+                                          break_on_hyphens=False)))
+        print(LOADING if "tensorflow" not in sys.modules else "", flush=True)
     except BrokenPipeError:
         raise SystemExit(_silenced(141)) from None
     except OSError:

@@ -15,11 +15,13 @@ line per epoch (every n-th epoch for long runs).
 """
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
 from course.engine.records import Observer
 from course.numbers import count, shown
-from course.trace.entries import index_text, is_large, shown_entries
+from course.trace.entries import ENTRIES_PER_VARIABLE, index_text, is_large, shown_entries, summarised
 from course.trace.rules import Rules
 
 
@@ -36,29 +38,50 @@ def format_update(name, index, before, grad, after, learning_rate) -> str:
 def format_step(record, rules: Rules | None = None) -> list[str]:
     """The lines printed for one traced update step (a ``StepRecord``). ``rules`` carries the optimizer's
     state from the steps before (a fresh one is right for step 1)."""
-    rules = rules or Rules(record.optimizer, record.learning_rate)
+    rules = rules or Rules(record.optimizer, record.learning_rate, record.clip_norm)
     with np.errstate(over="ignore", invalid="ignore"):     # a diverging step prints inf, not a warning
         return _format_step(record, rules)
 
 
 def _format_step(record, rules) -> list[str]:
-    lines = [f"step {record.step} (epoch {record.epoch}, batch {record.batch}/{record.batches_per_epoch}): "
-             f"loss {shown(record.loss):.4f}, gradient norm {shown(record.grad_norm):.4f}"]
-    large = is_large(record)
     parts = rules.step(record)
+    clip = (f" (above {rules.clip_norm:g}: clipped, every g below is the gradient x {rules.scale:.6g})"
+            if rules.scale else "")
+    lines = [f"step {record.step} (epoch {record.epoch}, batch {record.batch}/{record.batches_per_epoch}): "
+             f"loss {shown(record.loss):.4f}, gradient norm {shown(record.grad_norm):.4f}{clip}"]
+    large = is_large(record)
     for k, (name, w0, g, w1, entries) in enumerate(shown_entries(record)):
         if large:
             w0_64, w1_64 = np.asarray(w0, np.float64), np.asarray(w1, np.float64)    # no overflow in the norms
             w_norm, change_norm = shown(np.linalg.norm(w0_64)), shown(np.linalg.norm(w1_64 - w0_64))
             ratio = f"{change_norm / w_norm:.2e}" if w_norm > 0 else "n/a (w = 0)"
             shape = "x".join(str(d) for d in w0.shape)
-            lines.append(f"  {name} ({shape}): |w| {w_norm:.4f}  |g| {shown(np.linalg.norm(np.asarray(g, np.float64))):.4f}  "
-                         f"|change| {change_norm:.4f}  |change|/|w| {ratio}")
+            g_norm = shown(np.linalg.norm(np.asarray(g, np.float64)))
+            g_text = f"{g_norm:.4f}" if g_norm != 0 else "0 (exactly: no change this step)"
+            lines.append(f"  {name} ({shape}): |w| {w_norm:.4f}  |g| {g_text}  |change| {change_norm:.4f}  "
+                         f"|change|/|w| {ratio}")
         for i in entries:
             label = f"{name}[{index_text(w0.shape, i)}]"
             for line in rules.describe(parts[k], label, i, float(w0.flat[i]), float(g.flat[i]), float(w1.flat[i])):
                 lines.append("    " * large + "  " + line)
     return lines
+
+
+def reading_notes(parameters: int, steps: int) -> list:
+    """How to read the trace of a model with ``parameters`` parameters over ``steps`` steps (printed once)."""
+    every, later = not summarised(parameters, 1), not summarised(parameters, 2)
+    summary = (f"each variable's norms |w|, |g| and |change| (over all its entries), then its {ENTRIES_PER_VARIABLE} "
+               "entries with the largest |g|")
+    everything = f"all {parameters} parameters" if parameters != 1 else "the model's one parameter"
+    if every and (later or steps == 1):
+        which = f"Each step shows {everything}."
+    elif every:
+        which = f"Step 1 shows {everything}; later steps show {summary}."
+    else:
+        which = f"Each step shows {summary}."
+    note = (f"{which} Numbers have 4 decimals; an input gets a digit or two more where 4 would change the "
+            "result's last digit on a calculator.")
+    return textwrap.wrap(note, width=98, initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False)
 
 
 class TracePrinter(Observer):
@@ -76,10 +99,12 @@ class TracePrinter(Observer):
         self.print = print_fn
 
     def on_train_begin(self, model, config, names, initial):
-        self.rules = Rules(config.optimizer, config.learning_rate)
+        self.rules = Rules(config.optimizer, config.learning_rate, config.clip_norm)
         if self.steps:
             first = "The first update step" if self.steps == 1 else f"The first {self.steps} update steps"
             self.print(f"{first} ({self.rules.header()}):")
+            for line in reading_notes(sum(int(np.size(w)) for w in initial), self.steps):
+                self.print(line)
 
     def on_step(self, record):
         for line in format_step(record, self.rules):
@@ -87,7 +112,10 @@ class TracePrinter(Observer):
 
 
 class EpochPrinter(Observer):
-    """One line per epoch; for long runs about ``lines`` evenly spaced epochs plus the last."""
+    """One line per epoch; for long runs about ``lines`` evenly spaced epochs plus the last. The first one
+    printed in a process explains what the train and validation columns measure."""
+
+    explained = False
 
     def __init__(self, lines: int = 10, print_fn=print):
         if isinstance(lines, bool) or not isinstance(lines, int) or lines < 1:
@@ -104,8 +132,13 @@ class EpochPrinter(Observer):
     def on_epoch_end(self, record):
         if not record.complete:
             return
-        if record.epoch == 1 and self.every > 1:
-            self.print(f"Training {count(self.epochs, 'epoch')} (a line every {self.every} epochs):")
+        if record.epoch == 1:
+            every = f" (a line every {self.every} epochs)" if self.every > 1 else ""
+            self.print(f"Training {count(self.epochs, 'epoch')}{every}:")
+            if not EpochPrinter.explained:      # once: the same words under every run would be noise
+                self.print("  (loss and acc: the mean over the epoch's update steps, while the weights changed; "
+                           "val loss\n   and val acc: measured after its last step, so they can be the lower pair)")
+                EpochPrinter.explained = True
         if record.epoch % self.every == 0 or record.epoch in (1, self.epochs):
             self.print(format_epoch(record, self.epochs))
 

@@ -11,6 +11,8 @@ import numpy as np
 from course.engine.compiled import SMALL_MODEL_PARAMETERS
 
 ENTRIES_PER_VARIABLE = 2   # entries shown in full for each variable of a large model
+EVERY_ENTRY_EVERY_STEP = 8   # up to this many parameters every entry is shown at every step; up to
+                             # SMALL_MODEL_PARAMETERS at step 1 only (iris's 15 would print 45 lines in 3 steps)
 
 
 def index_text(shape, flat_index):
@@ -44,5 +46,11 @@ def shown_entries(record):
 
 
 def is_large(record) -> bool:
-    """More parameters than ``SMALL_MODEL_PARAMETERS``: one summary line per variable, a few entries each."""
-    return sum(int(np.size(w)) for w in record.before) > SMALL_MODEL_PARAMETERS
+    """One summary line per variable, a few entries each: models of more than ``SMALL_MODEL_PARAMETERS``
+    parameters, and after step 1 those of more than ``EVERY_ENTRY_EVERY_STEP``."""
+    return summarised(sum(int(np.size(w)) for w in record.before), record.step)
+
+
+def summarised(parameters: int, step: int) -> bool:
+    """Whether step ``step`` of a model with ``parameters`` parameters is shown as one summary line per variable."""
+    return parameters > SMALL_MODEL_PARAMETERS or (parameters > EVERY_ENTRY_EVERY_STEP and step > 1)

@@ -42,9 +42,9 @@ def test_a_lessons_doc_and_goal_are_read_from_its_source(name):
         lesson_doc("day11")
 
 
-FOOTER = ["Look at them in TensorBoard, then open http://127.0.0.1:6006 :",
-          "  tensorboard --logdir {logdir}",
-          "  (or: course tensorboard --logdir {logdir}   which hides TensorFlow's start-up notices)"]
+FOOTER = ["Look at them in TensorBoard (it prints the address to open, http://127.0.0.1:6006):",
+          "  course tensorboard --logdir {logdir}",
+          "  (or plain: tensorboard --logdir {logdir}   which keeps a sample of 10 pictures per tag)"]
 
 
 def test_print_footer_names_the_runs_the_tensorboard_command_and_the_days_exercises(tmp_path):
@@ -56,20 +56,36 @@ def test_print_footer_names_the_runs_the_tensorboard_command_and_the_days_exerci
     print_footer(result, print_fn=out.append)
     logdir = tmp_path / "day1_perceptron"
     day1 = [eid for eid in EXERCISES if eid.startswith("day1.")]
-    assert day1 and out == ["", "Runs written:", f"  {logdir / 'x_blobs'}", *[f.format(logdir=logdir) for f in FOOTER],
-                            "", "Practise: write this lesson's math yourself, and the course checks it: "
-                            + ", ".join(day1),
-                            f"  course exercises init   (once), then   course check {day1[0]}   "
-                            f"(course hint {day1[0]} for a hint)"]
+    practise = "Practise: write this lesson's math yourself, and the course checks it: " + ", ".join(day1)
+    assert day1 and out[:6] == ["", "Runs written:", f"  {logdir / 'x_blobs'}", *[f.format(logdir=logdir) for f in FOOTER]]
+    assert out[6] == "" and " ".join(line.strip() for line in out[7:-1]) == practise
+    assert out[-1] == f"  course exercises init   (once), then   course check {day1[0]}   (course hint {day1[0]} for a hint)"
+    assert all(len(line) <= 100 for line in out[7:-1])
     assert cli_lessons.practice_lines("day10_distributed") == []          # no exercises (and not day1's)
     ten = []
     print_footer(LessonResult("day10_distributed", tmp_path), print_fn=ten.append)
     assert ten == ["", "Runs written:", *[f.format(logdir=tmp_path / "day10_distributed") for f in FOOTER]]
+    spaced = []                                            # a path with spaces pastes into a shell as one argument
+    print_footer(LessonResult("day10_distributed", tmp_path / "my logs"), print_fn=spaced.append)
+    quoted = "'" + str(tmp_path / "my logs" / "day10_distributed") + "'"
+    assert spaced[-2:] == [FOOTER[1].format(logdir=quoted), FOOTER[2].format(logdir=quoted)]
 
 
 def _main(run, argv, tmp_path, **kwargs):
     return lesson_main(run, "day1_perceptron", "Title", [*argv, "--logdir", str(tmp_path)], defaults=DEFAULTS,
                        **kwargs)
+
+
+def _heading(out, title, name, loading=False):
+    """The title, the goal wrapped to lines of at most 100 characters (asserted here), the loading line when
+    TensorFlow is not imported yet, then a blank line: the heading that ``out`` starts with, returned."""
+    lines = out.split("\n")
+    goal = [lines[1]] + [line for line in lines[2:] if line.startswith("      ")]
+    assert lines[0] == title and goal[0].startswith("Goal: ") and all(len(line) <= 100 for line in goal)
+    assert " ".join(line.strip() for line in goal) == f"Goal: {lesson_goal(name)}"
+    after = ["(loading TensorFlow: a few seconds)", ""] if loading else [""]
+    assert lines[1 + len(goal):1 + len(goal) + len(after)] == after
+    return "\n".join([title, *goal, *after]) + "\n"
 
 
 def test_lesson_main_runs_the_lesson_with_the_parsed_config_and_prints_the_footer(tmp_path, capsys):
@@ -84,8 +100,8 @@ def test_lesson_main_runs_the_lesson_with_the_parsed_config_and_prints_the_foote
     footer = []
     print_footer(LessonResult("day1_perceptron", str(tmp_path)), print_fn=footer.append)
     # the title and goal first (before TensorFlow would load), the footer last
-    assert capsys.readouterr().out == (f"Title\nGoal: {lesson_goal('day1_perceptron')}\n\n"
-                                       + "".join(line + "\n" for line in footer))
+    out = capsys.readouterr().out
+    assert _heading(out, "Title", "day1_perceptron") + "".join(line + "\n" for line in footer) == out
 
 
 def test_lesson_main_passes_a_lessons_own_options_to_run(tmp_path, capsys):
@@ -189,7 +205,8 @@ def test_start_checks_the_flags_and_prints_the_title_before_the_lesson_runs(tmp_
                                 argv=["--epochs", "2", "--logdir", str(tmp_path)])
     try:
         assert started.config == DEFAULTS.replace(epochs=2, logdir=str(tmp_path)) and started.extra == {}
-        assert capsys.readouterr().out == f"Day 1 - The perceptron\nGoal: {lesson_goal('day1_perceptron')}\n\n"
+        out = capsys.readouterr().out
+        assert _heading(out, "Day 1 - The perceptron", "day1_perceptron") == out
         with pytest.raises(SystemExit) as exit_info:                        # until it runs, Ctrl-C ends it: 130
             signal.getsignal(signal.SIGINT)(signal.SIGINT, None)
         assert exit_info.value.code == 130
@@ -384,7 +401,8 @@ def test_flags_help_and_the_title_answer_before_tensorflow_is_imported():
         assert "--learning-rate" in help_["out"] and "<tensorflow import starts>" not in help_["out"]
         title = lesson_doc(name).splitlines()[0]
         assert run["code"] == 99, (name, run)                 # it went on to import TensorFlow only then
-        assert run["out"] == f"{title}\nGoal: {lesson_goal(name)}\n\n<tensorflow import starts>\n", name
+        heading = _heading(run["out"], title, name, loading=True)          # the loading line, TensorFlow not yet in
+        assert run["out"] == heading + "<tensorflow import starts>\n", name
     assert results["course run bad flag"] == {"code": 2, "out": "", "err": (
         "course run day2_mlp: error: argument --epochs: must be a positive integer, got '0' (see --help)\n")}
     assert results["course tensorboard nosuch.invalid"] == {"code": 2, "out": "", "err": (

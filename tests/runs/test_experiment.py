@@ -46,7 +46,8 @@ def test_train_and_log_writes_a_new_run_with_figures_and_prints_the_trace(tmp_pa
     train, val = read_events(first.run_dir / "train"), read_events(first.run_dir / "validation")
     assert scalars(train, "epoch_loss")[-1] == (2, pytest.approx(first.metrics["loss"], rel=1e-6))
     assert scalars(val, "epoch_accuracy")[-1] == (2, pytest.approx(first.metrics["val_accuracy"], rel=1e-6))
-    assert out[0].startswith("The first update step (") and out[1].startswith("step 1 (epoch 1, batch 1/2)")
+    assert out[0].startswith("The first update step (") and out[1].startswith("  Each step shows all 3 parameters.")
+    assert out[3].startswith("step 1 (epoch 1, batch 1/2)")
     m = first.metrics
     assert (f"epoch 2/2  loss {m['loss']:.4f}  acc {m['accuracy']:.3f}  | val loss {m['val_loss']:.4f}  "
             f"val acc {m['val_accuracy']:.3f}") in out

@@ -59,13 +59,77 @@ def test_trace_printer_prints_exactly_k_steps_from_real_training():
     steps = [line for line in out if line.startswith("step ")]
     assert [s.split(" (")[0] for s in steps] == ["step 1", "step 2"]
     assert out[0] == "The first 2 update steps (w <- w - lr * dL/dw with lr = 0.1):"
-    assert len(out) == 1 + 2 * 4   # header + (step line + 3 parameters) per step
+    assert out[1:3] == ["  Each step shows all 3 parameters. Numbers have 4 decimals; an input gets a digit or two more",
+                        "  where 4 would change the result's last digit on a calculator."]
+    assert len(out) == 3 + 2 * 4   # header, how to read it + (step line + 3 parameters) per step
     # the printed numbers obey the printed rule
     for line in out:
         if " x (" in line:
             before, rest = line.split(": ")[1].split(" - 0.1 x (")
             grad, after = rest.split(") = ")
             assert abs(float(before) - 0.1 * float(grad) - float(after)) < 2e-4
+
+
+def test_how_to_read_the_trace_follows_the_models_size():
+    """Up to 8 parameters every entry at every step; up to 20 every entry at step 1 only (iris's 15 parameters
+    would print 45 lines in 3 steps), then per variable its norms and the 2 entries with the largest |g|."""
+    from course.trace.console import reading_notes
+    def text(parameters, steps):
+        return " ".join(line.strip() for line in reading_notes(parameters, steps))
+    assert text(15, 3).startswith("Step 1 shows all 15 parameters; later steps show each "
+                                                     "variable's norms |w|, |g| and |change| (over all its entries), "
+                                                     "then its 2 entries with the largest |g|.")
+    assert text(15, 1).startswith("Each step shows all 15 parameters.")
+    assert text(33, 3).startswith("Each step shows each variable's norms")
+    assert all(len(line) <= 100 for n in (3, 15, 33) for line in reading_notes(n, 3))
+    w0, b0 = np.full((4, 3), 0.5), np.zeros(3)                     # 15 parameters
+    g_w, g_b = np.arange(12.0).reshape(4, 3) / 100, np.array([0.3, -0.1, 0.0])
+    record = step_record([w0, b0], [g_w, g_b], [w0 - 0.1 * g_w, b0 - 0.1 * g_b], ["output/kernel", "output/bias"])
+    assert len(format_step(record)) == 1 + 15                      # step 1: every entry
+    record.step = 2
+    lines = format_step(record)
+    assert len(lines) == 1 + 2 * 3 and lines[1].startswith("  output/kernel (4x3): |w| 1.7321  |g| ")
+    assert lines[2:4] == ["      output/kernel[3,1]: 0.5000 - 0.1 x (0.1000) = 0.4900",
+                          "      output/kernel[3,2]: 0.5000 - 0.1 x (0.1100) = 0.4890"]
+
+
+def test_a_gradient_of_exactly_zero_says_so():
+    w0, g = np.full((5, 5), 0.2), np.zeros((5, 5))
+    lines = format_step(step_record([w0], [g], [w0], ["hidden_1/kernel"]))
+    assert lines[1] == ("  hidden_1/kernel (5x5): |w| 1.0000  |g| 0 (exactly: no change this step)  |change| 0.0000  "
+                        "|change|/|w| 0.00e+00")
+
+
+def test_the_epoch_columns_are_explained_once_in_a_process(monkeypatch):
+    monkeypatch.setattr(EpochPrinter, "explained", False)
+    out = []
+    for _ in range(2):
+        printer = EpochPrinter(print_fn=out.append)
+        printer.on_train_begin(None, Config(epochs=2), [], [])
+        printer.on_epoch_end(_epoch(1))
+    assert out == ["Training 2 epochs:",
+                   "  (loss and acc: the mean over the epoch's update steps, while the weights changed; val loss\n"
+                   "   and val acc: measured after its last step, so they can be the lower pair)",
+                   format_epoch(_epoch(1), 2), "Training 2 epochs:", format_epoch(_epoch(1), 2)]
+
+
+def test_a_clipped_step_says_so_and_writes_out_the_gradient_the_optimizer_used():
+    """With clip_norm 1 a gradient of norm 5 is scaled by 0.2 before the update (Keras's global_clipnorm): the
+    step line says so, the update lines use the scaled gradient, and the weight after is what a real Keras SGD
+    with global_clipnorm=1 applied."""
+    from course.core.runtime import keras
+    w = keras.Variable(np.array([0.5, -0.25, 1.0, 2.0], np.float32))
+    g = np.array([3.0, 0.0, 4.0, 0.0], np.float32)                 # norm 5
+    before = w.numpy()
+    keras.optimizers.SGD(0.1, global_clipnorm=1.0).apply_gradients([(g, w)])
+    record = step_record([before], [g], [w.numpy()], ["w"], lr=0.1)
+    record.clip_norm, record.grad_norm = 1.0, 5.0
+    lines = format_step(record)
+    assert lines[0] == ("step 1 (epoch 1, batch 1/5): loss 0.6931, gradient norm 5.0000 (above 1: clipped, every g "
+                        "below is the gradient x 0.2)")
+    assert lines[1:] == ["  w[0]: 0.5000 - 0.1 x (0.6000) = 0.4400", "  w[1]: -0.2500 - 0.1 x (0.0000) = -0.2500",
+                         "  w[2]: 1.0000 - 0.1 x (0.8000) = 0.9200", "  w[3]: 2.0000 - 0.1 x (0.0000) = 2.0000"]
+    np.testing.assert_allclose(w.numpy(), [0.44, -0.25, 0.92, 2.0], rtol=1e-6)
 
 
 def test_trace_zero_prints_nothing():
@@ -92,6 +156,8 @@ def test_epoch_lines_every_epoch_for_short_runs_and_about_ten_for_long_ones():
             printer.on_epoch_end(_epoch(e))
         printed = [int(line.split()[1].split("/")[0]) for line in out if line.startswith("epoch")]
         assert printed == expected
+        assert out[0] == (f"Training {epochs} epochs (a line every 10 epochs):" if epochs == 100
+                          else f"Training {epochs} epochs:")
 
 
 def test_printer_arguments_are_checked():
@@ -116,9 +182,10 @@ def test_epoch_line_of_a_blown_up_loss_is_readable():
 def test_other_optimizers_print_their_own_rule_and_its_numbers():
     out = []
     printer = TracePrinter(1, print_fn=out.append)
-    printer.on_train_begin(None, Config(optimizer="momentum", learning_rate=0.01), [], [])
-    assert out == ["The first update step (SGD with momentum, as Keras applies it: velocity <- 0.9 velocity - lr "
-                   "* g; w <- w + velocity, lr = 0.01, the velocity starting at 0):"]
+    printer.on_train_begin(None, Config(optimizer="momentum", learning_rate=0.01), ["output/bias"], [np.zeros(1)])
+    assert out[0] == ("The first update step (SGD with momentum, as Keras applies it: velocity <- 0.9 velocity - lr "
+                      "* g; w <- w + velocity, lr = 0.01, the velocity starting at 0):")
+    assert out[1].startswith("  Each step shows the model's one parameter.")
     record = step_record([np.array([0.5])], [np.array([0.2])], [np.array([0.498])], ["output/bias"], lr=0.01,
                      optimizer="momentum")
     printer.on_step(record)
