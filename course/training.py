@@ -6,6 +6,7 @@ same in every lesson) and ``fit`` (``course.engine.loop``, one device or several
 """
 from course.core.optimizers import make_optimizer
 from course.core.step import count_correct, labels_for, loss_for, per_example_loss_for, replica_step, train_step
+from course.engine.best import KeepBest
 from course.engine.checks import check_fit_inputs
 from course.engine.compiled import SMALL_MODEL_PARAMETERS, make_epoch, make_evaluate, make_step
 from course.engine.loop import fit
@@ -13,4 +14,5 @@ from course.engine.records import EpochRecord, EpochTimer, History, Observer, Re
 
 __all__ = ["train_step", "replica_step", "fit", "make_optimizer", "loss_for", "per_example_loss_for",
            "labels_for", "count_correct", "check_fit_inputs", "make_step", "make_evaluate", "make_epoch",
-           "SMALL_MODEL_PARAMETERS", "Observer", "Recorder", "EpochTimer", "History", "StepRecord", "EpochRecord", "StepOutputs"]
+           "SMALL_MODEL_PARAMETERS", "Observer", "Recorder", "EpochTimer", "KeepBest", "History", "StepRecord",
+           "EpochRecord", "StepOutputs"]

@@ -17,8 +17,10 @@ GradientTape loop, and two loops of our own for models that learn without labels
 Note: --family picks what to train: all (default), cnn, rnn (the RNN and the LSTM, on a short and a
 long gap), autoencoder, gan or transformer. Each family has its own recipe, a multiple of --epochs
 and --learning-rate: CNN 1x and 1x (10 epochs at 0.01 by default), RNN and LSTM 0.6x and 0.2x,
-autoencoder 2x and 1x, GAN 4x and 0.1x, Transformer 0.5x and 1x. --trace-steps prints the first
-update steps of the four classifiers (CNN, RNN, LSTM, Transformer).
+autoencoder 2x and 1x, GAN 4x and 0.1x, Transformer 0.5x and 1x. --clip-norm (default 1) clips the
+RNN's and the LSTM's gradients to that global norm, as practitioners do for recurrent nets (0: no
+clipping), and their runs keep the weights of their best epoch. --trace-steps prints the first update
+steps of the four classifiers (CNN, RNN, LSTM, Transformer).
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from course import cli
 from course.config import Config
 
 LESSON = "day9_network_types"
-DEFAULTS = Config(epochs=10, learning_rate=0.01, batch_size=32, optimizer="adam", trace_steps=0)
+DEFAULTS = Config(epochs=10, learning_rate=0.01, batch_size=32, optimizer="adam", trace_steps=0, clip_norm=1.0)
 FAMILIES = ("all", "cnn", "rnn", "autoencoder", "gan", "transformer")
 OPTIONS = {"--family": dict(choices=FAMILIES, default="all", help="which family to train: all, cnn, rnn (RNN and "
                                                                   "LSTM), autoencoder, gan, transformer (default: all)")}
@@ -50,7 +52,9 @@ from course.pictures import generative as generative_plots
 from course.runs import LessonResult, RunResult
 from course.runs.figures import open_run
 from course.tensorboard.snapshots import picture_epochs
-from course.numbers import count
+from course.numbers import bullet, count
+from course.reference.noise import compare_accuracies
+from course.training import KeepBest
 
 # Each family's recipe as multiples of --epochs and --learning-rate: (epochs x, learning rate x).
 RECIPES = {
@@ -95,12 +99,15 @@ def own_run(config, name, model_text, parameters):
 
 
 def recipe(config, family, say):
-    """The config of one family: --epochs and --learning-rate times the family's factors (RECIPES)."""
+    """The config of one family: --epochs and --learning-rate times the family's factors (RECIPES); only the
+    recurrent nets clip their gradients (--clip-norm)."""
     epoch_factor, lr_factor = RECIPES[family]
     config = config.replace(epochs=max(1, round(config.epochs * epoch_factor)),
-                            learning_rate=config.learning_rate * lr_factor)
+                            learning_rate=config.learning_rate * lr_factor,
+                            clip_norm=config.clip_norm if family == "rnn" else 0.0)
+    clip = (f", gradients clipped to a global norm of {config.clip_norm:g}" if config.clip_norm else "")
     say(f"   Training: {count(config.epochs, 'epoch')}, learning rate {config.learning_rate:g}, batch size "
-        f"{config.batch_size}, {config.optimizer}.")
+        f"{config.batch_size}, {config.optimizer}{clip}.")
     return config
 
 
@@ -144,22 +151,31 @@ def recurrent_part(config, gaps, say):
         for line in summary.format_table(families.recurrent(kind, long_, seed=config.seed), indent="    "):
             say(line)
     config = recipe(config, "rnn", say)
+    say("   Each run keeps the weights of its best epoch (by validation accuracy), as a checkpoint would.")
     runs, numbers = {}, {}
     for gap, ds in gaps.items():
         for kind in families.RECURRENT_KINDS:
+            name = f"{kind}_{gap}"
             say(f"-- {kind.upper()}, {gap} gap ({ds.description.split('; ')[1]})")
             model = families.recurrent(kind, LENGTHS[gap], seed=config.seed, forget_bias=FORGET_BIAS)
-            run_ = train_and_log(model, ds, config, lesson=LESSON, name=f"{kind}_{gap}",
-                                   goal=f"{PURPOSE[kind]}: the marked value across the {gap} gap", print_fn=say)
-            runs[f"{kind}_{gap}"] = run_
-            numbers[f"{kind}_{gap}_val_accuracy"] = run_.metrics["val_accuracy"]
-            numbers[f"{kind}_parameters"] = parameter_count(model)
-    say("  validation accuracy (chance is 0.50):")
+            keep = KeepBest()          # New: the best epoch's weights are put back at the end
+            run_ = train_and_log(model, ds, config, lesson=LESSON, name=name, observers=[keep],
+                                 goal=f"{PURPOSE[kind]}: the marked value across the {gap} gap", print_fn=say)
+            runs[name] = run_
+            best = keep.best.val_accuracy if keep.best else float("nan")      # nan: no epoch finished
+            numbers.update({f"{name}_val_accuracy": best, f"{name}_best_epoch": keep.best.epoch if keep.best else 0,
+                            f"{name}_last_val_accuracy": run_.metrics["val_accuracy"],
+                            f"{kind}_parameters": parameter_count(model)})
+            for line in kept_lines(keep, len(ds.y_val)):
+                say(line)
+    say("  validation accuracy of each run's kept (best) epoch (chance is 0.50):")
     table(say, ("gap", "RNN", "LSTM"), [(gap, f"{numbers[f'rnn_{gap}_val_accuracy']:.3f}",
                                          f"{numbers[f'lstm_{gap}_val_accuracy']:.3f}") for gap in gaps], indent="    ")
-    for line in recurrent_verdict(numbers["rnn_long_val_accuracy"], numbers["lstm_long_val_accuracy"]):
+    for line in recurrent_verdict(numbers["rnn_long_val_accuracy"], numbers["lstm_long_val_accuracy"],
+                                  len(gaps["long"].y_val)):
         say(line)
     say("")
+    numbers["long_gap_validation_examples"] = len(gaps["long"].y_val)
     rows = [(kind.upper(), PURPOSE[kind], f"{numbers[f'{kind}_parameters']:,}",
              (f"recall: short gap {numbers[f'{kind}_short_val_accuracy']:.3f}, "
               f"long {numbers[f'{kind}_long_val_accuracy']:.3f}")) for kind in families.RECURRENT_KINDS]
@@ -169,8 +185,27 @@ def recurrent_part(config, gaps, say):
 BRIDGES, FAILS = 0.9, 0.7     # validation accuracy that counts as carrying the value across the gap, or not
 
 
-def recurrent_verdict(rnn: float, lstm: float) -> list:
+def kept_lines(keep, n_val) -> list:
+    """What the kept epoch was, when it was not the last: a run that learned and then got worse says so, with
+    the epoch and the gradient norm."""
+    best, last = keep.best, keep.last
+    if best is None or not keep.restored:
+        return []
+    fell = compare_accuracies(best.val_accuracy, last.val_accuracy, n_val).real
+    if not fell:
+        return [f"   (kept epoch {best.epoch}: {best.val_accuracy:.3f}; the last epoch read {last.val_accuracy:.3f}, "
+                "within the noise of it)"]
+    spike = keep.largest_norm_after_best()
+    return [f"   It reached {best.val_accuracy:.3f} at epoch {best.epoch}, then fell to {last.val_accuracy:.3f} by epoch "
+            f"{last.epoch}: training collapsed",
+            f"   (the gradient norm reached {spike.largest_grad_norm:.3g} in epoch {spike.epoch}). The weights of "
+            f"epoch {best.epoch} are kept."]
+
+
+def recurrent_verdict(rnn: float, lstm: float, n_val: int) -> list:
     """What this run's long-gap accuracies show (chance is 0.5), worded from the numbers themselves."""
+    if not (np.isfinite(rnn) and np.isfinite(lstm)):
+        return ["  (no long-gap accuracy to compare: a run stopped before the end of its first epoch)"]
     if lstm >= BRIDGES and rnn <= FAILS:
         return [f"  Same task, same units: only the LSTM bridges the long gap ({lstm:.3f} against the RNN's {rnn:.3f})."]
     if lstm >= BRIDGES and rnn >= BRIDGES:
@@ -178,10 +213,11 @@ def recurrent_verdict(rnn: float, lstm: float) -> list:
                 "  sometimes finds a way, e.g. by saturating a unit as a latch; vanishing gradients make it slow and",
                 "  unreliable, not impossible (try fewer --epochs, or another --seed)."]
     if lstm < BRIDGES and rnn < BRIDGES:
-        return [f"  Neither bridges the long gap in this run (RNN {rnn:.3f}, LSTM {lstm:.3f}; chance is 0.5): try more "
-                "--epochs."]
-    return [f"  Long gap: RNN {rnn:.3f}, LSTM {lstm:.3f} (a run to read with care: more --epochs or another --seed "
-            "may tell them apart)."]
+        return [f"  Neither bridges the long gap in this run (RNN {rnn:.3f}, LSTM {lstm:.3f}; chance is 0.5): neither",
+                "  learned it in these epochs, even at its best epoch: try more --epochs."]
+    comparison = compare_accuracies(lstm, rnn, n_val).says("the LSTM", "the RNN")
+    return [f"  Long gap: RNN {rnn:.3f}, LSTM {lstm:.3f}: {comparison}; a run to read with care (another --seed or",
+            "  more --epochs may tell them apart)."]
 
 
 def autoencoder_part(config, digits, say):
@@ -399,9 +435,10 @@ def takeaways(families_run, n) -> list:
     if "rnn" in families_run:
         rnn, lstm = n["rnn_long_val_accuracy"], n["lstm_long_val_accuracy"]
         if ran(rnn, lstm):
-            lines += [f"  - The long gap: plain RNN {rnn:.3f}, LSTM {lstm:.3f}. An RNN's gradient through many steps "
-                      "tends to vanish;", "    an LSTM's gated cell can carry a value across the gap unchanged"
-                      + (" (here it did better)." if lstm > rnn else " (not better here: see the verdict above).")]
+            comparison = compare_accuracies(lstm, rnn, n["long_gap_validation_examples"]).says("the LSTM", "the RNN")
+            lines += bullet(f"The long gap: plain RNN {rnn:.3f}, LSTM {lstm:.3f}. An RNN's gradient through many "
+                            "steps tends to vanish; an LSTM's gated cell can carry a value across the gap unchanged. "
+                            f"This run: {comparison}.")
         else:
             lines += ["  - The recurrent runs stopped early here (see above): no long-gap accuracy to compare."]
     if "transformer" in families_run:
