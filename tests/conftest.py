@@ -23,9 +23,21 @@ from tests.helpers import BACKGROUND  # noqa: E402
 CPUS = split_cpu(2)          # ['/device:CPU:0', '/device:CPU:1']: the first thing TensorFlow does here
 
 
+def pytest_addoption(parser):
+    group = parser.getgroup("course", "the course's trained claims")
+    group.addoption("--trained-seed", type=int, default=0, metavar="S",
+                    help="the seed of the lesson runs in the tests marked 'trained' (default 0; "
+                         "benchmarks/seed_margins.py sweeps 0-4)")
+    group.addoption("--claims-file", default=None, metavar="FILE",
+                    help="append each trained claim a test checks (its value and bound) to FILE, one JSON line each")
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "fresh_process(job): the test reads the result of a job that runs in a "
                                        "fresh process, started beside the in-process tests (tests/helpers.py)")
+    config.addinivalue_line("markers", "trained: the test asserts a trained result (an accuracy, a loss, an order "
+                                       "of runs) through the claim fixture; benchmarks/seed_margins.py runs these "
+                                       "over seeds 0-4 with oneDNN off and on, .ci/run again with oneDNN on")
 
 
 # Tests that start and time processes of their own (TensorBoard, `course check --watch`, the exercises'
@@ -63,6 +75,20 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+@pytest.fixture(scope="session")
+def trained_seed(pytestconfig):
+    """The seed of the lessons' runs in the tests marked ``trained`` (``--trained-seed``, default 0)."""
+    return pytestconfig.getoption("--trained-seed")
+
+
+@pytest.fixture
+def claim(request):
+    """``claim(name, value, op, bound)``: assert ``value op bound`` (op one of >=, <=, >, <) and, with
+    ``--claims-file``, record it: how far each trained result sits from its bar, over seeds and CPUs."""
+    from tests.helpers import check_claim
+    return lambda name, value, op, bound: check_claim(request, name, value, op, bound)
 
 
 @pytest.fixture(scope="session")

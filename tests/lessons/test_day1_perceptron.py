@@ -72,20 +72,22 @@ def test_day1_tiny_run_writes_the_documented_tags(tmp_path, capsys):
     assert [s for s, _ in read_events(result.runs["xor"].run_dir / "validation")["epoch_loss"]] == list(range(1, 21))
 
 
-def test_day1_default_flags_meet_the_lessons_bars(tmp_path, capsys):
-    result = day1_perceptron.run(day1_perceptron.DEFAULTS.replace(logdir=str(tmp_path), quiet=True))
+@pytest.mark.trained
+def test_day1_default_flags_meet_the_lessons_bars(tmp_path, capsys, trained_seed, claim):
+    seed = trained_seed
+    result = day1_perceptron.run(day1_perceptron.DEFAULTS.replace(logdir=str(tmp_path), quiet=True, seed=seed))
     n = result.numbers
-    assert n["blobs_val_accuracy"] >= 0.95
-    assert n["breast_cancer_val_accuracy"] >= 0.90
+    claim("blobs validation accuracy", n["blobs_val_accuracy"], ">=", 0.95)
+    claim("breast cancer validation accuracy", n["breast_cancer_val_accuracy"], ">=", 0.90)
     assert n["xor_accuracy"] <= 0.75                                   # a line gets at most 3 of the 4 corners
     # scikit-learn's Perceptron on the same split, printed beside ours
-    ds = data.breast_cancer(seed=0)
-    assert n["breast_cancer_sklearn_accuracy"] == Perceptron(random_state=0).fit(ds.x_train, ds.y_train).score(
+    ds = data.breast_cancer(seed=seed)
+    assert n["breast_cancer_sklearn_accuracy"] == Perceptron(random_state=seed).fit(ds.x_train, ds.y_train).score(
         ds.x_val, ds.y_val)
     # on XOR the neuron ends up a coin flip: cross-entropy near log 2
-    assert n["xor_bce"] == pytest.approx(np.log(2), abs=0.01)
+    claim("XOR cross-entropy - log 2", abs(n["xor_bce"] - np.log(2)), "<=", 0.01)
     # the printed criterion and cross-entropy, recomputed from the trained weights
-    model, blobs = result.runs["blobs"].model, data.blobs(seed=0)
+    model, blobs = result.runs["blobs"].model, data.blobs(seed=seed)
     z, t = _logits(model, blobs.x_val), 2 * blobs.y_val - 1
     assert n["blobs_criterion"] == pytest.approx(np.mean(np.maximum(0, -t * z)), rel=1e-6)
     p = 1 / (1 + np.exp(-z))

@@ -38,8 +38,9 @@ def test_moved_blobs_keep_the_standardisation_and_sit_on_one_ray():
     assert np.linalg.norm(moved.x_train.mean(axis=0)) == pytest.approx(day3.SHIFT, abs=1e-5)
 
 
-def test_default_run_numbers_and_logs(tmp_path, capsys):
-    result = day3.run(day3.DEFAULTS.replace(logdir=str(tmp_path), quiet=True))
+@pytest.mark.trained
+def test_default_run_numbers_and_logs(tmp_path, capsys, trained_seed, claim):
+    result = day3.run(day3.DEFAULTS.replace(logdir=str(tmp_path), quiet=True, seed=trained_seed))
     n = result.numbers
     out = capsys.readouterr().out
     # 1. the switching points x = -b/w
@@ -47,8 +48,8 @@ def test_default_run_numbers_and_logs(tmp_path, capsys):
                                   (1.0, -2.0): 2.0}
     assert "sigmoid(w*0+b)" in out and "0.8808" in out and "0.1192" in out    # sigmoid(+-2)
     # 2. no bias fails, bias succeeds; the no-bias line passes through the origin
-    assert n["no_bias_val_accuracy"] <= 0.6
-    assert n["with_bias_val_accuracy"] >= 0.9
+    claim("no-bias validation accuracy", n["no_bias_val_accuracy"], "<=", 0.6)
+    claim("with-bias validation accuracy", n["with_bias_val_accuracy"], ">=", 0.9)
     assert n["no_bias_distance"] == 0.0 and n["with_bias_distance"] > 1.0
     w, b = result.runs["with_bias"].model.get_layer("output").get_weights()
     assert n["with_bias_distance"] == pytest.approx(abs(b[0]) / np.linalg.norm(w), rel=1e-6)   # |b| / |w|

@@ -14,8 +14,9 @@ from lessons import day4_activations as day4
 from tests.helpers import read_events, sgd_lines_hold
 
 
-def test_default_run_numbers_and_logs(tmp_path, capsys):
-    result = day4.run(day4.DEFAULTS.replace(logdir=str(tmp_path)))
+@pytest.mark.trained
+def test_default_run_numbers_and_logs(tmp_path, capsys, trained_seed, claim):
+    result = day4.run(day4.DEFAULTS.replace(logdir=str(tmp_path), seed=trained_seed))
     n = result.numbers
     out = capsys.readouterr().out
     # 1. the table and the comparison with Keras
@@ -33,16 +34,17 @@ def test_default_run_numbers_and_logs(tmp_path, capsys):
     np.testing.assert_allclose(n["collapsed_kernel"], W1 @ W2, atol=1e-12)
     np.testing.assert_allclose(n["collapsed_bias"], b1 @ W2 + b2, atol=1e-12)
     assert n["collapse_max_abs_diff"] <= 1e-6
-    xor_noisy = data.xor_noisy(seed=0)
+    xor_noisy = data.xor_noisy(seed=trained_seed)
     one_layer = predict(xor_noisy.x_val, [(W1 @ W2, b1 @ W2 + b2, "sigmoid")]).ravel()
     np.testing.assert_allclose(one_layer, np.asarray(linear(xor_noisy.x_val)).ravel(), atol=1e-6)
     assert n["linear_val_accuracy"] == pytest.approx(np.mean((one_layer >= 0.5) == xor_noisy.y_val), abs=1e-6)
-    assert n["linear_val_accuracy"] <= 0.6
-    assert n["relu_val_accuracy"] >= 0.95
+    claim("linear validation accuracy", n["linear_val_accuracy"], "<=", 0.6)
+    claim("ReLU validation accuracy", n["relu_val_accuracy"], ">=", 0.95)
     # 3. vanishing gradients: the same numbers as a fresh measurement, and logged
     ratio = n["first_to_last_ratio"]
-    assert ratio["sigmoid"] < 1e-3 and ratio["relu"] > 0.1
-    moons = data.moons(seed=0)
+    claim("sigmoid first/last layer gradient ratio", ratio["sigmoid"], "<", 1e-3)
+    claim("ReLU first/last layer gradient ratio", ratio["relu"], ">", 0.1)
+    moons = data.moons(seed=trained_seed)
     for activation in ("sigmoid", "relu"):
         norms = n["gradient_norms"][activation]
         model = result.runs[f"deep_{activation}"].model               # untrained: measured at initialisation

@@ -17,11 +17,11 @@ LOGITS = np.array([5.1, 2.6, 1.7])
 
 
 @pytest.fixture(scope="module")
-def lesson(tmp_path_factory):
+def lesson(tmp_path_factory, trained_seed):
     """One run of the whole lesson at its default flags: every number below comes from it."""
     logdir, out = tmp_path_factory.mktemp("logs"), io.StringIO()
     with contextlib.redirect_stdout(out):
-        result = day5_softmax.run(day5_softmax.DEFAULTS.replace(logdir=str(logdir)))
+        result = day5_softmax.run(day5_softmax.DEFAULTS.replace(logdir=str(logdir), seed=trained_seed))
     return result, out.getvalue()
 
 
@@ -65,13 +65,14 @@ def test_categorical_cross_entropy(lesson):
     assert "-log 0.8965 = 0.1093" in out
 
 
-def test_classifiers_meet_the_bars_and_confusion_matrices_match_sklearn(lesson):
+@pytest.mark.trained
+def test_classifiers_meet_the_bars_and_confusion_matrices_match_sklearn(lesson, trained_seed, claim):
     result, _ = lesson
     n = result.numbers
-    assert n["iris_val_accuracy"] >= 0.90
-    assert n["digits_val_accuracy"] >= 0.90
+    claim("iris validation accuracy", n["iris_val_accuracy"], ">=", 0.90)
+    claim("digits validation accuracy", n["digits_val_accuracy"], ">=", 0.90)
     for part in ("iris", "digits"):
-        ds, run_ = data.load(part, seed=0), result.runs[part]
+        ds, run_ = data.load(part, seed=trained_seed), result.runs[part]
         predicted = np.asarray(run_.model(ds.x_val)).argmax(axis=1)
         expected = sk_confusion_matrix(ds.y_val, predicted, labels=range(ds.n_classes))
         np.testing.assert_array_equal(n[f"{part}_confusion"], expected)

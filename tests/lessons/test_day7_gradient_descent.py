@@ -31,8 +31,9 @@ def test_loss_noise_is_the_std_of_one_epochs_batch_losses():
     assert day7.loss_noise(_recorder([0.7]), 1) == 0.0          # one full-batch step: no noise
 
 
-def test_lesson_tiny_run(tmp_path, capsys):
-    config = day7.DEFAULTS.replace(epochs=2, logdir=str(tmp_path), quiet=True)
+@pytest.mark.trained
+def test_lesson_tiny_run(tmp_path, capsys, trained_seed, claim):
+    config = day7.DEFAULTS.replace(epochs=2, logdir=str(tmp_path), quiet=True, seed=trained_seed)
     result = day7.run(config)
     out = capsys.readouterr().out
     n, runs = result.numbers, result.runs
@@ -50,7 +51,9 @@ def test_lesson_tiny_run(tmp_path, capsys):
         assert n[f"{name}_loss_noise"] == pytest.approx(float(np.std(last_epoch)), abs=1e-6)
     assert n["batch_loss_noise"] == 0.0
     _logs_compare_the_runs_readably(runs, n)
-    assert n["stochastic_loss_noise"] > n["minibatch_loss_noise"] > 0
+    claim("stochastic loss noise - mini-batch loss noise", n["stochastic_loss_noise"] - n["minibatch_loss_noise"],
+          ">", 0)
+    claim("mini-batch loss noise", n["minibatch_loss_noise"], ">", 0)
     # the learning-rate ladder: lr x 0.02, 1, 100, 1000; only the last one diverges, and says so
     assert [n[f"lr_{k}_learning_rate"] for k, _ in day7.LR_FACTORS] == pytest.approx([0.01, 0.5, 50.0, 500.0])
     assert [n[f"lr_{k}_diverged"] for k, _ in day7.LR_FACTORS] == [False, False, False, True]
@@ -59,8 +62,10 @@ def test_lesson_tiny_run(tmp_path, capsys):
     minibatch = np.array([float(v) for _, v in read_events(runs["minibatch"].run_dir / "train")["batch_loss"]])
     assert n["lr_about_right_loss"] == pytest.approx(float(np.mean(minibatch[-25:])), rel=1e-6)
     assert "lr_about_right" not in runs
-    assert n["lr_diverging_steps"] < 2 * 25 and np.isnan(n["lr_diverging_loss"])
-    assert n["lr_about_right_loss"] < n["lr_too_small_loss"] < n["lr_too_large_loss"]
+    claim("steps before lr 500 diverges", n["lr_diverging_steps"], "<", 2 * 25)
+    assert np.isnan(n["lr_diverging_loss"])
+    claim("loss at lr too small - about right", n["lr_too_small_loss"] - n["lr_about_right_loss"], ">", 0)
+    claim("loss at lr too large - too small", n["lr_too_large_loss"] - n["lr_too_small_loss"], ">", 0)
     stopped = read_events(runs["lr_diverging"].run_dir / "train")["run/stopped"]
     assert stopped[0][0] == n["lr_diverging_steps"] + 1                 # at the step that diverged
     assert stopped[0][1].item().decode().startswith(f"diverged at step {n['lr_diverging_steps'] + 1} ")
