@@ -27,8 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def run_claims(seed: int, onednn: str, claims_file: Path) -> int:
     """The trained tests at one seed and oneDNN setting; their claims appended to ``claims_file``."""
     env = {**os.environ, "TF_ENABLE_ONEDNN_OPTS": onednn}
+    # "--option=value": a separate value that names an existing file would be taken for a test path
     command = [sys.executable, "-m", "pytest", "-m", "trained", "-q", "-p", "no:cacheprovider",
-               "--trained-seed", str(seed), "--claims-file", str(claims_file)]
+               f"--trained-seed={seed}", f"--claims-file={claims_file}"]
     proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr.strip()[-200:]
     print(f"  seed {seed}, oneDNN {onednn}: {last}", flush=True)

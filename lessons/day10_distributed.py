@@ -27,6 +27,12 @@ JOB.json RESULT.json, or your own script that creates tf.distribute.MultiWorkerM
 they wait for each other, then all-reduce their gradients over the network every step. Worker 0, the chief,
 writes the TensorBoard logs; the ports must be reachable between the machines.
 
+Note: TensorFlow's worker servers listen on every network interface of the machine, and run operations for
+anyone who connects. So the lesson's two workers run in a private network with nothing but a loopback
+interface (a Linux network namespace): nothing beyond 127.0.0.1 can reach them. Where this machine cannot
+make one, the two-worker run is skipped and says why; --workers-on-network runs it anyway, on this machine's
+network, with a warning.
+
 Note: all three runs use the same data order, initial weights, --optimizer, --learning-rate and global
 --batch-size (split in two halves); their weights agree to float32 rounding (the sums are added in another
 order; Adam or RMSprop at a learning rate far too large for them, such as 0.5, can grow that rounding
@@ -40,10 +46,13 @@ from course.config import Config
 LESSON = "day10_distributed"
 DEFAULTS = Config(epochs=10, learning_rate=0.5, batch_size=64, optimizer="sgd", dataset="moons")
 DATASETS = ("moons", "circles", "xor_noisy", "blobs")
+OPTIONS = {"--workers-on-network": dict(action="store_true", help="where this machine cannot give the two worker "
+                                        "processes a private network, run them on its network anyway (their "
+                                        "TensorFlow servers then accept connections from it while they train)")}
 
 if __name__ == "__main__":
     # Flags first, and the title: the imports below load TensorFlow, which takes seconds.
-    started = cli.start(LESSON, __doc__, DEFAULTS, DATASETS)
+    started = cli.start(LESSON, __doc__, DEFAULTS, DATASETS, options=OPTIONS)
 
 import time
 from pathlib import Path
@@ -152,7 +161,7 @@ def first_step_by_replica(ds, config, strategy, say, result):
                           first_step_copies_difference=copies)
 
 
-def train_three_ways(ds, config, strategy, say, result):
+def train_three_ways(ds, config, strategy, say, result, workers_on_network=False):
     """One device, two replicas in this process, two worker processes: same model, data and order."""
     rows, weights = [], {}
 
@@ -178,7 +187,7 @@ def train_three_ways(ds, config, strategy, say, result):
     weights["two_replicas"] = model.get_weights()
 
     say(f"\n-- two workers: {REPLICAS} processes on 127.0.0.1, MultiWorkerMirroredStrategy, TF_CONFIG each")
-    workers = train_two_workers(ds, config, say, result)
+    workers = train_two_workers(ds, config, say, result, workers_on_network)
     if workers:
         run3, seconds, startup, weights["two_workers"] = workers
         rows.append(("two_workers", f"{REPLICAS} processes, 127.0.0.1", REPLICAS, run3, seconds, startup))
@@ -206,11 +215,12 @@ def train_three_ways(ds, config, strategy, say, result):
         say("  the gain comes with devices that each do their part of the arithmetic.")
 
 
-def train_two_workers(ds, config, say, result):
-    """The same run in two worker processes (``course.distribute.workers``); the chief logs it.
+def train_two_workers(ds, config, say, result, workers_on_network=False):
+    """The same run in two worker processes (``course.distribute.workers``) in a private network; the chief logs it.
 
     Returns (RunResult of the chief, training seconds, seconds starting the processes, chief's
-    weights), or None when a worker failed (said, and kept in ``result.numbers``).
+    weights), or None when a worker failed or no private network could be made (said, and kept in
+    ``result.numbers``).
     """
     steps = config.epochs * -(-len(ds.y_train) // config.batch_size)
     job = {"dataset": ds.name, "hidden": list(HIDDEN), "activation": "relu", "lesson": LESSON,
@@ -219,13 +229,22 @@ def train_two_workers(ds, config, say, result):
            "config": {**config.as_dict(), "quiet": True}}
     start = time.perf_counter()
     try:   # generous: start-up, then about 50 ms a step here (eager steps are slower)
-        chief, other = workers.run_workers(job, REPLICAS,
-                                               timeout=180 + 0.5 * steps * (10 if config.eager else 1))
+        chief, other = workers.run_workers(job, REPLICAS, network=workers_on_network,
+                                           timeout=180 + 0.5 * steps * (10 if config.eager else 1))
+    except workers.IsolationUnavailable as why:
+        say("  Skipped: TensorFlow's worker servers listen on every network interface and run operations for anyone")
+        say(f"  who connects, and this machine cannot give them a private network ({why}).")
+        say("  --workers-on-network runs them anyway, on this machine's network, while they train.")
+        result.numbers["two_workers_skipped"] = str(why)
+        return None
     except workers.WorkerError as err:
         say(f"  The two-worker run failed: {err}")
         result.numbers["two_workers_error"] = str(err)
         return None
     total = time.perf_counter() - start
+    if not chief["isolated"]:
+        say("  Warning: --workers-on-network: the two workers' TensorFlow servers listened on this machine's network "
+            "while they\n  trained: anyone who could reach their ports could run operations on them (no password).")
     difference = max_difference(chief["weights"], other["weights"])
     result.numbers["workers_difference"] = difference
     say(f"  worker 0 (chief) logged to {chief['run_dir']}; worker 1 trained the same steps without logging")
@@ -239,7 +258,7 @@ def train_two_workers(ds, config, say, result):
     return run_, chief["seconds"], total - chief["seconds"], [np.asarray(w, np.float32) for w in chief["weights"]]
 
 
-def run(config: Config) -> LessonResult:
+def run(config: Config, workers_on_network: bool = False) -> LessonResult:
     say = print
     result = LessonResult(LESSON, config.logdir)
     # Check everything first: a bad setting stops the lesson before it writes anything.
@@ -270,7 +289,7 @@ def run(config: Config) -> LessonResult:
 
     # --- 3. train: one device, two replicas, two workers -----------------------------------
     say(f"== 3. Training the same MLP three ways, {count(config.epochs, 'epoch')}")
-    train_three_ways(ds, config, strategy, say, result)
+    train_three_ways(ds, config, strategy, say, result, workers_on_network)
     say("")
 
     # --- takeaways -----------------------------------------------------------------------
@@ -294,7 +313,8 @@ def run(config: Config) -> LessonResult:
 
 
 def main(argv=None, prog=None) -> int:
-    return cli.lesson_main(run, LESSON, __doc__, argv, defaults=DEFAULTS, datasets=DATASETS, prog=prog)
+    return cli.lesson_main(run, LESSON, __doc__, argv, defaults=DEFAULTS, datasets=DATASETS, prog=prog,
+                           options=OPTIONS)
 
 
 if __name__ == "__main__":

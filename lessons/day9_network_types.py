@@ -320,12 +320,14 @@ def gan_part(config, real, say):
     m, s, r = final["sample_mean"], final["sample_std"], final["sample_correlation"]
     when = f"at step {history.steps}, where it stopped" if history.stopped else f"after {count(epochs, 'epoch')}"
     say(f"  {gan.SAMPLE_COUNT} generated points {when} vs the real distribution:")
-    table(say, ("", "mean x1", "mean x2", "std x1", "std x2", "correlation"), [
-        ("generated", *(f"{v:.2f}" for v in (*m, *s, r))),
-        ("real", *(f"{v:.2f}" for v in (*mean, *std, gan.TARGET_CORRELATION)))], indent="    ")
+    table(say, ("", "mean x1", "mean x2", "std x1", "std x2", "correlation", "inside 2 sd*"), [
+        ("generated", *(f"{v:.2f}" for v in (*m, *s, r, final["sample_inside"]))),
+        ("real", *(f"{v:.2f}" for v in (*mean, *std, gan.TARGET_CORRELATION, gan.INSIDE_A_GAUSSIAN)))], indent="    ")
+    say("    * the share of the points inside the real distribution's ellipse of 2 standard deviations")
     for line in discriminator_verdict(final, mean, std, gan.TARGET_CORRELATION):
         say(line)
     numbers = {"gan_sample_mean": m, "gan_sample_std": s, "gan_sample_correlation": r,
+               "gan_sample_inside": final["sample_inside"],
                "gan_d_real": final["p_real"], "gan_d_generated": final["p_fake"], "gan_parameters": parameters}
     run_ = RunResult("gan", run_dir, history, generator, {"sample_mean": m, "sample_std": s})
     return {"gan": run_}, numbers, [

@@ -16,158 +16,105 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-STOP_GRACE_S = 5.0      # after terminate(), how long a worker gets before kill()
+from course.distribute.cluster import (ROOT, STOP_GRACE_S, IsolationUnavailable, WorkerError, environment,
+                                       free_ports, stop, supervise, tail, tf_config)
+from course.distribute.isolation import NO_ISOLATION, watch_parent
 
-
-def tf_config(workers: list, index: int) -> str:
-    """The ``TF_CONFIG`` of worker ``index`` in a cluster of ``workers`` ("host:port" each).
-
-    Example:
-        >>> tf_config(["10.0.0.1:12345", "10.0.0.2:12345"], 1)
-        '{"cluster": {"worker": ["10.0.0.1:12345", "10.0.0.2:12345"]}, "task": {"type": "worker", "index": 1}}'
-    """
-    if not isinstance(index, int) or not 0 <= index < len(workers):
-        raise ValueError(f"index must be 0 .. {len(workers) - 1}, got {index!r}")
-    return json.dumps({"cluster": {"worker": list(workers)}, "task": {"type": "worker", "index": index}})
-
-
-def free_ports(n: int) -> list:
-    """``n`` distinct ports on 127.0.0.1 that were free a moment ago.
-
-    Another program could take one before a worker binds it (TensorFlow's server will not share
-    a port); ``run_workers`` then tries again with new ports.
-    """
-    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(n)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
-
-
-class WorkerError(RuntimeError):
-    """A worker failed or timed out; the message ends with the end of its error output."""
-
-
-def _tail(path: Path, lines: int = 12) -> str:
-    from course.core.runtime import is_chatter   # TensorFlow's start-up notices are not the error
-    text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
-    kept = [line for line in text.splitlines() if line.strip() and not is_chatter(line)]
-    return "\n".join(kept[-lines:])
-
-
-def _stop(procs) -> None:
-    """Terminate every worker still running, then kill what has not stopped after ``STOP_GRACE_S``."""
-    for p in procs:
-        if p.poll() is None:
-            p.terminate()
-    deadline = time.monotonic() + STOP_GRACE_S
-    for p in procs:
-        try:
-            p.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-
+__all__ = ["run_workers", "worker_main", "WorkerError", "IsolationUnavailable", "tf_config", "free_ports"]
 
 PORT_CLASH = ("Could not start gRPC server", "Address already in use")   # a port taken meanwhile
 
 
-def run_workers(job: dict, n_workers: int = 2, *, timeout: float = 300.0, attempts: int = 2) -> list:
+def run_workers(job: dict, n_workers: int = 2, *, timeout: float = 300.0, attempts: int = 2,
+                network: bool = False) -> list:
     """Start ``n_workers`` processes on 127.0.0.1 running ``job``; return their results, chief first.
 
     Every worker is stopped when one fails, on ``timeout`` seconds and on Ctrl-C (which then
-    goes on). Their output goes to a temporary directory, TensorFlow's chatter with it. A port
-    taken by another program between choosing and binding it costs one more ``attempt``.
+    goes on). Their output goes to a temporary directory, TensorFlow's chatter with it.
+
+    TensorFlow's worker servers listen on every interface, so the workers run in a private network that
+    holds only a loopback interface (``course.distribute.isolation``, Linux). Where that cannot be made,
+    ``IsolationUnavailable`` is raised, unless ``network`` is True: then they run on this machine's network
+    as TensorFlow starts them (each result says ``"isolated": False``: tell the user), and a port taken by
+    another program between choosing and binding it costs one more ``attempt``.
 
     Args:
         job: {"dataset", "hidden", "activation", "config": Config fields, "lesson", "name",
             "goal", "hparams"}; the chief logs the run to ``config["logdir"]/lesson/<time>_name``.
 
     Returns:
-        one dict per worker: index, weights (lists), history, seconds (training), run_dir (chief).
+        one dict per worker: index, weights (lists), history, seconds (training), run_dir (chief), isolated
+        (True when it ran in a private network).
     """
     if isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1:
         raise ValueError(f"n_workers must be a positive integer, got {n_workers!r}")
-    for attempt in range(1, attempts + 1):
+    isolated, failed = True, 0
+    while True:
         try:
-            return _run_once(job, n_workers, timeout)
+            return _run_once(job, n_workers, timeout, isolated)
+        except IsolationUnavailable:
+            if not network:
+                raise
+            isolated = False                   # asked for: on this machine's network, as TensorFlow starts them
         except WorkerError as err:
-            if attempt == attempts or not any(clue in str(err) for clue in PORT_CLASH):
+            failed += 1
+            if failed >= attempts or not any(clue in str(err) for clue in PORT_CLASH):
                 raise
 
 
-def _run_once(job, n_workers, timeout):
-    root = str(Path(__file__).resolve().parents[2])   # the directory that holds the course package
+def _run_once(job, n_workers, timeout, isolated):
     config = dict(job.get("config", {}))
-    if "logdir" in config:       # the workers run in `root` (so `-m course.distribute.workers` finds this package)
+    if "logdir" in config:       # the workers run in ROOT (so `-m course.distribute.workers` finds this package)
         config["logdir"] = str(Path(config["logdir"]).resolve())
     job = {**job, "config": config}
     with tempfile.TemporaryDirectory(prefix="course-workers-") as tmp:
         tmp = Path(tmp)
         (tmp / "job.json").write_text(json.dumps(job))
-        workers = [f"127.0.0.1:{port}" for port in free_ports(n_workers)]
-        procs = []
-        try:
-            for i in range(n_workers):
-                env = {**os.environ, "TF_CONFIG": tf_config(workers, i), "TF_CPP_MIN_LOG_LEVEL": "2",
-                       "TF_ENABLE_ONEDNN_OPTS": "0", "CUDA_VISIBLE_DEVICES": "", "MPLBACKEND": "Agg",
-                       "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
-                       "COURSE_PARENT_PID": str(os.getpid())}
-                with open(tmp / f"worker-{i}.out", "wb") as out, open(tmp / f"worker-{i}.err", "wb") as err:
-                    # its own session: Ctrl-C in the terminal reaches only us, and we stop the workers
-                    procs.append(subprocess.Popen(
-                        [sys.executable, "-m", "course.distribute.workers", str(tmp / "job.json"),
-                         str(tmp / f"worker-{i}.json")], stdout=out, stderr=err, env=env, cwd=root,
-                        stdin=subprocess.DEVNULL, start_new_session=True))
-            deadline = time.monotonic() + timeout
-            while True:
-                failed = [i for i, p in enumerate(procs) if p.poll() not in (None, 0)]
-                if failed:
-                    i = failed[0]
-                    raise WorkerError(f"worker {i} failed (exit status {procs[i].returncode}):\n"
-                                      + _tail(tmp / f"worker-{i}.err"))
-                if all(p.returncode == 0 for p in procs):
-                    break
-                if time.monotonic() > deadline:
-                    raise WorkerError(f"the workers did not finish within {timeout:g} s; stopped them")
-                time.sleep(0.05)
-        finally:
-            _stop(procs)
+        if isolated:
+            _launch_isolated(tmp, n_workers, timeout)
+        else:
+            supervise(tmp, n_workers, timeout)
         missing = [i for i in range(n_workers) if not (tmp / f"worker-{i}.json").is_file()]
         if missing:
             raise WorkerError(f"worker {missing[0]} exited without writing its result:\n"
-                              + _tail(tmp / f"worker-{missing[0]}.err"))
-        return [json.loads((tmp / f"worker-{i}.json").read_text()) for i in range(n_workers)]
+                              + tail(tmp / f"worker-{missing[0]}.err"))
+        return [{**json.loads((tmp / f"worker-{i}.json").read_text()), "isolated": isolated} for i in range(n_workers)]
 
 
-def _exit_with_parent() -> None:
-    """A worker whose parent is gone (killed, crashed) exits instead of waiting for peers forever."""
-    parent = int(os.environ.get("COURSE_PARENT_PID", "0"))
-
-    def watch():
-        while True:
-            if parent and os.getppid() != parent:
-                os._exit(3)
-            time.sleep(0.5)
-
-    threading.Thread(target=watch, daemon=True).start()
+def _launch_isolated(tmp, n_workers, timeout):
+    """The launcher (``course.distribute.isolation``) in its own session: it makes the private network and
+    supervises the workers there; stopped with them on Ctrl-C."""
+    env = {**environment(), "COURSE_PARENT_PID": str(os.getpid())}
+    with open(tmp / "launcher.err", "wb") as err:
+        launcher = subprocess.Popen([sys.executable, "-m", "course.distribute.isolation", str(tmp), str(n_workers),
+                                     str(timeout)], stdout=err, stderr=err, env=env, cwd=ROOT,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        code = launcher.wait(timeout=timeout + 2 * STOP_GRACE_S + 30)
+    except subprocess.TimeoutExpired:
+        code = None
+    finally:
+        stop([launcher])             # Ctrl-C or a time-out: it stops its workers on SIGTERM
+    if code == 0:
+        return
+    if code == NO_ISOLATION:
+        raise IsolationUnavailable((tmp / "isolation.txt").read_text())
+    message = (tmp / "launcher.txt").read_text() if (tmp / "launcher.txt").exists() else (
+        f"the workers' launcher failed (exit status {code}):\n" + tail(tmp / "launcher.err") if code is not None
+        else f"the workers did not finish within {timeout:g} s; stopped them")
+    raise WorkerError(message)
 
 
 def worker_main(argv=None) -> int:
     """One worker: read the job, join the cluster of ``TF_CONFIG``, train, write the result JSON."""
     job_path, result_path = argv if argv is not None else sys.argv[1:3]
-    _exit_with_parent()
+    watch_parent()                      # a worker whose launcher is gone exits instead of waiting for its peers
     from course.engine.signals import Terminated
 
     def terminated(signum, frame):      # SIGTERM from the lesson: the chief closes its logs first

@@ -44,6 +44,23 @@ def target_samples(n, seed=0, mean=TARGET_MEAN, std=TARGET_STD, correlation=TARG
     return np.random.default_rng(seed).multivariate_normal(mean, cov, size=n).astype(np.float32)
 
 
+INSIDE_A_GAUSSIAN = 1 - float(np.exp(-2.0))   # 0.8647: the share of a 2-D Gaussian's points within 2 "sigmas"
+
+
+def share_inside(points, mean=TARGET_MEAN, std=TARGET_STD, correlation=TARGET_CORRELATION) -> float:
+    """The share of ``points`` (n, 2) inside the real distribution's 2-standard-deviation ellipse (Mahalanobis
+    distance below 2): ``INSIDE_A_GAUSSIAN`` = 0.865 for points drawn from it, near 0 for points elsewhere.
+
+    Example:
+        >>> round(share_inside(target_samples(100_000)), 2)
+        0.86
+    """
+    s1, s2 = std
+    cov = np.array([[s1 * s1, correlation * s1 * s2], [correlation * s1 * s2, s2 * s2]])
+    d = np.asarray(points, np.float64) - np.asarray(mean, np.float64)            # (n, 2)
+    return float(np.mean(np.einsum("ni,ij,nj->n", d, np.linalg.inv(cov), d) < 4.0))
+
+
 def gan_step(generator, discriminator, g_optimizer, d_optimizer, real, noise, loss_fn):
     """One round of the game: D learns to separate real from generated points, G to fool D.
 
@@ -81,6 +98,7 @@ class GANHistory:
     sample_mean: list = field(default_factory=list)    # (2,) arrays
     sample_std: list = field(default_factory=list)     # (2,) arrays
     sample_correlation: list = field(default_factory=list)
+    sample_inside: list = field(default_factory=list)  # share inside the real 2-sigma ellipse (share_inside)
     steps: int = 0
     stopped: str = ""
 
@@ -91,6 +109,7 @@ class GANHistory:
         return {"sample_mean": self.sample_mean[-1] if self.sample_mean else np.array([nan, nan]),
                 "sample_std": self.sample_std[-1] if self.sample_std else np.array([nan, nan]),
                 "sample_correlation": self.sample_correlation[-1] if self.sample_correlation else nan,
+                "sample_inside": self.sample_inside[-1] if self.sample_inside else nan,
                 "p_real": self.p_real[-1] if self.p_real else nan, "p_fake": self.p_fake[-1] if self.p_fake else nan}
 
 
@@ -161,6 +180,7 @@ def fit(generator, discriminator, real, config, *, logger=None, on_epoch=None, p
         history.sample_mean.append(generated.mean(axis=0))
         history.sample_std.append(generated.std(axis=0))
         history.sample_correlation.append(float(np.corrcoef(generated.T)[0, 1]))
+        history.sample_inside.append(share_inside(generated))
         if logger is not None:
             logger.split("train").scalars(epoch, [[*means, *history.sample_mean[-1], *history.sample_std[-1]]],
                                           ["epoch_d_loss", "epoch_g_loss", "epoch_d_real", "epoch_d_generated",

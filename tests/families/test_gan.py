@@ -114,3 +114,12 @@ def test_fit_refuses_points_of_the_wrong_shape():
         gan.fit(generator(), discriminator(), np.zeros((10, 3)), Config(epochs=1))
     with pytest.raises(ValueError, match="the generator makes 3-D points, the data are 2-D"):
         gan.fit(generator(n_outputs=3), discriminator(), np.zeros((10, 2)), Config(epochs=1))
+
+
+def test_the_share_inside_the_2_sd_ellipse_is_that_of_a_gaussian_for_real_points():
+    """Oracle: a 2-D Gaussian holds 1 - e^-2 of its points within Mahalanobis distance 2 (a chi-square with 2
+    degrees of freedom); a cloud 4 standard deviations below the mean in x2 holds none."""
+    assert gan.INSIDE_A_GAUSSIAN == pytest.approx(1 - np.exp(-2))
+    assert gan.share_inside(gan.target_samples(200_000, seed=1)) == pytest.approx(1 - np.exp(-2), abs=0.005)
+    assert gan.share_inside(np.random.default_rng(0).normal((2.0, -1.0), 0.2, size=(1000, 2))) == 0.0
+    assert gan.share_inside(np.array([[2.0, 1.0], [2.0, 2.5]])) == 0.5          # the mean; 3 sd above it

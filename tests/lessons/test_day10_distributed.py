@@ -4,6 +4,8 @@ collective ops must not meet this process's strategy), and its three runs are co
 loop run here and read back from their logs. (The replicated loop itself is tested in this process, on the
 two logical CPUs of conftest.py: tests/engine/test_loop.py, test_replicas.py, test_runners.py.)"""
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -12,7 +14,7 @@ from course.core import datasets as data
 from course.core.models import variable_name
 from course.engine.loop import fit
 from lessons import day10_distributed as day10
-from tests.helpers import BACKGROUND, fresh_process, python, read_events
+from tests.helpers import BACKGROUND, ROOT, descendants, fresh_process, read_events
 
 
 def _max_difference(a, b):
@@ -39,14 +41,54 @@ def test_bad_flags_and_a_batch_too_small_to_split_write_nothing(tmp_path, capsys
 
 
 def day10_in_a_fresh_process():
+    """The lesson as a learner runs it, its worker processes watched from outside while they run: the network
+    interfaces each one sees, the TCP ports each one listens on, and those this test's own network has."""
     logdir = BACKGROUND.job_dir("day10")
-    return python("-m", "lessons.day10_distributed", "--epochs", "2", "--trace-steps", "1", "--logdir", str(logdir),
-                  timeout=300, nice=True), logdir
+    command = [sys.executable, "-m", "lessons.day10_distributed", "--epochs", "2", "--trace-steps", "1", "--logdir",
+               str(logdir)]
+    with open(logdir / "out.txt", "w+") as out, open(logdir / "err.txt", "w+") as err:
+        proc = BACKGROUND.popen(command, cwd=ROOT, stdout=out, stderr=err, text=True)
+        seen = watch_workers(proc)
+        out.seek(0), err.seek(0)
+        done = subprocess.CompletedProcess(command, proc.returncode, out.read(), err.read())
+    return done, logdir, seen
+
+
+def watch_workers(proc, timeout=300):
+    """While ``proc`` runs: {worker pid: (interfaces it sees, (address, port) it listens on, ports that listen in
+    this process's network)} of each course.distribute.workers process below it, seen once it listens."""
+    import time
+    from course.distribute.isolation import interfaces, listening
+    seen, deadline = {}, time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline:
+        for pid in descendants(proc.pid, b"course.distribute.workers"):
+            try:
+                own = listening(pid)
+                if own and pid not in seen:
+                    ours = {port for _, port in listening("self")}
+                    seen[pid] = (interfaces(pid), own, sorted(ours & {port for _, port in own}))
+            except (OSError, ValueError):      # it ended meanwhile
+                continue
+        time.sleep(0.05)
+    proc.wait(timeout=max(1, deadline - time.monotonic()))
+    return seen
+
+
+@fresh_process(day10_in_a_fresh_process)
+def test_the_workers_servers_listen_in_a_private_network_that_has_only_loopback():
+    """TensorFlow's gRPC servers bind 0.0.0.0 (written into TensorFlow); the workers run in a network namespace
+    holding only 'lo', so their ports exist nowhere else: not in this test's network, not on the machine's."""
+    _, _, seen = BACKGROUND.result(day10_in_a_fresh_process)
+    assert len(seen) == 2, seen                                        # both workers, each seen listening
+    for pid, (nets, own, visible_here) in seen.items():
+        assert nets == ["lo"], (pid, nets)
+        assert own and all(address in ("0.0.0.0", "::", "127.0.0.1") for address, _ in own), own
+        assert visible_here == [], (pid, visible_here)                  # none of its ports listens out here
 
 
 @fresh_process(day10_in_a_fresh_process)
 def test_lesson_one_device_two_replicas_and_two_workers_agree_and_log():
-    proc, tmp_path = BACKGROUND.result(day10_in_a_fresh_process)
+    proc, tmp_path, _ = BACKGROUND.result(day10_in_a_fresh_process)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert proc.stderr == ""                            # no TensorFlow chatter, from us or the workers
     out = proc.stdout

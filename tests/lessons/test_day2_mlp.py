@@ -48,7 +48,7 @@ def test_day2_default_flags_meet_the_lessons_bars(tmp_path, capsys, trained_seed
     assert n["forward_max_abs_diff"] <= 1e-6
     np.testing.assert_array_equal(expected > 0.5, [False, True, True, False])     # it computes XOR
     claim("XOR accuracy", n["xor_accuracy"], ">=", 1.0)
-    claim("moons validation accuracy", n["val_accuracy"], ">=", 0.95)
+    claim("moons validation accuracy", n["val_accuracy"], ">=", 0.9)         # the lesson's own bar
     moons = data.moons(seed=trained_seed)
     p = predict(moons.x_val, layers_from_keras(result.runs["moons"].model)).ravel()
     assert n["val_accuracy"] == pytest.approx(np.mean((p >= 0.5) == moons.y_val), abs=1e-6)
