@@ -17,13 +17,22 @@ import numpy as np
 MAX_SEED = 2**32 - 1   # NumPy and scikit-learn seeds are 32-bit
 
 
-def integer_kind(minimum: int) -> str:
-    """How the rule reads: "a positive integer" (minimum 1), "a non-negative integer" (0), "an integer of at least 10"."""
-    return {1: "a positive integer", 0: "a non-negative integer"}.get(minimum, f"an integer of at least {minimum}")
+FLOAT32_TINY = 1.1754943508222875e-38     # float32's smallest normal number: below it Keras's lr loses its digits
+LEARNING_RATE_KIND = ("a positive finite number of at least 1.2e-38 (below it a float32 learning rate is 0 or loses "
+                      "its digits)")
+MAX_EPOCHS = 1_000_000   # far past any lesson; a count of 2**64 would overflow the loop's counters
 
 
-def check_int(name, value, minimum=1) -> int:
-    """Return ``value`` as an int, or raise ValueError naming ``name`` unless it is an integer >= ``minimum``.
+def integer_kind(minimum: int, maximum: int | None = None) -> str:
+    """How the rule reads: "a positive integer" (minimum 1), "a non-negative integer" (0), "an integer of at least
+    10", with " up to 1,000,000" when there is a ``maximum``."""
+    kind = {1: "a positive integer", 0: "a non-negative integer"}.get(minimum, f"an integer of at least {minimum}")
+    return kind + (f" up to {maximum:,}" if maximum is not None else "")
+
+
+def check_int(name, value, minimum=1, maximum=None) -> int:
+    """Return ``value`` as an int, or raise ValueError naming ``name`` unless it is an integer >= ``minimum``
+    (and <= ``maximum``, when given).
 
     NumPy integers are integers; True and False are not.
 
@@ -31,8 +40,9 @@ def check_int(name, value, minimum=1) -> int:
         >>> check_int("epochs", np.int64(3))
         3
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be {integer_kind(minimum)}, got {value!r}")
+    if (isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum
+            or (maximum is not None and value > maximum)):
+        raise ValueError(f"{name} must be {integer_kind(minimum, maximum)}, got {value!r}")
     return int(value)
 
 

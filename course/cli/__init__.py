@@ -3,7 +3,11 @@ running a lesson (``lessons``). Nothing else in ``course`` imports this package;
 
     course list | course run LESSON [flags] | course tensorboard | course info
 """
-from course.cli.commands import build_parser, main
+from course.cli import startup
+
+startup.prepare()       # first: a Ctrl-C while the rest loads ends quietly (lessons and the course command only)
+
+from course.cli.commands import build_parser, main  # noqa: E402
 from course.cli.flags import (OneLineParser, lesson_parser, non_negative_int, parse_config, parse_lesson_args,
                               positive_float, positive_int)
 from course.cli.lessons import (LESSONS, Started, lesson_doc, lesson_goal, lesson_main, print_footer,

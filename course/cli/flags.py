@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from course.checks import check_int, check_number, integer_kind
+from course.checks import FLOAT32_TINY, LEARNING_RATE_KIND, MAX_EPOCHS, check_int, check_number, integer_kind
 from course.core.config import OPTIMIZERS
 
 
@@ -27,14 +27,12 @@ def _flag_type(convert, check, expected):
 
 
 positive_int = _flag_type(int, lambda v: check_int("value", v), integer_kind(1))
+epochs = _flag_type(int, lambda v: check_int("value", v, maximum=MAX_EPOCHS), integer_kind(1, MAX_EPOCHS))
 non_negative_int = _flag_type(int, lambda v: check_int("value", v, minimum=0), integer_kind(0))
 positive_float = _flag_type(float, lambda v: check_number("value", v, low=0, low_open=True),
                             "a positive finite number")
 non_negative_float = _flag_type(float, lambda v: check_number("value", v, low=0), "a non-negative finite number")
-FLOAT32_TINY = 1.1754943508222875e-38     # float32's smallest normal number: below it Keras's lr loses its digits
-learning_rate = _flag_type(float, lambda v: check_number("value", v, low=FLOAT32_TINY),
-                           "a positive finite number of at least 1.2e-38 (below it a float32 learning rate is 0 or "
-                           "loses its digits)")
+learning_rate = _flag_type(float, lambda v: check_number("value", v, low=FLOAT32_TINY), LEARNING_RATE_KIND)
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -70,7 +68,7 @@ def lesson_parser(name: str, doc: str, defaults, datasets=(), prog=None, *, goal
         epilog="Every run writes a new directory under LOGDIR/" + name + "/ and prints the "
                "`tensorboard --logdir ...` command to look at it.")
     add = parser.add_argument
-    add("--epochs", type=positive_int, default=defaults.epochs, metavar="N",
+    add("--epochs", type=epochs, default=defaults.epochs, metavar="N",
         help=f"passes over the training data (default: {defaults.epochs})")
     lr_help = lr_help or LEARNING_RATE[optimizer or defaults.optimizer]
     add("--learning-rate", "--lr", dest="learning_rate", type=learning_rate, default=defaults.learning_rate,

@@ -103,7 +103,8 @@ class Started:
         """Run the lesson, print where its logs are; a fault ends in one line, never a traceback.
 
         Exit status: 0 done, 2 bad input (nothing written), 130 Ctrl-C, 143 SIGTERM (partial runs kept),
-        74 a full disk, 120 a closed or full standard output, 141 a reader that left (``| head``).
+        74 a file that cannot be written (a full disk, ``ulimit -f``, a log directory deleted under the run),
+        120 a closed or full standard output, 141 a reader that left (``| head``).
         """
         handlers = {}
         if threading.current_thread() is threading.main_thread():
@@ -125,14 +126,18 @@ class Started:
         except OSError as err:
             if not _stdout_works():      # `> /dev/full`, or standard output closed under us: end quietly
                 return _silenced(120)
+            where = err.filename or "a run file"
             if err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
                 what = ("a file reached the size limit of this shell (ulimit -f)" if err.errno == errno.EFBIG
                         else "the disk is full")
-                _say_on_stderr(f"Stopped: {what}, writing {err.filename or 'a run file'}. The runs' files were "
+                _say_on_stderr(f"Stopped: {what}, writing {where}. The runs' files were "
                                "closed; what was logged before stays readable in TensorBoard. Free some space, or "
                                "use another --logdir.")
-                return 74
-            raise
+            else:                        # a directory deleted or made read-only under the run, ...
+                _say_on_stderr(f"Stopped: {where} could not be written ({err.strerror or err}). Was the log "
+                               "directory moved, deleted or made read-only while the lesson ran? Earlier runs are "
+                               "untouched; run the lesson again.")
+            return 74
         finally:
             for sig, previous in handlers.items():
                 signal.signal(sig, previous)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from course.checks import check_bool, check_choice, check_int, check_number, check_seed
+from course.checks import (FLOAT32_TINY, LEARNING_RATE_KIND, MAX_EPOCHS, check_bool, check_choice, check_int,
+                           check_number, check_seed)
 from course.reference.optimizers import OPTIMIZERS
 
 
@@ -64,12 +65,12 @@ class Config:
 
     def __post_init__(self):
         set_ = object.__setattr__      # frozen: store the checked values (NumPy numbers become Python ones)
-        set_(self, "epochs", check_int("epochs", self.epochs))
+        set_(self, "epochs", check_int("epochs", self.epochs, maximum=MAX_EPOCHS))
         set_(self, "batch_size", check_int("batch_size", self.batch_size))
         set_(self, "seed", check_seed(self.seed))
         set_(self, "trace_steps", check_int("trace_steps", self.trace_steps, minimum=0))
-        set_(self, "learning_rate", check_number("learning_rate", self.learning_rate, low=0, low_open=True,
-                                                 kind="a positive finite number"))
+        set_(self, "learning_rate", check_number("learning_rate", self.learning_rate, low=FLOAT32_TINY,
+                                                 kind=LEARNING_RATE_KIND))
         check_choice("optimizer", self.optimizer, OPTIMIZERS)
         if not isinstance(self.logdir, str) or not self.logdir:
             raise ValueError(f"logdir must be a non-empty path, got {self.logdir!r}")

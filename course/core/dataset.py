@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from course.checks import check_number, check_seed
+from course.numbers import count
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class Dataset:
     def __str__(self) -> str:
         return (f"{self.name}: {len(self.y_train)} train / {len(self.y_val)} validation examples, "
                 f"{self.n_features} feature{'s' * (self.n_features != 1)}, {self.n_classes} classes")
+
+
+MAX_CLASSES = 100_000     # labels beyond it are ids, not classes (10**12 class names would fill the memory)
 
 
 def check_fraction(validation_fraction) -> float:
@@ -77,7 +81,19 @@ def from_arrays(name, x, y, *, seed=0, validation_fraction=0.2, class_names=None
         raise ValueError("x contains NaN or infinite values")
     if not np.issubdtype(y.dtype, np.integer) or y.min() < 0:
         raise ValueError("y must hold integer class labels 0, 1, ..., n_classes-1")
+    if y.max() >= MAX_CLASSES or y.max() >= 2 * len(y):
+        raise ValueError(f"y must hold class labels 0, 1, ..., n_classes-1 with few classes missing; its largest label "
+                         f"is {y.max()} for {len(y)} examples (at most {MAX_CLASSES - 1:,})")
     y = y.astype(np.int64)
+    counts = np.bincount(y)
+    n_val = int(np.ceil(validation_fraction * len(y)))     # scikit-learn's rounding of test_size
+    present = int(np.count_nonzero(counts))
+    if counts[counts > 0].min() < 2 or not present <= n_val <= len(y) - present:
+        raise ValueError(f"a stratified split of {len(y)} examples in {present} classes (the smallest with "
+                         f"{counts[counts > 0].min()}) needs at least 2 examples of each class and, with "
+                         f"validation_fraction {validation_fraction:g} ({count(n_val, 'validation example')}), at least one "
+                         f"example of each class in each split: use a fraction between "
+                         f"{present / len(y):.3g} and {1 - present / len(y):.3g}, or more examples")
     x_tr, x_va, y_tr, y_va = train_test_split(
         x, y, test_size=validation_fraction, random_state=seed, stratify=y)
     return standardised(name, x_tr, y_tr, x_va, y_va, class_names, feature_names, description, standardise)
@@ -117,7 +133,11 @@ def select_features(ds: Dataset, columns) -> Dataset:
         >>> select_features(breast_cancer(), [0]).x_train.shape          # the tumours' mean radius
         (455, 1)
     """
-    columns = list(columns)
+    columns = list(columns) if not isinstance(columns, (str, bytes)) else [columns]
+    if not columns or any(isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k < ds.n_features
+                          for k in columns):
+        raise ValueError(f"columns must be a non-empty list of feature indices 0 .. {ds.n_features - 1} "
+                         f"({ds.n_features} features), got {columns!r}")
     names = [ds.feature_names[k] for k in columns]
     return dataclasses.replace(ds, x_train=ds.x_train[:, columns], x_val=ds.x_val[:, columns],
                                feature_names=tuple(names), mean=ds.mean[columns], std=ds.std[columns],

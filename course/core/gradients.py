@@ -74,11 +74,18 @@ def _labels(model, y):
 
 
 def _setup(model, x, y, loss):
-    model64 = as_float64(model)
-    x = tf.constant(np.asarray(x, dtype=np.float64))
-    if x.shape.rank != 2 or x.shape[0] != np.shape(y)[0]:
-        raise ValueError(f"x must have shape (n, n_features) with one label in y per row, got x {tuple(x.shape)} "
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+    try:
+        x = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError("x must be an array of numbers, shape (n, n_features)") from None
+    if x.ndim != 2 or x.shape[0] == 0 or np.ndim(y) != 1 or x.shape[0] != np.shape(y)[0]:
+        raise ValueError(f"x must have shape (n, n_features) with n >= 1 and one label in y per row, got x {x.shape} "
                          f"and y {np.shape(y)}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x contains NaN or infinite values")
+    model64, x = as_float64(model), tf.constant(x)
     loss_fn, y = _loss64(model, loss), _labels(model, y)
     return model64, x, y, loss_fn
 

@@ -7,7 +7,7 @@ The NumPy versions of the same update rules, with every intermediate number, are
 """
 from __future__ import annotations
 
-from course.checks import check_choice
+from course.checks import FLOAT32_TINY, LEARNING_RATE_KIND, check_choice, check_number
 from course.core.config import OPTIMIZERS
 from course.core.runtime import keras
 
@@ -23,6 +23,9 @@ def make_optimizer(name: str, learning_rate: float, clip_norm: float | None = No
         0.9
     """
     check_choice("optimizer", name, OPTIMIZERS)
+    learning_rate = check_number("learning_rate", learning_rate, low=FLOAT32_TINY, kind=LEARNING_RATE_KIND)
+    if clip_norm is not None:
+        check_number("clip_norm", clip_norm, low=0, kind="a non-negative finite number (0: no clipping)")
     clip = {"global_clipnorm": float(clip_norm)} if clip_norm else {}
     if name == "sgd":
         return keras.optimizers.SGD(learning_rate, **clip)

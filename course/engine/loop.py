@@ -45,8 +45,8 @@ def fit(model, dataset, config: Config, observers=(), *, strategy=None, optimize
         >>> len(history.loss)
         3
     """
+    check_fit_inputs(model, dataset, config, observers=observers, optimizer=optimizer, update=update)
     strategy = strategy if strategy is not None else strategy_of(model)
-    check_fit_inputs(model, dataset, config)
     if strategy is not None and (optimizer is not None or update is not None):
         raise ValueError("a model trained under a tf.distribute strategy takes the course's optimizer and step")
     runner = {"optimizer": optimizer, "update": update or train_step}
@@ -92,7 +92,8 @@ class _Training:
         config, rng, epoch = self.config, np.random.default_rng(self.config.seed), 0
         grads, self.handed_over = [tf.zeros_like(v) for v in self.variables], True
         try:
-            self.begin()
+            with signals_deferred():      # a Ctrl-C while TensorFlow traces the step would break its tracing
+                self.begin()
             for epoch in range(1, config.epochs + 1):
                 if config.shuffle:
                     order = tf.constant(rng.permutation(self.n))
