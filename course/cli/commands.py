@@ -2,7 +2,7 @@
 
     course list                      # the lessons and their goals
     course run day2_mlp --epochs 5   # same as: python -m lessons.day2_mlp --epochs 5
-    course tensorboard               # TensorBoard on http://127.0.0.1:6006 over logs/
+    course tensorboard               # TensorBoard on http://127.0.0.1:6006: the most recent lesson in logs/
     course info                      # versions and devices
     course exercises init            # the exercises into ./course-exercises; then course check, course hint
 
@@ -147,10 +147,10 @@ def build_parser() -> OneLineParser:
     run.add_argument("lesson", nargs="?", help=f"one of {', '.join(LESSONS)}")
     run.add_argument("flags", nargs=argparse.REMAINDER, help="the lesson's flags")
     serve = sub.add_parser("tensorboard", help="start TensorBoard on 127.0.0.1 over the logs",
-                           description="TensorBoard over the course's runs. Over many lessons it opens on the most "
-                                       "recent one (TensorBoard selects runs by itself only up to 40).")
-    serve.add_argument("--logdir", default="logs", help="directory of runs (default: logs)")
-    serve.add_argument("--all", action="store_true", help="serve every run of --logdir, however many")
+                           description="TensorBoard over the course's runs: the most recent lesson alone (its 40 "
+                                       "most recent TensorBoard runs at most), each run by its own name.")
+    serve.add_argument("--logdir", default="logs", help="directory of runs, or one lesson's (default: logs)")
+    serve.add_argument("--all", action="store_true", help="serve every run of --logdir, of every lesson")
     serve.add_argument("--port", type=positive_int, default=6006, help="port (default: 6006)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to bind; 0.0.0.0 exposes it to your network (default: 127.0.0.1)")
