@@ -95,9 +95,10 @@ def select(root, everything: bool = False, limit: int | None = None) -> Selectio
 
 def _names(path: Path) -> list:
     """The names a run may be served as, shortest first: its own name, then with its time, its date and time."""
-    stamped = _STAMPED.match(path.name)
+    name = Path(os.path.abspath(path)).name or "run"              # --logdir . or .. of a run: its real name
+    stamped = _STAMPED.match(name)
     if not stamped:
-        return [path.name]
+        return [name]
     year, month, day, hour, minute, second, name = stamped.groups()
     return [name, f"{name} {hour}:{minute}", f"{name} {hour}:{minute}:{second}",
             f"{name} {year}-{month}-{day} {hour}:{minute}:{second}"]
@@ -118,7 +119,7 @@ def labels(paths) -> dict:
             if len(set(chosen)) == len(chosen):
                 break
         else:
-            chosen = [path.name for path in group]
+            chosen = [Path(os.path.abspath(path)).name for path in group]
         result.update(zip(group, chosen))
     return result
 

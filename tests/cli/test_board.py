@@ -68,6 +68,18 @@ def test_a_log_root_holding_runs_itself_is_a_lesson(tmp_path):
     assert (one.lesson, [r.path for r in one.runs], one.shown) == (runs[0], [runs[0]], 3)
 
 
+def test_a_run_given_as_dot_or_dot_dot_is_served_by_its_own_name(tmp_path, monkeypatch):
+    run = _run(tmp_path / "logs", "day2_mlp", "20261205-100000_moons", 1000)
+    for here, logdir in ((run, "."), (run / "train", "..")):
+        monkeypatch.chdir(here)
+        served = tmp_path / f"served{len(logdir)}"
+        served.mkdir()
+        paths = board.prepare(board.select(logdir), served)
+        assert {str(p): str(where) for p, where in paths.items()} == {logdir: "moons"}
+        assert sorted(p.name for p in served.iterdir()) == ["moons"]          # nothing at the top: no "."
+        assert (served / "moons" / "train").resolve() == run / "train"
+
+
 def test_runs_are_named_by_their_own_name_and_when_names_repeat_by_the_time_that_tells_them_apart(tmp_path):
     names = ["20261205-101112_moons", "20261205-103000_moons", "20261205-103000_xor", "plain",
              "20261205-091500_lr_0.1", "20261205-091544_lr_0.1", "20261204-091500_blobs", "20261205-091500_blobs",
