@@ -2,7 +2,7 @@
 
     course list                      # the lessons and their goals
     course run day2_mlp --epochs 5   # same as: python -m lessons.day2_mlp --epochs 5
-    course tensorboard               # TensorBoard on http://127.0.0.1:6006 over logs/
+    course tensorboard               # TensorBoard on http://127.0.0.1:6006: the most recent lesson in logs/
     course info                      # versions and devices
     course exercises init            # the exercises into ./course-exercises; then course check, course hint
 
@@ -77,12 +77,11 @@ def _cmd_tensorboard(args, parser) -> int:
 
     from course.core.runtime import filtered_stderr
     served = tempfile.TemporaryDirectory(prefix="course-tensorboard-")
-    board.prepare(selection, logdir, served.name)
-    where = ["--logdir", served.name]
+    paths = board.prepare(selection, served.name)
     with filtered_stderr():
         from tensorboard import program
         tensorboard = program.TensorBoard()
-        tensorboard.configure(argv=[None, *where, "--host", args.host, "--port", str(args.port),
+        tensorboard.configure(argv=[None, "--logdir", served.name, "--host", args.host, "--port", str(args.port),
                                     "--load_fast", "false",    # the Python loader: no "experimental" notice
                                     # keep every picture and histogram of a run, not a sample (--log-every-step
                                     # writes one at step 0 and after each of up to 2,000 steps), every trace text
@@ -95,27 +94,20 @@ def _cmd_tensorboard(args, parser) -> int:
             parser.error(f"TensorBoard could not start: {' '.join(str(err).split())}")
     if warning:
         print(warning, flush=True)
-    if selection.everything:
-        print(f"TensorBoard is serving {logdir} ({selection.total} TensorBoard runs) at {url}  (press Ctrl-C to stop)")
-        if selection.total > board.MAX_RUNS:
-            print(f"Above {board.MAX_RUNS} runs TensorBoard selects none: tick the runs to see in its run list.")
-    else:
-        print(f"TensorBoard is serving the {len(selection.runs)} most recent runs of {selection.lesson} "
-              f"({selection.shown} TensorBoard runs) at {url}  (press Ctrl-C to stop)")
-        others = sorted({run.path.parent.name for run in board.run_dirs(logdir)} - {selection.lesson})
-        print(f"  {logdir} holds {selection.total} TensorBoard runs in all; TensorBoard selects runs by itself only "
-              f"up to 40. The rest:")
-        if others:
-            print(f"  course tensorboard --logdir {logdir / others[-1]}   (one lesson; the others here: "
-                  f"{', '.join(others)})")
-        print(f"  course tensorboard --logdir {logdir} --all   (every run: then tick the runs to see)")
+    print("\n".join(board.report(selection, paths, url)))
     sys.stdout.flush()
     if threading.current_thread() is threading.main_thread():
-        # Ctrl-C must stop it even if the parent shell started us with SIGINT ignored (a `&` job).
+        # Ctrl-C must stop it even if the parent shell started us with SIGINT ignored (a `&` job); SIGTERM too
+        # stops it the same way, so that its directory of links is removed.
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         while True:
-            time.sleep(3600)
+            time.sleep(10)
+            try:
+                board.refresh(selection, served.name, paths)    # a run written since: served too
+            except OSError:                                     # a run deleted meanwhile: the rest stay served
+                pass
     except KeyboardInterrupt:
         print("\nTensorBoard stopped.")
     finally:
@@ -155,10 +147,10 @@ def build_parser() -> OneLineParser:
     run.add_argument("lesson", nargs="?", help=f"one of {', '.join(LESSONS)}")
     run.add_argument("flags", nargs=argparse.REMAINDER, help="the lesson's flags")
     serve = sub.add_parser("tensorboard", help="start TensorBoard on 127.0.0.1 over the logs",
-                           description="TensorBoard over the course's runs. Over many lessons it opens on the most "
-                                       "recent one (TensorBoard selects runs by itself only up to 40).")
-    serve.add_argument("--logdir", default="logs", help="directory of runs (default: logs)")
-    serve.add_argument("--all", action="store_true", help="serve every run of --logdir, however many")
+                           description="TensorBoard over the course's runs: the most recent lesson alone (its 40 "
+                                       "most recent TensorBoard runs at most), each run by its own name.")
+    serve.add_argument("--logdir", default="logs", help="directory of runs, or one lesson's (default: logs)")
+    serve.add_argument("--all", action="store_true", help="serve every run of --logdir, of every lesson")
     serve.add_argument("--port", type=positive_int, default=6006, help="port (default: 6006)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to bind; 0.0.0.0 exposes it to your network (default: 127.0.0.1)")

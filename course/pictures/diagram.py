@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import io
+from typing import NamedTuple
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -19,7 +20,13 @@ from PIL import Image, ImageDraw, ImageFont
 MAX_UNITS = 32
 SCALE = 2.0                      # |w| (or |b|) drawn at full width and strength
 _RED, _BLUE = np.array([178, 24, 43]), np.array([33, 102, 172])
-_LEFT, _TOP, _COLUMN, _ROW, _RADIUS = 90, 66, 190, 26, 9
+# Drawn for TensorBoard's image cards, which show a picture at most 366 x 215 CSS pixels (Time Series, without
+# smoothing) or 350 pixels wide (Images): at about its own size, so the labels are as tall as the charts' own
+# (the digits of a chart's axis: 8 px in Time Series, 9 px in Scalars; here 10 px, ``FONT``).
+WIDTH, HEIGHT = 366, 215
+FONT, _LINE = 14, 16             # the labels' font size (digits 10 px tall) and their line height
+ROWS = (11, 26)                  # a unit's row: as tall as fills HEIGHT, within these (16 units: 238 px in all)
+_RADIUS, _PAD, _GAP = 5, 3, 4    # a unit's circle; margins
 
 
 def supports(model) -> bool:
@@ -38,34 +45,72 @@ def line_style(w: float) -> tuple:
 
 
 @functools.lru_cache(maxsize=None)
-def _font(size):
+def _font(size=FONT):
     return ImageFont.load_default(size=size)
+
+
+class Layout(NamedTuple):
+    x: list              # each layer's column
+    y: list              # each unit's centre, per layer
+    width: int
+    height: int
+    names: list          # the inputs' labels
+    captions: list       # (name, the rest) of each layer
+    top: int             # where the captions start: below the title, if any
+
+
+def layout(sizes, labels, feature_names=None, title="") -> Layout:
+    """Where everything goes: the columns spread over ``WIDTH`` (wider only when the captions need it), the units
+    a row each below captions of two lines (``"hidden_1 (16, relu)"``: the name, then the rest; rows as tall as
+    fill ``HEIGHT``, within ``ROWS``), the legend below; ``title``, if any, on a line above."""
+    font = _font()
+    names = [str(name)[:12] for name in (feature_names or [f"x{i + 1}" for i in range(sizes[0])])]
+    captions = [label.split(" (", 1) for label in [f"inputs ({sizes[0]})", *labels]]
+    captions = [(c[0], f"({c[1]}") if len(c) > 1 else (c[0], "") for c in captions]
+    half = [max(font.getlength(line) for line in caption) / 2 for caption in captions]
+    numbers = font.getlength(str(max(sizes[1:]))) + _RADIUS + 2
+    first = max(_PAD + max(font.getlength(name) for name in names) + 3 + _RADIUS, _PAD + half[0])
+    right = max(numbers, half[-1]) + _PAD
+    need = max((half[l] + half[l + 1] + 8 for l in range(len(sizes) - 1)), default=0)
+    column = max(need, (WIDTH - first - right) / max(len(sizes) - 1, 1))
+    x = [round(first + column * l) for l in range(len(sizes))]
+    around = _PAD + 2 * _LINE + _GAP + _GAP + _LINE + _PAD          # captions above, legend below
+    row = min(max((HEIGHT - around) // max(sizes), ROWS[0]), ROWS[1])
+    top = _PAD + (_LINE if title else 0)
+    first_row = top + 2 * _LINE + _GAP + row / 2                    # the first row's centre
+    y = [[first_row + row * (i + (max(sizes) - n) / 2) for i in range(n)] for n in sizes]
+    return Layout(x, y, max(WIDTH, round(x[-1] + right)), top - _PAD + around + row * max(sizes), names, captions,
+                  top)
+
+
+def _legend(lines, text, height):
+    """The fixed scale, on the bottom line: ``|w|:`` and a red line at 0.1, 0.5, 1 and 2 (full from there on),
+    then a blue one for w < 0 (``text`` gets the words to write over them)."""
+    font, y, x = _font(), height - _PAD - _LINE / 2, _PAD
+    text.append(((x, y), "|w|:"))
+    x += font.getlength("|w|:") + 6
+    for w, label in ((0.1, "0.1"), (0.5, "0.5"), (1.0, "1"), (SCALE, f"{SCALE:g}+"), (-SCALE, "w < 0")):
+        width, alpha, rgb = line_style(w)
+        lines.line([(x, y), (x + 16, y)], fill=(*rgb, round(255 * alpha)), width=width)
+        text.append(((x + 19, y), label))
+        x += 19 + font.getlength(label) + 9
 
 
 def draw(sizes, kernels, biases, *, labels, feature_names=None, title="") -> Image.Image:
     """The diagram of a Dense stack: ``sizes`` units per layer (inputs first), ``kernels[l]`` (in, out),
-    ``biases[l]`` (out,), ``labels`` one caption per layer after the inputs."""
-    height = _TOP + _ROW * max(sizes) + 70
-    width = max(_LEFT + _COLUMN * (len(sizes) - 1) + 150, 500)
+    ``biases[l]`` (out,), ``labels`` one caption per layer after the inputs, where ``layout`` puts them."""
+    x, y, width, height, names, captions, top = layout(sizes, labels, feature_names, title)
     image = Image.new("RGBA", (width, height), "white")
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
-    lines, text = ImageDraw.Draw(overlay), ImageDraw.Draw(image)
-    x = [_LEFT + _COLUMN * l for l in range(len(sizes))]
-    y = [[_TOP + _ROW * (i + (max(sizes) - n) / 2) for i in range(n)] for n in sizes]
+    lines, words = ImageDraw.Draw(overlay), []
     for l, kernel in enumerate(kernels):                  # kernel: (units in, units out)
         for i in range(kernel.shape[0]):
             for j in range(kernel.shape[1]):
                 w, alpha, rgb = line_style(kernel[i, j])
                 lines.line([(x[l], y[l][i]), (x[l + 1], y[l + 1][j])], fill=(*rgb, round(255 * alpha)), width=w)
-    scale = (0.1, 0.5, 1.0, SCALE)
-    for k, w in enumerate(scale):                         # the scale itself, drawn below the network
-        width_, alpha, rgb = line_style(w)
-        lines.line([(10 + 120 * k, height - 18), (50 + 120 * k, height - 18)], fill=(*rgb, round(255 * alpha)),
-                   width=width_)
+    _legend(lines, words, height)
     image = Image.alpha_composite(image, overlay)
-    text = ImageDraw.Draw(image)
-    small, caption = _font(11), _font(12)
-    names = list(feature_names or [f"x{i + 1}" for i in range(sizes[0])])
+    text, font = ImageDraw.Draw(image), _font()
     for l, n in enumerate(sizes):
         for i in range(n):
             if l == 0:
@@ -76,20 +121,18 @@ def draw(sizes, kernels, biases, *, labels, feature_names=None, title="") -> Ima
                 fill = tuple(round(255 - strength * (255 - c)) for c in line_style(b)[2])   # white: b = 0
             box = [x[l] - _RADIUS, y[l][i] - _RADIUS, x[l] + _RADIUS, y[l][i] + _RADIUS]
             text.ellipse(box, fill=fill, outline=(0, 0, 0), width=1)
+            halo = {"font": font, "fill": (40, 40, 40), "stroke_width": 2, "stroke_fill": "white"}
             if l == 0:
-                text.text((x[l] - _RADIUS - 4, y[l][i]), str(names[i])[:12], fill=(60, 60, 60), font=small, anchor="rm")
+                text.text((x[l] - _RADIUS - 3, y[l][i]), names[i], anchor="rm", **halo)
             elif l < len(sizes) - 1 or n > 1:          # hidden units: the numbers of their tiles
-                text.text((x[l] + _RADIUS + 3, y[l][i]), str(i + 1), fill=(60, 60, 60), font=small, anchor="lm")
-    bottom = _TOP + _ROW * max(sizes)
-    for l, label in enumerate([f"inputs ({sizes[0]})", *labels]):
-        text.text((x[l], bottom + 4), label, fill=(40, 40, 40), font=caption, anchor="ma")
-    text.text((10, 8), title, fill=(0, 0, 0), font=_font(13))
-    text.text((10, 26), f"line width and strength: |w| on a fixed scale, full from |w| = {SCALE:g}",
-              fill=(70, 70, 70), font=small)
-    text.text((10, 39), "red w > 0, blue w < 0; a unit's fill: its bias, on the same scale", fill=(70, 70, 70),
-              font=small)
-    for k, w in enumerate(scale):
-        text.text((56 + 120 * k, height - 18), f"|w| = {w:g}", fill=(60, 60, 60), font=small, anchor="lm")
+                text.text((x[l] + _RADIUS + 2, y[l][i]), str(i + 1), anchor="lm", **halo)
+    for l, (name, rest) in enumerate(captions):
+        text.text((x[l], top), name, fill=(20, 20, 20), font=font, anchor="ma")
+        text.text((x[l], top + _LINE), rest, fill=(20, 20, 20), font=font, anchor="ma")
+    for where, word in words:
+        text.text(where, word, fill=(40, 40, 40), font=font, anchor="lm")
+    if title:
+        text.text((_PAD, _PAD), title, fill=(0, 0, 0), font=font)
     return image.convert("RGB")
 
 
@@ -112,7 +155,7 @@ def layer_labels(model) -> list:
     return [f"{layer.name} ({layer.units}, {layer.activation.__name__})" for layer in model.layers]
 
 
-def diagram_png(model, *, feature_names=None, variables=None, names=None, title="The network") -> bytes:
+def diagram_png(model, *, feature_names=None, variables=None, names=None, title="") -> bytes:
     """PNG bytes of the model's diagram (its current weights, or the host copies ``variables``/``names``).
 
     Example:

@@ -26,7 +26,8 @@ GRID = 96           # the model runs on GRID x GRID points of the plane
 ZOOM = 4            # each grid point is ZOOM x ZOOM pixels: a 384 x 384 boundary picture, then its legend
 TILE_STRIDE = 2     # a hidden unit's tile uses every 2nd grid point: 48 x 48 pixels, numbered as the diagram's units
 MAX_UNITS = 64      # hidden layers wider than this get no neuron tiles
-LEGEND = 120        # pixels of legend to the right of the boundary picture
+LEGEND = 150        # pixels of legend to the right of the boundary picture
+LEGEND_FONT = 20    # its labels: digits 14 px, 9 px in TensorBoard's image card (350 px wide), as its charts' labels
 
 _BLUE, _WHITE, _RED = np.array([33, 102, 172.0]), np.array([247, 247, 247.0]), np.array([178, 24, 43.0])
 _TAB10 = np.array([[31, 119, 180], [214, 39, 40], [44, 160, 44], [255, 127, 14], [148, 103, 189],
@@ -141,10 +142,10 @@ class Plane:
         size = image.shape[0]
         out = Image.new("RGB", (size + LEGEND, size), (255, 255, 255))
         out.paste(Image.fromarray(image), (0, 0))
-        draw, font = ImageDraw.Draw(out), ImageFont.load_default(size=12)
+        draw, font = ImageDraw.Draw(out), ImageFont.load_default(size=LEGEND_FONT)
         left = size + 12
         if binary:
-            top, bottom = 40, size - 40
+            top, bottom = 44, size - 40
             p = np.linspace(1.0, 0.0, bottom - top)                      # p = 1 at the top
             bar = np.repeat(diverging((2 * p - 1) * 0.6)[:, None, :], 18, axis=1)
             out.paste(Image.fromarray(bar), (left, top))
@@ -152,15 +153,15 @@ class Plane:
             draw.text((left, 8), f"P(class {name[:10]})", fill=(0, 0, 0), font=font)
             for value, y in ((1.0, top), (0.5, (top + bottom) // 2), (0.0, bottom - 1)):
                 draw.line([(left + 18, y), (left + 24, y)], fill=(0, 0, 0))
-                draw.text((left + 27, y), f"{value:g}" + (" boundary" if value == 0.5 else ""), fill=(0, 0, 0),
-                          font=font, anchor="lm")
+                draw.text((left + 27, y), f"{value:g}", fill=(0, 0, 0), font=font, anchor="lm")
+            draw.text((left + 27, (top + bottom) // 2 + 12), "boundary", fill=(0, 0, 0), font=font, anchor="la")
         else:
             draw.text((left, 8), "class", fill=(0, 0, 0), font=font)
             for c, name in enumerate(self.class_names[:12]):
-                y = 30 + 20 * c
-                draw.rectangle([left, y, left + 14, y + 14], fill=tuple(int(v) for v in _TAB10[c % 10]))
-                draw.text((left + 20, y + 7), name[:12], fill=(0, 0, 0), font=font, anchor="lm")
-            draw.text((left, 40 + 20 * min(len(self.class_names), 12)), "paler:\nless sure", fill=(60, 60, 60),
+                y = 34 + 24 * c
+                draw.rectangle([left, y, left + 16, y + 16], fill=tuple(int(v) for v in _TAB10[c % 10]))
+                draw.text((left + 22, y + 8), name[:10], fill=(0, 0, 0), font=font, anchor="lm")
+            draw.text((left, 40 + 24 * min(len(self.class_names), 12)), "paler:\nless sure", fill=(60, 60, 60),
                       font=font)
         return np.asarray(out)
 

@@ -49,9 +49,12 @@ def markdown_table(rows: dict) -> str:
     return "\n".join(lines)
 
 
-def hparams_summary(hparams: dict, trial_id: str):
-    """The run's HParams session. No experiment summary: TensorBoard then lists the hyperparameters whose
-    values differ between the runs first and takes the last value of every scalar as the run's metrics."""
+def hparams_summary(hparams: dict, trial_id: str = ""):
+    """The run's HParams session. Its trial is named ``trial_id``, or with "" after the TensorBoard run that holds
+    it: always unique, and short where ``course tensorboard`` names the runs (``moons``, not
+    ``day2_mlp/20261205-033523_moons``). No experiment summary: TensorBoard then lists the hyperparameters whose
+    values differ between the runs first and takes the last value of every scalar as the run's metrics
+    (``course tensorboard`` writes one, ``course.tensorboard.hparams``)."""
     values = {str(k): v if isinstance(v, (bool, int, float, str)) else str(v) for k, v in hparams.items()}
     return hp.hparams_pb(values, trial_id=trial_id)
 

@@ -79,10 +79,10 @@ class RunLogger(Observer):
             self.log_text("run/goal", goal)
 
     def _log_hparams(self, hparams):
-        """The HParams session of this run (named <lesson>/<run>, unique in a log directory) and the
-        custom-scalars layout, in the run directory itself."""
+        """The HParams session of this run (its trial named after the TensorBoard run, the run directory) and
+        the custom-scalars layout, in the run directory itself."""
         run = self._file("run")
-        run.summary(0, hparams_summary(hparams, trial_id=f"{self.run_dir.parent.name}/{self.run_dir.name}"))
+        run.summary(0, hparams_summary(hparams))
         run.summary(0, custom_scalars_summary(examples_axis=self.examples_axis, log10_batch_loss=self.log10_batch_loss,
                                               log10_epoch_loss=self.log10_epoch_loss))
 

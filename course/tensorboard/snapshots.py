@@ -83,9 +83,8 @@ class Snapshots(Observer):
     def _write(self, step, variables):
         pictures = self.plane.pictures(self.layers, variables) if self.plane is not None else {}
         if self.network:
-            pictures["network"] = diagram.diagram_png(self.model, feature_names=self.feature_names,
-                                                      variables=variables, names=self.names,
-                                                      title=f"The network after update step {step}")
+            pictures["network"] = diagram.diagram_png(self.model, feature_names=self.feature_names,   # step: on the card
+                                                      variables=variables, names=self.names)
         self.logger.log_images(step, {tag: [image] for tag, image in pictures.items()},
                                {tag: DESCRIPTIONS[tag.split("_")[0] if tag.startswith("snapshots/neurons") else tag]
                                 for tag in pictures})
@@ -108,5 +107,6 @@ DESCRIPTIONS = {
                          "activation over the same plane as the decision boundary. Red > 0, blue < 0, white = off. "
                          "What each unit has learned to detect.",
     "network": "The network after this update step: line width and strength follow |w| on a fixed scale (stated in "
-               "the picture), red w > 0, blue w < 0; a unit's fill is its bias on the same scale.",
+               "the picture: full from |w| = 2), red w > 0, blue w < 0; a unit's fill is its bias on the same scale. "
+               "Hidden units are numbered as their tiles in snapshots/neurons_*.",
 }

@@ -133,7 +133,7 @@ def board(tmp_path_factory):
     day2_mlp.run(Config(epochs=3, learning_rate=0.05, optimizer="adam", logdir=str(logdir), dataset="moons",
                         quiet=True))
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "course", "tensorboard", "--logdir", str(logdir),
+    proc = subprocess.Popen([sys.executable, "-m", "course", "tensorboard", "--logdir", str(logdir), "--all",
                              "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
@@ -164,16 +164,16 @@ def _get(base, path, **params):
 
 
 def _run(runs, lesson, name, split):
-    (run,) = [r for r in runs if r.startswith(f"{lesson}/") and r.endswith(f"_{name}/{split}")]
+    (run,) = [r for r in runs if r == f"{lesson}/{name}/{split}"]
     return run
 
 
-def test_tensorboard_binds_to_loopback_and_lists_the_runs(board):
+def test_tensorboard_binds_to_loopback_and_lists_the_runs_by_their_names(board):
     base, _ = board
-    runs = _get(base, "/data/runs")
-    for lesson, name in (("day1_perceptron", "blobs"), ("day2_mlp", "xor"), ("day2_mlp", "moons")):
-        for split in ("train", "validation"):
-            _run(runs, lesson, name, split)
+    runs = _get(base, "/data/runs")              # --all: each run under its lesson, by its own name; no "."
+    assert sorted(runs) == sorted(f"{lesson}/{name}{split}" for lesson, name in (
+        ("day1_perceptron", "blobs"), ("day2_mlp", "xor"), ("day2_mlp", "moons"))
+        for split in ("", "/train", "/validation"))
 
 
 def test_scalars_train_and_validation_loss_accuracy_and_perceptron_paths(board):
@@ -247,7 +247,8 @@ def test_per_epoch_boundary_pictures_unit_heatmaps_and_network_diagram(board):
     boundary = (planes.GRID * planes.ZOOM + planes.LEGEND, planes.GRID * planes.ZOOM)   # the picture, its legend
     tile = planes.GRID // planes.TILE_STRIDE                         # 16 units: 4 x 4 tiles, 4 px gaps, a caption
     neurons = (max(4 * (tile + 4) + 4, 230), 4 * (tile + 4) + 4 + 34)
-    network = (diagram._LEFT + 3 * diagram._COLUMN + 150, diagram._TOP + 16 * diagram._ROW + 70)   # 2-16-16-1
+    drawn = diagram.layout([2, 16, 16, 1], ["hidden_1 (16, relu)", "hidden_2 (16, relu)", "output (1, sigmoid)"])
+    network = (drawn.width, drawn.height)                            # 2-16-16-1: 366 x 238
     # the slider: before training (step 0) and at the end of each of the 3 epochs (25 steps each)
     for tag, size in (("snapshots/decision_boundary", boundary), ("snapshots/neurons_hidden_1", neurons),
                       ("network", network)):
@@ -273,19 +274,18 @@ def test_update_steps_as_text_tables(board):
 def test_hparams_sessions_custom_scalars_layout_and_graph(board):
     base, _ = board
     experiment = _post(base, "/data/plugin/hparams/experiment", {"experimentName": ""})
-    assert {"lesson", "run", "learning_rate", "optimizer", "batch_size", "epochs", "seed"} <= {
-        h["name"] for h in experiment["hparamInfos"]}
-    assert {(g, t) for g in ("train", "validation") for t in ("epoch_loss", "epoch_accuracy")} <= {
-        (m["name"]["group"], m["name"]["tag"]) for m in experiment["metricInfos"]}
-    # the hyperparameters that differ between the runs come first: the dashboard's default columns
-    differ = [h["name"] for h in experiment["hparamInfos"] if h["differs"]]
-    assert {"run", "lesson", "optimizer", "model"} <= set(differ)
-    assert [h["name"] for h in experiment["hparamInfos"]][:len(differ)] == sorted(differ)
+    # two columns of what differs (optimizer and learning rate first of all), then the metrics, validation first
+    assert [(h["name"], h["differs"]) for h in experiment["hparamInfos"]] == [("learning_rate", True),
+                                                                            ("optimizer", True)]
+    assert [(m["name"]["group"], m["name"]["tag"]) for m in experiment["metricInfos"]] == [
+        (g, t) for g in ("validation", "train") for t in ("epoch_loss", "epoch_accuracy")]
     groups = _post(base, "/data/plugin/hparams/session_groups", {
         "experimentName": "", "startIndex": 0, "sliceSize": 100,
         "allowedStatuses": ["STATUS_UNKNOWN", "STATUS_SUCCESS", "STATUS_FAILURE", "STATUS_RUNNING"]})
-    sessions = {g["name"].rsplit("_", 1)[-1]: g for g in groups["sessionGroups"]}
-    assert set(sessions) == {"blobs", "xor", "moons"}              # one session per training run
+    sessions = {g["name"]: g for g in groups["sessionGroups"]}
+    # one session per training run, its trial named as its run
+    assert set(sessions) == {"day1_perceptron/blobs", "day2_mlp/xor", "day2_mlp/moons"}
+    sessions = {name.rsplit("/", 1)[-1]: g for name, g in sessions.items()}
     moons = sessions["moons"]
     assert moons["hparams"]["optimizer"] == "adam" and moons["hparams"]["learning_rate"] == 0.05
     final = {(m["name"]["group"], m["name"]["tag"]): m for m in moons["metricValues"]}
@@ -310,7 +310,7 @@ def test_hparams_sessions_custom_scalars_layout_and_graph(board):
         assert op in graph, op
 
 
-# --- after Days 1-8, `course tensorboard` opens onto what TensorBoard selects by itself -----------------------
+# --- after Days 1-8, `course tensorboard` opens onto the last lesson alone --------------------------------------
 
 DAYS_1_TO_8 = """
 import importlib
@@ -324,7 +324,8 @@ for name in list(LESSONS)[:8]:
 
 def days_1_to_8_then_course_tensorboard():
     """Days 1-8 at their defaults (1 epoch each: the runs a lesson writes do not depend on the epochs) into one
-    log root, then `course tensorboard` on it: what it prints and the runs TensorBoard lists over HTTP."""
+    log root, then `course tensorboard` on it: what it prints and the runs TensorBoard lists over HTTP (all 12
+    of Day 8's, or what it had after a minute)."""
     root = BACKGROUND.job_dir("days1to8")
     lessons = python("-c", DAYS_1_TO_8, str(root), timeout=400, nice=True)
     if lessons.returncode != 0:
@@ -335,7 +336,10 @@ def days_1_to_8_then_course_tensorboard():
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         lines = [proc.stdout.readline() for _ in range(4)]
-        runs = _get(f"http://127.0.0.1:{port}", "/data/runs")
+        deadline, runs = time.time() + 60, []
+        while len(runs) < 12 and time.time() < deadline:               # TensorBoard reads the runs in the background
+            runs = _get(f"http://127.0.0.1:{port}", "/data/runs")
+            time.sleep(0.5)
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=30)
@@ -343,17 +347,17 @@ def days_1_to_8_then_course_tensorboard():
 
 
 @fresh_process(days_1_to_8_then_course_tensorboard)
-def test_after_days_1_to_8_tensorboard_serves_at_most_40_runs_and_says_how_to_see_the_rest():
+def test_after_days_1_to_8_tensorboard_serves_day_8_alone_and_says_how_to_see_the_rest():
     lessons, lines, runs, root = BACKGROUND.result(days_1_to_8_then_course_tensorboard)
     assert lessons.returncode == 0, lessons.stderr[-2000:]
-    every = [p.relative_to(root).as_posix() for p in sorted(root.rglob("events.out.tfevents.*"))]
-    total = len({str(p).rsplit("/", 1)[0] for p in every})              # every directory holding events
-    assert total > 40                                                   # all of them: TensorBoard would select none
-    served = [r for r in runs if r != "."]                              # ".": the HParams experiment alone
-    assert len(runs) <= 40 and len(served) == 12 and all(r.startswith("day8_optimizers/") for r in served)
-    assert lines[0].startswith(f"TensorBoard is serving the 4 most recent runs of day8_optimizers ({len(served)} "
-                               f"TensorBoard runs) at http://127.0.0.1:")
-    assert lines[1].strip() == (f"{root} holds {total} TensorBoard runs in all; TensorBoard selects runs by itself "
-                                f"only up to 40. The rest:")
-    assert lines[2].strip().startswith(f"course tensorboard --logdir {root / 'day7_gradient_descent'}   (one lesson;")
-    assert lines[3].strip() == f"course tensorboard --logdir {root} --all   (every run: then tick the runs to see)"
+    optimizers = ("sgd", "momentum", "rmsprop", "adam")                 # Day 8's runs, in the order it trains them
+    assert sorted(runs) == sorted(f"{name}{split}" for name in optimizers for split in ("", "/train", "/validation"))
+    assert lines[0].startswith("TensorBoard is serving day8_optimizers at http://127.0.0.1:")
+    assert lines[0].endswith("/  (press Ctrl-C to stop)\n")
+    assert lines[1] == f"  its runs: {', '.join(optimizers)}\n"
+    others = [f"day{k}_" for k in range(7, 0, -1)]                      # the lessons before, most recent first
+    assert lines[2].startswith(f"  another lesson: course tensorboard --logdir {root / 'day7_gradient_descent'}   "
+                               f"(here: day7_gradient_descent, day6_backprop, ")
+    named = lines[2].split("(here: ")[1].rstrip(")\n").split(", ")
+    assert [name[:len(prefix)] for name, prefix in zip(named, others)] == others and len(named) == 7
+    assert lines[3] == f"  every run at once: course tensorboard --logdir {root} --all\n"

@@ -183,3 +183,14 @@ def test_plane_refuses_what_is_not_2_d_points():
         Plane(np.zeros((4, 3)), np.zeros(4))
     with pytest.raises(ValueError, match=r"x must be \(n, 2\) points"):
         Plane(np.zeros((4, 2)), np.zeros(3))
+
+
+def test_the_legends_labels_are_as_tall_as_tensorboards_chart_labels_in_its_image_card():
+    plane = Plane(np.array([[0.0, 0.0], [4.0, 4.0]]), np.array([0, 1]))
+    image = plane.boundary(np.full((GRID * GRID, 1), 0.5))
+    left, bottom = SIZE + 12 + 27, SIZE - 40 - 1                   # the "0" at the colour bar's foot
+    dark = (image[bottom - 12:bottom + 12, left:left + 20].min(axis=2) < 128).any(axis=1)   # (24,) rows
+    rows = np.flatnonzero(dark)
+    assert rows[-1] - rows[0] + 1 == 14                              # a digit of the 20-px font
+    # TensorBoard's Images card is 350 px wide: 14 px there are 9.2, as its charts' axis digits (9 px)
+    assert (SIZE + LEGEND, 14 * 350 / (SIZE + LEGEND)) == (534, pytest.approx(9.18, abs=0.01))

@@ -38,6 +38,9 @@ def test_hparams_summary_is_one_session_with_every_value():
     assert hparams["optimizer"].string_value == "sgd" and hparams["eager"].HasField("bool_value")
     assert hparams["eager"].bool_value is False
     assert hparams["hidden"].string_value == "(16, 16)"          # not a number, string or bool: its text
+    (unnamed,) = layout.hparams_summary({"lr": 0.1}).value       # the default: the trial named after its run
+    info = plugin_data_pb2.HParamsPluginData.FromString(unnamed.metadata.plugin_data.content).session_start_info
+    assert info.group_name == "" and info.hparams["lr"].number_value == 0.1
 
 
 def test_custom_scalars_put_train_and_validation_on_one_chart():

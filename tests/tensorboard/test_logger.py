@@ -123,7 +123,7 @@ def test_the_run_directory_holds_the_hparams_session_and_the_custom_scalars_layo
     (event,) = acc.Tensors("_hparams_/session_start_info")
     metadata = acc.SummaryMetadata("_hparams_/session_start_info")
     info = plugin_data_pb2.HParamsPluginData.FromString(metadata.plugin_data.content).session_start_info
-    assert info.group_name == "day0/20261121-181500_blobs"          # <lesson>/<run>: unique in a log directory
+    assert info.group_name == ""                     # the trial takes its TensorBoard run's name: unique
     assert info.hparams["lr"].number_value == 0.5 and info.hparams["optimizer"].string_value == "sgd"
     assert event.step == 0
 
