@@ -13,7 +13,7 @@ from course.core.config import Config
 from tests.helpers import BACKGROUND, fresh_process, python
 
 BAD_FLAGS = [
-    (["--epochs", "0"], "argument --epochs: must be a positive integer, got '0'"),
+    (["--epochs", "0"], "argument --epochs: must be a positive integer up to 1,000,000, got '0'"),
     (["--learning-rate", "-1"], "argument --learning-rate/--lr: must be a positive finite number of at least 1.2e-38 "
                                 "(below it a float32 learning rate is 0 or loses its digits), got '-1'"),
     (["--learning-rate", "1e-308"], "of at least 1.2e-38 (below it a float32 learning rate is 0 or loses its digits), "
@@ -58,8 +58,8 @@ def test_bad_flags_from_the_shell_no_traceback_nothing_written():
     proc, tmp_path = BACKGROUND.result(bad_flag_from_the_shell)
     assert proc.returncode == 2
     assert proc.stdout == "" and "Traceback" not in proc.stderr
-    assert proc.stderr == ("python -m lessons.day2_mlp: error: argument --epochs: must be a positive integer, "
-                           "got '0' (see --help)\n")
+    assert proc.stderr == ("python -m lessons.day2_mlp: error: argument --epochs: must be a positive integer up to "
+                           "1,000,000, got '0' (see --help)\n")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -164,12 +164,18 @@ def test_a_full_disk_ends_in_one_line_and_exit_74(tmp_path, capsys, error, code,
     assert capsys.readouterr().err == message
 
 
-def test_other_os_errors_are_not_hidden(tmp_path):
+@pytest.mark.parametrize("error, why", [
+    (PermissionError(errno.EACCES, "Permission denied", "logs/day1/x/train/events"), "Permission denied"),
+    (FileNotFoundError(errno.ENOENT, "No such file or directory", "logs/day1/x/network.png"),  # log dir deleted
+     "No such file or directory")])
+def test_other_write_errors_end_in_one_line_exit_74(tmp_path, capsys, error, why):
     def run(config):
-        raise PermissionError(errno.EACCES, "Permission denied")
+        raise error
 
-    with pytest.raises(PermissionError):
-        _main(run, [], tmp_path)
+    assert _main(run, [], tmp_path) == 74
+    err = capsys.readouterr().err
+    assert err == (f"Stopped: {error.filename} could not be written ({why}). Was the log directory moved, deleted "
+                   "or made read-only while the lesson ran? Earlier runs are untouched; run the lesson again.\n")
 
 
 class _Broken(io.StringIO):
@@ -404,7 +410,7 @@ def test_flags_help_and_the_title_answer_before_tensorflow_is_imported():
         heading = _heading(run["out"], title, name, loading=True)          # the loading line, TensorFlow not yet in
         assert run["out"] == heading + "<tensorflow import starts>\n", name
     assert results["course run bad flag"] == {"code": 2, "out": "", "err": (
-        "course run day2_mlp: error: argument --epochs: must be a positive integer, got '0' (see --help)\n")}
+        "course run day2_mlp: error: argument --epochs: must be a positive integer up to 1,000,000, got '0' (see --help)\n")}
     assert results["course tensorboard nosuch.invalid"] == {"code": 2, "out": "", "err": (
         "course: error: --host 'nosuch.invalid' is not an address this machine can bind (try 127.0.0.1) "
         "(see --help)\n")}

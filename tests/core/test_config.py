@@ -15,7 +15,7 @@ def test_defaults_and_replace_make_a_validated_copy():
     assert (other.epochs, other.optimizer, config.epochs) == (5, "adam", 20)
     with pytest.raises(dataclasses.FrozenInstanceError):
         config.epochs = 3   # frozen
-    with pytest.raises(ValueError, match="epochs must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match="epochs must be a positive integer up to 1,000,000, got 0"):
         config.replace(epochs=0)                       # a copy is checked like a new Config
     assert config.as_dict() == {f.name: getattr(config, f.name) for f in dataclasses.fields(Config)}
 
@@ -24,11 +24,15 @@ def test_defaults_and_replace_make_a_validated_copy():
     ("epochs", 0, "epochs must be a positive integer"),
     ("epochs", 2.5, "epochs must be a positive integer"),
     ("epochs", True, "epochs must be a positive integer"),
+    ("epochs", 10**6 + 1, "epochs must be a positive integer up to 1,000,000, got 1000001"),
+    ("epochs", 2**64, "epochs must be a positive integer up to 1,000,000"),
     ("batch_size", -1, "batch_size must be a positive integer"),
     ("learning_rate", -1.0, "learning_rate must be a positive finite number"),
     ("learning_rate", 0.0, "learning_rate must be a positive finite number"),
     ("learning_rate", float("nan"), "learning_rate must be a positive finite number"),
     ("learning_rate", float("inf"), "learning_rate must be a positive finite number"),
+    ("learning_rate", 1e-300, "learning_rate must be a positive finite number of at least 1.2e-38 \\(below it a "
+                              "float32 learning rate is 0 or loses its digits\\), got 1e-300"),
     ("optimizer", "adagrad", "optimizer must be one of sgd, momentum, rmsprop, adam"),
     ("seed", -2, "seed must be an integer from 0 to 4294967295"),
     ("seed", 2**32, "seed must be an integer from 0 to 4294967295"),

@@ -24,7 +24,7 @@ def _max_difference(a, b):
 def test_bad_flags_and_a_batch_too_small_to_split_write_nothing(tmp_path, capsys):
     logdir = tmp_path / "logs"
     for argv, message in ((["--batch-size", "1"], "batch_size 1 cannot be split across 2 replicas; use at least 2"),
-                          (["--epochs", "0"], "argument --epochs: must be a positive integer, got '0'"),
+                          (["--epochs", "0"], "argument --epochs: must be a positive integer up to 1,000,000, got '0'"),
                           (["--dataset", "iris"], "argument --dataset: invalid choice: 'iris'")):
         with pytest.raises(SystemExit) as exit_:
             day10.main([*argv, "--logdir", str(logdir)])

@@ -226,7 +226,7 @@ def test_family_flag_runs_one_family(tmp_path, capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["--family", "rbm"], "argument --family: invalid choice: 'rbm'"),
-    (["--epochs", "0"], "argument --epochs: must be a positive integer, got '0'"),
+    (["--epochs", "0"], "argument --epochs: must be a positive integer up to 1,000,000, got '0'"),
     (["--family", "cnn", "--batch-size", "5000"], "batch_size 5000 is larger than the 1437 training examples"),
 ])
 def test_bad_flags_exit_2_with_one_line_and_write_nothing(tmp_path, capsys, argv, message):
