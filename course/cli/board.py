@@ -216,11 +216,23 @@ def report(selection: Selection, paths: dict, url: str) -> list:
 
 
 def check_host(host: str) -> str:
-    """``host`` if it resolves, else ValueError; a one-line warning when it is not a loopback address."""
+    """ValueError unless ``host`` resolves to an address this machine can bind (8.8.8.8 resolves, but is not
+    one of this machine's); a one-line warning when it is not a loopback address."""
+    refused = ValueError(f"--host {host!r} is not an address this machine can bind (try 127.0.0.1)")
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except (socket.gaierror, UnicodeError, OSError):
-        raise ValueError(f"--host {host!r} is not an address this machine can bind (try 127.0.0.1)") from None
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, OSError, ValueError):
+        raise refused from None
+    addresses = {info[4][0] for info in infos}
+    for family, _, _, _, address in infos:
+        try:
+            with socket.socket(family, socket.SOCK_STREAM) as probe:
+                probe.bind((address[0], 0, *address[2:]))      # any free port: can this address be bound at all
+            break
+        except OSError:
+            continue
+    else:
+        raise refused
     if all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses):
         return ""
     return (f"Warning: --host {host} serves TensorBoard beyond this machine: anyone who can reach it on your "

@@ -90,8 +90,9 @@ def _cmd_tensorboard(args, parser) -> int:
                                     "--reload_multifile", "true"])
         try:
             url = tensorboard.launch()
-        except Exception as err:  # port taken, an address it cannot bind: TensorBoard's own message, one line
-            parser.error(f"TensorBoard could not start: {' '.join(str(err).split())}")
+        except (Exception, SystemExit) as err:  # port taken, an address it cannot bind: TensorBoard's words, one line
+            served.cleanup()
+            parser.error(f"TensorBoard could not start: {' '.join(str(err).split()) or 'see the message above'}")
     if warning:
         print(warning, flush=True)
     print("\n".join(board.report(selection, paths, url)))

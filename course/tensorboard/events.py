@@ -67,22 +67,26 @@ class EventFile:
     Args:
         directory: the split's directory; created if missing. If it holds a course event file
             already (a finished run that a figure joins), that file is appended to: one file a split.
+        whole: write a new file under a hidden name and give it its real name when it is closed, so that it is
+            there whole or not at all (the run's hyperparameters: a run killed at once leaves no empty file).
     """
 
     FLUSH_SECONDS = 2.0     # a TensorBoard open beside a training run sees new steps this often
 
-    def __init__(self, directory):
+    def __init__(self, directory, *, whole: bool = False):
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         existing = sorted(directory.glob(f"events.out.tfevents.*{SUFFIX}"))
         now = time.time()
-        if existing:
+        self._final = None
+        if existing and not whole:
             self.path, self._writer = existing[-1], _Appending(existing[-1])
         else:
             from course.core.runtime import tf    # TensorFlow's C++ writer: the framing and CRCs, fast
             name = (f"events.out.tfevents.{int(now)}.{socket.gethostname()}.{os.getpid()}"
                     f".{next(_FILE_NUMBERS)}{SUFFIX}")
-            self.path = directory / name
+            self.path = directory / (f".{name}.partial" if whole else name)
+            self._final = directory / name if whole else None
             self._writer = tf.io.TFRecordWriter(str(self.path))
             self._writer.write(event_pb2.Event(wall_time=now, file_version="brain.Event:2").SerializeToString())
         self._templates = {}
@@ -173,6 +177,9 @@ class EventFile:
             self.closed = True
             with _as_oserror(self.path):
                 self._writer.close()
+            if self._final is not None:            # whole: now under its real name, in one step
+                os.replace(self.path, self._final)
+                self.path = self._final
 
 
 @contextlib.contextmanager

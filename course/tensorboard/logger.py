@@ -81,10 +81,14 @@ class RunLogger(Observer):
     def _log_hparams(self, hparams):
         """The HParams session of this run (its trial named after the TensorBoard run, the run directory) and
         the custom-scalars layout, in the run directory itself."""
-        run = self._file("run")
-        run.summary(0, hparams_summary(hparams))
-        run.summary(0, custom_scalars_summary(examples_axis=self.examples_axis, log10_batch_loss=self.log10_batch_loss,
-                                              log10_epoch_loss=self.log10_epoch_loss))
+        run = EventFile(self.run_dir, whole=True)    # written at once, then renamed: never left empty or half done
+        try:
+            run.summary(0, hparams_summary(hparams))
+            run.summary(0, custom_scalars_summary(examples_axis=self.examples_axis,
+                                                  log10_batch_loss=self.log10_batch_loss,
+                                                  log10_epoch_loss=self.log10_epoch_loss))
+        finally:
+            run.close()
 
     # --- observer hooks -------------------------------------------------------------
     def on_train_begin(self, model, config, names, initial):

@@ -209,3 +209,34 @@ def test_a_real_full_device_gives_enospc(tmp_path):
     assert err.value.errno == errno.ENOSPC
     file._writer = real
     file.close()
+
+
+def test_a_whole_file_appears_under_its_name_only_once_closed(tmp_path):
+    """The run's hyperparameters go to a file written under a hidden name and renamed when complete: a run killed
+    before that (kill -9) leaves no empty or half-written event file for TensorBoard to read."""
+    events = EventFile(tmp_path, whole=True)
+    events.text(0, "run/goal", "learn XOR")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [events.path.name]
+    assert events.path.name.startswith(".events.out.tfevents.") and events.path.name.endswith(".partial")
+    assert not list(tmp_path.glob("events.out.tfevents.*"))                  # TensorBoard sees nothing yet
+    events.close()
+    (name,) = [p.name for p in tmp_path.iterdir()]
+    assert name.startswith("events.out.tfevents.") and name == events.path.name
+    loaded = [v.tag for e in EventFileLoader(str(events.path)).Load() for v in e.summary.value]
+    assert loaded == ["run/goal"]
+    second = EventFile(tmp_path, whole=True)                                  # never appends to an existing one
+    second.close()
+    assert len(list(tmp_path.glob("events.out.tfevents.*"))) == 2
+
+
+def test_a_run_killed_at_once_leaves_its_hyperparameters_whole(tmp_path):
+    """A RunLogger's hyperparameters are complete on disk as soon as it is made: a process killed then (kill -9,
+    nothing flushed or closed after) leaves them whole, never a 0-byte file."""
+    from tensorboard.plugins.hparams import metadata
+    from course.tensorboard.logger import RunLogger
+    logger = RunLogger(tmp_path / "run", hparams={"lr": 0.5}, goal="g")       # not closed, as a killed run
+    (events,) = (tmp_path / "run").glob("events.out.tfevents.*")
+    assert events.stat().st_size > 0
+    tags = [v.tag for e in EventFileLoader(str(events)).Load() for v in e.summary.value]
+    assert metadata.SESSION_START_INFO_TAG in tags and "custom_scalars__config__" in tags
+    logger.close()
