@@ -82,3 +82,15 @@ def check_choice(name, value, choices):
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
     return value
+
+
+def tensorflow_backend(environ, keras_imported: bool) -> str:
+    """Set ``KERAS_BACKEND`` in ``environ`` to tensorflow; return a note when it named another backend ("" when
+    not). The course is Keras on TensorFlow (tf.GradientTape, tf.function, tf.distribute): another backend fails
+    deep inside. Keras reads the variable once, on its first import: RuntimeError when that has happened."""
+    backend = environ.get("KERAS_BACKEND", "tensorflow")
+    if backend != "tensorflow" and keras_imported:
+        raise RuntimeError(f"the course needs Keras's TensorFlow backend, and this process imported Keras with "
+                           f"KERAS_BACKEND={backend} first: import course before keras, or unset KERAS_BACKEND")
+    environ["KERAS_BACKEND"] = "tensorflow"
+    return f"KERAS_BACKEND={backend} is ignored: the course runs Keras on TensorFlow" if backend != "tensorflow" else ""

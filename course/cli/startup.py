@@ -10,6 +10,8 @@ import signal
 import sys
 import threading
 
+from course.checks import tensorflow_backend
+
 
 def _exit_130(signum, frame):
     raise SystemExit(130)
@@ -43,11 +45,8 @@ def prepare() -> None:
                 stream.reconfigure(errors="backslashreplace")
             except (ValueError, OSError):        # a stream that cannot be reconfigured: leave it as it is
                 pass
-    backend = os.environ.get("KERAS_BACKEND", "")
-    if backend and backend != "tensorflow" and "keras" not in sys.modules:
-        os.environ["KERAS_BACKEND"] = "tensorflow"
+    if "keras" not in sys.modules and (note := tensorflow_backend(os.environ, False)):
         try:
-            print(f"Note: KERAS_BACKEND={backend} is ignored here: the course runs Keras on TensorFlow.",
-                  file=sys.stderr, flush=True)
+            print(f"Note: {note}.", file=sys.stderr, flush=True)
         except (OSError, ValueError, AttributeError):
             pass

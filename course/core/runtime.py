@@ -23,17 +23,12 @@ import tempfile
 # Set before TensorFlow is imported, or they have no effect.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # C++ INFO and WARNING off
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # removes the oneDNN notice, same numbers run to run
-if os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow":
-    # The course is Keras on TensorFlow (tf.GradientTape, tf.function, tf.distribute): another backend would
-    # fail deep inside. Keras reads the variable once, when it is first imported.
-    if "keras" in sys.modules:
-        raise RuntimeError(f"the course needs Keras's TensorFlow backend, and this process imported Keras with "
-                           f"KERAS_BACKEND={os.environ['KERAS_BACKEND']} first: import course before keras, or "
-                           "unset KERAS_BACKEND")
+
+from course.checks import tensorflow_backend  # noqa: E402  (no TensorFlow: the ground floor)
+
+if _note := tensorflow_backend(os.environ, "keras" in sys.modules):
     import warnings
-    warnings.warn(f"KERAS_BACKEND={os.environ['KERAS_BACKEND']} is ignored: the course runs Keras on TensorFlow",
-                  stacklevel=2)
-os.environ["KERAS_BACKEND"] = "tensorflow"
+    warnings.warn(_note, stacklevel=2)
 
 # absl lines: I1121 12:00:00.123 1234 file.cc:12] ... (I0000 00:00:<epoch> before absl is initialised)
 _CHATTER = re.compile(

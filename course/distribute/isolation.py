@@ -98,7 +98,14 @@ def watch_parent() -> None:
 
 
 def main(argv=None) -> int:
-    directory, n_workers, timeout = (argv if argv is not None else sys.argv[1:4])
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        directory, n_workers, timeout = argv
+        n_workers, timeout = int(n_workers), float(timeout)
+    except ValueError:
+        print("usage: python -m course.distribute.isolation DIR N TIMEOUT   (course.distribute.workers.run_workers "
+              "starts it; DIR holds job.json)", file=sys.stderr)
+        return 2
     why = private_network()
     if why:
         Path(directory, "isolation.txt").write_text(why)
@@ -108,7 +115,7 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, raise_terminated)        # run_workers stops us: we stop the workers first
     watch_parent()
     try:
-        supervise(Path(directory), int(n_workers), float(timeout))
+        supervise(Path(directory), n_workers, timeout)
     except WorkerError as err:
         Path(directory, "launcher.txt").write_text(str(err))
         return 1

@@ -111,9 +111,27 @@ def _launch_isolated(tmp, n_workers, timeout):
     raise WorkerError(message)
 
 
+USAGE = ("usage: python -m course.distribute.workers JOB.json RESULT.json   (with TF_CONFIG naming every worker "
+         "and this one's index; see the README's Day 10 section)")
+
+
 def worker_main(argv=None) -> int:
-    """One worker: read the job, join the cluster of ``TF_CONFIG``, train, write the result JSON."""
-    job_path, result_path = argv if argv is not None else sys.argv[1:3]
+    """One worker: read the job, join the cluster of ``TF_CONFIG``, train, write the result JSON. Exit status 2,
+    with one line, for arguments or a job it cannot use."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if len(argv) != 2:
+        print(USAGE, file=sys.stderr)
+        return 2
+    job_path, result_path = argv
+    try:
+        job = json.loads(Path(job_path).read_text(encoding="utf-8"))
+        if not isinstance(job, dict) or not isinstance(job.get("config", {}), dict):
+            raise ValueError("it must hold a JSON object, with a \"config\" object of Config fields")
+        from course.core.config import Config
+        Config(**job.get("config", {}))                     # its fields checked before TensorFlow starts
+    except (OSError, ValueError, TypeError) as err:
+        print(f"course.distribute.workers: error: the job {job_path}: {err}", file=sys.stderr)
+        return 2
     watch_parent()                      # a worker whose launcher is gone exits instead of waiting for its peers
     from course.engine.signals import Terminated
 

@@ -170,6 +170,8 @@ class Recorder(Observer):
 
         Only for small models (``engine.compiled.SMALL_MODEL_PARAMETERS``), whose steps fit records in full.
         """
+        if self.initial is None:
+            raise ValueError("nothing was recorded yet: pass the Recorder to fit (observers=[recorder]) first")
         stepped = [r for r in self.epochs if len(r.step_loss)]    # an epoch stopped before its first step: none
         if any(r.step_params is None for r in stepped):
             raise ValueError("the parameter path is only recorded for small models (see "

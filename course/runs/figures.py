@@ -11,6 +11,7 @@ joins that run through its own logger. Everything goes through a ``RunLogger``: 
 """
 from __future__ import annotations
 
+import errno
 import re
 
 from course.runs.dirs import new_run_dir
@@ -57,8 +58,8 @@ def add_figures(run: RunResult, figures: dict) -> None:
         >>> add_figures(run, {"confusion_matrix": plots.confusion_matrix(counts)})
     """
     _check(figures)
-    if not run.run_dir.is_dir():
-        raise ValueError(f"run directory {str(run.run_dir)!r} does not exist")
+    if not run.run_dir.is_dir():      # removed while the lesson ran: a file error (a lesson ends with exit 74)
+        raise FileNotFoundError(errno.ENOENT, "the run directory is gone (moved or deleted?)", str(run.run_dir))
     logger = run.logger if run.logger is not None else RunLogger(run.run_dir)   # its own event files, appended to
     _write(logger, figures, step=run.history.steps if run.history is not None else 0)
 

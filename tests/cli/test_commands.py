@@ -15,6 +15,7 @@ import pytest
 from course.cli import commands
 from course.cli.lessons import LESSONS, lesson_goal
 from course.core.config import Config
+from course.distribute import isolation
 from lessons import day1_perceptron, day2_mlp
 from tests.helpers import BACKGROUND, ROOT, fresh_process, python
 
@@ -330,25 +331,27 @@ def days_1_to_8_then_course_tensorboard():
     lessons = python("-c", DAYS_1_TO_8, str(root), timeout=400, nice=True)
     if lessons.returncode != 0:
         return lessons, None, None, root
-    port = _free_port()
+    port, tmp = _free_port(), BACKGROUND.job_dir("board-tmp")     # its own temporary folder, to see it cleaned
     proc = BACKGROUND.popen([sys.executable, "-m", "course", "tensorboard", "--logdir", str(root), "--port",
                              str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                            env={**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp)})
     try:
         lines = [proc.stdout.readline() for _ in range(4)]
         deadline, runs = time.time() + 60, []
         while len(runs) < 12 and time.time() < deadline:               # TensorBoard reads the runs in the background
             runs = _get(f"http://127.0.0.1:{port}", "/data/runs")
             time.sleep(0.5)
+        listening = [(address, p) for address, p in isolation.listening() if p == port]
+        served = sorted(path.name for path in tmp.iterdir())
     finally:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signal.SIGTERM)                                # as `kill` stops it: it cleans up too
         proc.communicate(timeout=30)
-    return lessons, lines, runs, root
+    return lessons, lines, runs, root, (listening, served, sorted(tmp.iterdir()), proc.returncode)
 
 
 @fresh_process(days_1_to_8_then_course_tensorboard)
 def test_after_days_1_to_8_tensorboard_serves_day_8_alone_and_says_how_to_see_the_rest():
-    lessons, lines, runs, root = BACKGROUND.result(days_1_to_8_then_course_tensorboard)
+    lessons, lines, runs, root, _ = BACKGROUND.result(days_1_to_8_then_course_tensorboard)
     assert lessons.returncode == 0, lessons.stderr[-2000:]
     optimizers = ("sgd", "momentum", "rmsprop", "adam")                 # Day 8's runs, in the order it trains them
     assert sorted(runs) == sorted(f"{name}{split}" for name in optimizers for split in ("", "/train", "/validation"))
@@ -361,3 +364,13 @@ def test_after_days_1_to_8_tensorboard_serves_day_8_alone_and_says_how_to_see_th
     named = lines[2].split("(here: ")[1].rstrip(")\n").split(", ")
     assert [name[:len(prefix)] for name, prefix in zip(named, others)] == others and len(named) == 7
     assert lines[3] == f"  every run at once: course tensorboard --logdir {root} --all\n"
+
+
+@fresh_process(days_1_to_8_then_course_tensorboard)
+def test_course_tensorboard_listens_on_loopback_only_and_sigterm_removes_its_folder():
+    """What `course tensorboard` served from: one folder of links in the temporary directory while it ran, gone
+    after a SIGTERM (exit 0); its port listened on 127.0.0.1 and nowhere else."""
+    *_, (listening, served, left, code) = BACKGROUND.result(days_1_to_8_then_course_tensorboard)
+    assert listening and {address for address, _ in listening} == {"127.0.0.1"}
+    assert len(served) == 1 and served[0].startswith("course-tensorboard-")
+    assert left == [] and code == 0

@@ -81,6 +81,6 @@ def test_bad_tags_figures_and_runs_are_refused_before_writing(tmp_path):
     with pytest.raises(TypeError, match="figure 'a' must be a matplotlib Figure, got list"):
         save_figures(tmp_path, "t", "x", {"a": [1, 2]})
     assert list(tmp_path.iterdir()) == []
-    with pytest.raises(ValueError, match="does not exist"):
+    with pytest.raises(FileNotFoundError, match="the run directory is gone"):
         add_figures(RunResult("x", tmp_path / "gone", None, None), {"a": _figure()})
     assert list(tmp_path.iterdir()) == []
