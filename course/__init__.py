@@ -21,9 +21,7 @@ The modules a learner uses keep their short names, as faces over that house::
     model = models.mlp(2, hidden=(16, 16), seed=0)
     history = training.fit(model, ds, config.Config(epochs=20))
 
-``from course import X`` also finds the modules by their earlier names (``numpy_ref``, ``tblog``,
-``trace``, ``events``, ...). Importing ``course`` is cheap: TensorFlow loads on first use of a module
-that needs it.
+Importing ``course`` is cheap: TensorFlow loads on first use of a module that needs it.
 """
 from __future__ import annotations
 
@@ -34,28 +32,14 @@ __version__ = "0.1.0"
 # Faces (course/<name>.py) and subpackages, by name.
 _SUBMODULES = ("cli", "config", "core", "data", "distribute", "engine", "experiment", "families", "gradcheck",
                "models", "pictures", "plots", "reference", "runs", "tensorboard", "trace", "training")
-# Earlier module names, for `from course import <name>`.
-_MOVED = {
-    "activations": "course.reference.activations", "autoencoder": "course.families.autoencoding",
-    "diagram": "course.pictures.diagram", "distributed": "course.distribute",
-    "events": "course.tensorboard.events", "figures": "course.runs.figures", "gan": "course.families.gan",
-    "generative_plots": "course.pictures.generative", "layer_gradients": "course.core.gradients",
-    "multiworker": "course.distribute.workers", "neuron": "course.reference.neuron",
-    "numpy_ref": "course.reference", "optimizers": "course.reference.optimizers", "png": "course.pictures.png",
-    "records": "course.engine.records", "runtime": "course.core.runtime", "sequences": "course.families.sequences",
-    "snapshots": "course.tensorboard.snapshots", "summary": "course.families.summary",
-    "tblog": "course.tensorboard.logger",
-}
 
 
 def __getattr__(name: str):
     # Lazy: `course list` and `--help` never pay TensorFlow's import.
     if name in _SUBMODULES:
         return importlib.import_module(f"course.{name}")
-    if name in _MOVED:
-        return importlib.import_module(_MOVED[name])
     raise AttributeError(f"module 'course' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(list(globals()) + list(_SUBMODULES) + list(_MOVED))
+    return sorted(list(globals()) + list(_SUBMODULES))

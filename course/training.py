@@ -11,8 +11,10 @@ from course.engine.checks import check_fit_inputs
 from course.engine.compiled import SMALL_MODEL_PARAMETERS, make_epoch, make_evaluate, make_step
 from course.engine.loop import fit
 from course.engine.records import EpochRecord, EpochTimer, History, Observer, Recorder, StepOutputs, StepRecord
+from course.engine.steps import Steps, fit_steps
+from course.engine.stop import Stop
 
 __all__ = ["train_step", "replica_step", "fit", "make_optimizer", "loss_for", "per_example_loss_for",
            "labels_for", "count_correct", "check_fit_inputs", "make_step", "make_evaluate", "make_epoch",
            "SMALL_MODEL_PARAMETERS", "Observer", "Recorder", "EpochTimer", "KeepBest", "History", "StepRecord",
-           "EpochRecord", "StepOutputs"]
+           "EpochRecord", "StepOutputs", "Steps", "fit_steps", "Stop"]

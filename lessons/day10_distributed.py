@@ -251,8 +251,8 @@ def train_two_workers(ds, config, say, result, workers_on_network=False):
     say(f"  the two workers' final weights: largest difference {difference:.1e}")
     logged = chief["history"]
     history = training.History(epoch=list(range(1, len(logged["loss"]) + 1)),
-                               **{k: logged[k] for k in ("loss", "accuracy", "val_loss", "val_accuracy", "steps",
-                                                         "stopped")})
+                               **{k: logged[k] for k in ("loss", "accuracy", "val_loss", "val_accuracy", "steps")},
+                               stop=training.Stop(**logged["stop"]) if logged["stop"] else None)
     run_ = RunResult("two_workers", run_dir=Path(chief["run_dir"]), history=history, model=None,
                      metrics=history.final())
     return run_, chief["seconds"], total - chief["seconds"], [np.asarray(w, np.float32) for w in chief["weights"]]

@@ -208,9 +208,8 @@ def compare_learning_rates(ds, config, say, result):
     grew = []
     for name, lr, run_ in rows:
         h = run_.history
-        where = h.stopped.split(":")[0].replace("diverged at ", "")     # "step 10 (epoch 1, batch 10)"
         if h.diverged:
-            outcome = f"DIVERGED at {where}: loss not finite, stopped there"
+            outcome = f"DIVERGED at {h.stop.where}: loss not finite, stopped there"
         elif h.epoch and run_.metrics["loss"] > start:
             outcome = "finished, but the loss grew"
             grew.append((lr, run_.metrics["loss"]))

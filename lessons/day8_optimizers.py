@@ -57,7 +57,7 @@ def build_model(seed):
 
 
 def check_first_step(step) -> tuple[float, list]:
-    """Recompute a StepRecord's update with ``course.optimizers``: (largest |NumPy - Keras| relative to the
+    """Recompute a StepRecord's update with ``course.reference.optimizers``: (largest |NumPy - Keras| relative to the
     weights' size where that is above 1 (float32 keeps 7 digits of a weight of 1e37, not 1e-6), NumPy afters)."""
     ours = [optimizers.first_update(step.optimizer, w, g, step.learning_rate)[0]
             for w, g in zip(step.before, step.grads)]
@@ -101,7 +101,8 @@ def run(config: Config) -> LessonResult:
     say("== 2. The first update of w (output/kernel[0,0]), written out, and checked against Keras")
     for name, recorder in recorders.items():
         if not recorder.steps:           # diverged at step 1: its update made the weights inf, kept by no record
-            say(f"  {name}: nothing to write out: {result.runs[name].history.stopped.split(';')[0]}")
+            stop = result.runs[name].history.stop
+            say(f"  {name}: nothing to write out: diverged at {stop.where}: {stop.cause}")
             continue
         step = recorder.steps[0]
         diff, ours = check_first_step(step)

@@ -54,7 +54,9 @@ from course.runs.figures import open_run
 from course.tensorboard.snapshots import picture_epochs
 from course.numbers import bullet, count
 from course.reference.noise import compare_accuracies
-from course.training import KeepBest
+from course.tensorboard.steps import StepsLogger
+from course.trace.console import EpochPrinter
+from course.training import KeepBest, Observer, fit_steps
 
 # Each family's recipe as multiples of --epochs and --learning-rate: (epochs x, learning rate x).
 RECIPES = {
@@ -221,7 +223,7 @@ def recurrent_verdict(rnn: float, lstm: float, n_val: int) -> list:
 
 
 def autoencoder_part(config, digits, say):
-    # New: a loop of our own. No labels: the target of the step is its input (course.autoencoder).
+    # New: no labels. The target of the step is its input (course.families.autoencoding).
     pixels = functools.partial(to_pixels, digits)
     x_train, x_val = pixels(digits.x_train), pixels(digits.x_val)          # (n, 64) in [0, 1]
     model = families.autoencoder(n_features=64, code=CODE_SIZE, seed=config.seed)
@@ -235,21 +237,25 @@ def autoencoder_part(config, digits, say):
     run_dir, logger = own_run(config, "autoencoder", summary.describe(model), parameter_count(model))
     shown = x_val[:SHOWN_DIGITS]
 
-    def on_epoch(epoch, history):
-        if epoch in (1, epochs):      # the reconstructions after the first and the last epoch
-            figure = generative_plots.reconstructions(shown, np.asarray(model(shown)),
-                                                      title=f"Validation digits (top) and reconstructions, epoch {epoch}")
-            logger.log_figure("reconstructions", figure, step=history.steps,
-                              save_to=run_dir / "reconstructions.png" if epoch == epochs else None)
+    class Reconstructions(Observer):      # the reconstructions after the first and the last epoch
+        def on_epoch_end(self, record):
+            if record.complete and record.epoch in (1, epochs):
+                figure = generative_plots.reconstructions(
+                    shown, np.asarray(model(shown)), title=f"Validation digits (top) and reconstructions, epoch "
+                                                           f"{record.epoch}")
+                logger.log_figure("reconstructions", figure, step=record.first_step + len(record.step_sizes) - 1,
+                                  save_to=run_dir / "reconstructions.png" if record.epoch == epochs else None)
 
+    observers = [StepsLogger(logger, autoencoding.TAGS), Reconstructions()]
+    observers += [] if config.quiet else [EpochPrinter(print_fn=say, line=autoencoding.epoch_line)]
     try:
-        history = autoencoding.fit(model, x_train, x_val, config, logger=logger, on_epoch=on_epoch,
-                                   print_fn=None if config.quiet else say)
+        # New: no labels. The step's target is its input; the course's loop runs it (engine.fit_steps).
+        history = fit_steps(autoencoding.steps(model, x_train, x_val, config), config, observers)
     finally:
         logger.close()
-    if history.stopped:
-        say(f"Stopped early: {history.stopped}")
-    mse = history.final()
+    if history.stop:
+        say(f"Stopped early: {history.stop}")
+    mse = history.final()["val_loss"]
     baseline = autoencoding.mean_image_error(x_train, x_val)
     pca = PCA(CODE_SIZE, random_state=config.seed).fit(x_train)
     pca_mse = float(np.mean((pca.inverse_transform(pca.transform(x_val)) - x_val) ** 2))
@@ -272,7 +278,7 @@ def to_pixels(digits, x):
 
 
 def gan_part(config, real, say):
-    # New: two networks, each with its own loss and optimizer, updated in one step (course.gan).
+    # New: two networks, each with its own loss and optimizer, updated in one step (course.families.gan).
     generator = families.generator(noise_dim=NOISE_SIZE, seed=config.seed)
     discriminator = families.discriminator(seed=config.seed + 100)
     mean, std = np.array(gan.TARGET_MEAN), np.array(gan.TARGET_STD)
@@ -296,39 +302,47 @@ def gan_part(config, real, say):
     panels = dict(zip(snapshot_epochs, snapshots.subplots(1, len(snapshot_epochs), squeeze=False)[0]))
 
     pictured = picture_epochs(epochs)          # the epochs a run's pictures are taken at (10 of them)
+    measured = gan.fixed_noise(generator, config.seed)
 
-    def on_epoch(epoch, history, generated):
-        if epoch in pictured:
-            title = f"epoch {epoch}: real (blue), generated (orange), green = D says real"
-            logger.log_figure("generated_points", generative_plots.generated_points(
-                real[:gan.SAMPLE_COUNT], generated, discriminator=discriminator, title=title, colorbar=False),
-                step=history.steps)
-        if epoch in panels:
-            generative_plots.generated_points(real[:gan.SAMPLE_COUNT], generated, discriminator=discriminator,
-                                              ax=panels[epoch], title=f"epoch {epoch}", colorbar=False)
+    class Pictures(Observer):                  # the generated points as the GAN learns
+        def on_epoch_end(self, record):
+            if not record.complete or (record.epoch not in pictured and record.epoch not in panels):
+                return
+            points = gan.generated(generator, measured)
+            if record.epoch in pictured:
+                title = f"epoch {record.epoch}: real (blue), generated (orange), green = D says real"
+                logger.log_figure("generated_points", generative_plots.generated_points(
+                    real[:gan.SAMPLE_COUNT], points, discriminator=discriminator, title=title, colorbar=False),
+                    step=record.first_step + len(record.step_sizes) - 1)
+            if record.epoch in panels:
+                generative_plots.generated_points(real[:gan.SAMPLE_COUNT], points, discriminator=discriminator,
+                                                  ax=panels[record.epoch], title=f"epoch {record.epoch}", colorbar=False)
 
+    observers = [StepsLogger(logger, gan.TAGS), Pictures()]
+    observers += [] if config.quiet else [EpochPrinter(print_fn=say, line=gan.epoch_line)]
     try:
-        history = gan.fit(generator, discriminator, real, config, logger=logger, on_epoch=on_epoch,
-                          print_fn=None if config.quiet else say)
+        # New: two networks, two optimizers, one step; the course's loop runs it (engine.fit_steps).
+        history = fit_steps(gan.steps(generator, discriminator, real, config), config, observers)
         logger.log_figure("generated_points_by_epoch", snapshots, step=history.steps,
                           save_to=run_dir / "generated_points_by_epoch.png")
     finally:
         logger.close()
-    if history.stopped:
-        say(f"Stopped early: {history.stopped}")
+    if history.stop:
+        say(f"Stopped early: {history.stop}")
     final = history.final()             # NaN where it stopped before the end of epoch 1
-    m, s, r = final["sample_mean"], final["sample_std"], final["sample_correlation"]
+    m, s = np.array([final["mean_x1"], final["mean_x2"]]), np.array([final["std_x1"], final["std_x2"]])
+    r = final["correlation"]
     when = f"at step {history.steps}, where it stopped" if history.stopped else f"after {count(epochs, 'epoch')}"
     say(f"  {gan.SAMPLE_COUNT} generated points {when} vs the real distribution:")
     table(say, ("", "mean x1", "mean x2", "std x1", "std x2", "correlation", "inside 2 sd*"), [
-        ("generated", *(f"{v:.2f}" for v in (*m, *s, r, final["sample_inside"]))),
+        ("generated", *(f"{v:.2f}" for v in (*m, *s, r, final["inside"]))),
         ("real", *(f"{v:.2f}" for v in (*mean, *std, gan.TARGET_CORRELATION, gan.INSIDE_A_GAUSSIAN)))], indent="    ")
     say("    * the share of the points inside the real distribution's ellipse of 2 standard deviations")
     for line in discriminator_verdict(final, mean, std, gan.TARGET_CORRELATION):
         say(line)
     numbers = {"gan_sample_mean": m, "gan_sample_std": s, "gan_sample_correlation": r,
-               "gan_sample_inside": final["sample_inside"],
-               "gan_d_real": final["p_real"], "gan_d_generated": final["p_fake"], "gan_parameters": parameters}
+               "gan_sample_inside": final["inside"],
+               "gan_d_real": final["d_real"], "gan_d_generated": final["d_generated"], "gan_parameters": parameters}
     run_ = RunResult("gan", run_dir, history, generator, {"sample_mean": m, "sample_std": s})
     return {"gan": run_}, numbers, [
         ("GAN", PURPOSE["gan"], f"{parameter_count(generator):,} + {parameter_count(discriminator):,}",
@@ -339,14 +353,15 @@ def gan_part(config, real, say):
 def discriminator_verdict(final, mean, std, correlation) -> list:
     """What D(real) and D(generated) say, beside how far the generated points are from the real ones: D near 0.5
     means D is fooled, which is not the same as G matching the data."""
-    if not np.isfinite(final["p_real"]):
+    if not np.isfinite(final["d_real"]):
         return ["  (no D(real) or D(generated): the run stopped before the end of an epoch)", ""]
-    d = f"  D(real) {final['p_real']:.2f}, D(generated) {final['p_fake']:.2f}"
-    m, s, r = final["sample_mean"], final["sample_std"], final["sample_correlation"]
+    d = f"  D(real) {final['d_real']:.2f}, D(generated) {final['d_generated']:.2f}"
+    m, s = (final["mean_x1"], final["mean_x2"]), (final["std_x1"], final["std_x2"])
+    r = final["correlation"]
     off = [f"mean x{k + 1} {m[k]:.2f} vs {mean[k]:g}" for k in range(2) if abs(m[k] - mean[k]) > 0.5 * std[k]]
     off += [f"std x{k + 1} {s[k]:.2f} vs {std[k]:g}" for k in range(2) if not 0.7 < s[k] / std[k] < 1.3]
     off += [f"correlation {r:.2f} vs {correlation:g}"] * bool(abs(r - correlation) > 0.15)
-    fooled = abs(final["p_real"] - 0.5) < 0.1 and abs(final["p_fake"] - 0.5) < 0.1
+    fooled = abs(final["d_real"] - 0.5) < 0.1 and abs(final["d_generated"] - 0.5) < 0.1
     if fooled and off:
         return [f"{d}: D can no longer tell them apart, yet the points still differ ({'; '.join(off)}):",
                 "  a fooled discriminator is not yet a matched distribution.", ""]

@@ -1,6 +1,6 @@
 """The faces (course/config.py, data.py, models.py, training.py, plots.py, gradcheck.py, experiment.py) and the
 ``course`` package's map: thin re-exports of the house below them, the README's example as written, and every
-earlier module name still found (``from course import numpy_ref, tblog, ...``)."""
+earlier module name gone (``from course import numpy_ref`` is an ImportError)."""
 import ast
 import importlib
 import inspect
@@ -55,34 +55,21 @@ def test_the_faces_name_the_objects_the_readme_names():
     assert experiment.train_and_log is runs_experiment.train_and_log
 
 
-OLD_NAMES = {   # an earlier module name -> a name it held, still found through it
-    "activations": "FUNCTIONS", "autoencoder": "fit", "diagram": "supports", "distributed": "mirrored_strategy",
-    "events": "EventFile", "figures": "save_figures", "gan": "GANHistory", "generative_plots": "reconstructions",
-    "layer_gradients": "layer_gradient_norms", "multiworker": "run_workers", "neuron": "descend",
-    "numpy_ref": "forward", "optimizers": "first_update", "png": "encode", "records": "Recorder", "runtime": "tf",
-    "sequences": "marked_sign", "snapshots": "Snapshots", "summary": "layer_rows", "tblog": "RunLogger",
-}
+EARLIER_NAMES = ("activations", "autoencoder", "diagram", "distributed", "events", "figures", "gan",
+                 "generative_plots", "layer_gradients", "multiworker", "neuron", "numpy_ref", "optimizers", "png",
+                 "records", "runtime", "sequences", "snapshots", "summary", "tblog")   # no released version had them
 
 
-@pytest.mark.parametrize("old, name", sorted(OLD_NAMES.items()))
-def test_earlier_module_names_resolve_to_their_new_modules(old, name):
-    namespace = {}
-    exec(f"from course import {old}", namespace)                        # the way lessons and notebooks wrote it
-    module = namespace[old]
-    assert module is importlib.import_module(course._MOVED[old]) is getattr(course, old)
-    assert hasattr(module, name)
-
-
-def test_the_package_map_lists_every_name_and_refuses_others():
-    assert set(OLD_NAMES) == set(course._MOVED)                         # every earlier name is checked above
+def test_the_package_map_lists_every_face_and_refuses_other_names():
     for name in course._SUBMODULES:
         assert getattr(course, name) is importlib.import_module(f"course.{name}")
         assert (ROOT / "course" / name).is_dir() or (ROOT / "course" / f"{name}.py").is_file()
-    assert set(course._SUBMODULES) | set(course._MOVED) <= set(dir(course))
+    assert set(course._SUBMODULES) <= set(dir(course))
     with pytest.raises(AttributeError, match="module 'course' has no attribute 'nope'"):
         course.nope  # noqa: B018
-    with pytest.raises(ImportError):
-        exec("from course import nope", {})
+    for name in ("nope", *EARLIER_NAMES):       # `from course import optimizers` no longer gives the NumPy rules
+        with pytest.raises(ImportError):
+            exec(f"from course import {name}", {})
 
 
 def test_importing_course_and_its_config_starts_no_tensorflow():

@@ -13,6 +13,7 @@ A worker is ``python -m course.distribute.workers JOB.json RESULT.json`` with ``
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -177,7 +178,8 @@ def _work(job_path, result_path) -> int:
         "index": index, "replicas": strategy.num_replicas_in_sync, "seconds": seconds, "run_dir": run_dir,
         "weights": [w.tolist() for w in model.get_weights()],
         "history": {"loss": history.loss, "accuracy": history.accuracy, "val_loss": history.val_loss,
-                    "val_accuracy": history.val_accuracy, "steps": history.steps, "stopped": history.stopped}}))
+                    "val_accuracy": history.val_accuracy, "steps": history.steps,
+                    "stop": dataclasses.asdict(history.stop) if history.stop is not None else None}}))
     return 0
 
 

@@ -1,7 +1,8 @@
-"""What the loop checks before it trains, and what it says when the numbers blow up.
+"""What the loop checks before it trains: inputs that cannot train together are refused, naming the argument.
 
     check_fit_inputs(model, dataset, config)     # ValueError/TypeError/ConfigError before anything runs
-    divergence(step, epoch, batch, loss, names, variables, grads)   # "diverged at step 37 (epoch 2, ..."
+
+(When the numbers blow up during training, ``course.engine.stop`` says where and why.)
 """
 from __future__ import annotations
 
@@ -66,27 +67,3 @@ def _what(value) -> str:
         return f"the string {value!r}"
     name = type(value).__name__
     return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
-
-
-def divergence(step, epoch, batch, loss, names, variables, grads) -> str:
-    """Why training stops at ``step``: which gradients or weights are no longer finite numbers."""
-    with np.errstate(all="ignore"):
-        bad_grads = [n for n, g in zip(names, grads) if not np.all(np.isfinite(np.asarray(g)))]
-        bad_weights = [n for n, v in zip(names, variables) if not np.all(np.isfinite(v.numpy()))]
-
-    def listed(kind, bad):
-        if len(bad) == 1:
-            return f"the {kind} of {bad[0]} is not finite"
-        if len(bad) == len(names) and len(bad) > 4:
-            return f"the {kind}s of all {len(bad)} variables are not finite"
-        shown = ", ".join(bad) if len(bad) <= 4 else f"{', '.join(bad[:3])} and {len(bad) - 3} more"
-        return f"the {kind}s of {shown} are not finite"
-
-    causes = [listed("gradient", bad_grads)] * bool(bad_grads) + [listed("weight", bad_weights)] * bool(bad_weights)
-    if not causes:
-        largest = max(float(np.max(np.abs(v.numpy()))) for v in variables)
-        causes = [f"every weight is finite but they are so large (up to {largest:.3g}) that the forward pass "
-                  "overflowed float32" if not np.isfinite(loss) else
-                  "every gradient entry is finite but too large for their norm to fit in float32"]
-    return (f"diverged at step {step} (epoch {epoch}, batch {batch}): the loss is {loss:.4g}, and "
-            f"{' and '.join(causes)}; lower the learning rate (--learning-rate), e.g. ten times smaller")

@@ -70,9 +70,54 @@ def make_evaluate(model, loss_fn, *, eager=False):
     return evaluate if eager else tf.function(evaluate, reduce_retracing=True, autograph=False)
 
 
+def shuffled(rng, n: int) -> np.ndarray:
+    """The order of an epoch's ``n`` training examples, from the run's seeded ``rng``: every loop's shuffle."""
+    return rng.permutation(n)
+
+
+def epoch_loop(step, batch_size: int, columns: dict, *, accumulate=None, finish=None):
+    """The rest of an epoch for any network, as one function to compile: ``step`` on every remaining batch of
+    pre-shuffled tensors in a ``tf.while_loop``, stopping after a step that is not finite, then ``finish``.
+
+    ``step(*batch)`` returns (``{name: value}`` with the shapes of ``columns``, whether the step left everything
+    finite (a boolean scalar), ``carry``: tensors handed from step to step, such as the last gradients);
+    ``accumulate(acc, values, rows, finite)`` keeps running sums across the steps, in step order.
+
+    ``run(tensors, first_batch, carry, acc, *finish_args)`` slices each tensor of ``tensors`` (one row per
+    example, in the epoch's order) into batches from ``first_batch`` on and returns (``{name: (steps, ...)}``,
+    the last carry, the sums, whether the last step was finite, ``finish(*finish_args)`` or None). It is the
+    only loop over batches in the course: the classifiers' epoch (``make_epoch``) and the families' (the
+    autoencoder's, the GAN's: ``course.engine.steps``) are both built on it.
+    """
+    def run(tensors, first_batch, carry, acc, *finish_args):
+        n = tf.shape(tensors[0])[0]
+        last_batch = (n + batch_size - 1) // batch_size
+        arrays = {name: tf.TensorArray(tf.float32, size=0, dynamic_size=True, element_shape=shape)
+                  for name, shape in columns.items()}
+
+        def more(b, finite, *_):                       # the next batch, unless a step blew up
+            return tf.logical_and(b < last_batch, finite)
+
+        def one_step(b, finite, carry, acc, arrays):
+            batch = tuple(t[b * batch_size:(b + 1) * batch_size] for t in tensors)
+            values, ok, carry = step(*batch)
+            arrays = {name: a.write(b - first_batch, tf.cast(values[name], tf.float32)) for name, a in arrays.items()}
+            if accumulate is not None:
+                acc = accumulate(acc, values, tf.cast(tf.shape(batch[0])[0], tf.float64), ok)
+            return b + 1, ok, carry, acc, arrays
+
+        _, finite, carry, acc, arrays = tf.while_loop(
+            more, one_step, (first_batch, tf.constant(True), carry, acc, arrays))
+        finished = finish(*finish_args) if finish is not None else None
+        return {name: a.stack() for name, a in arrays.items()}, carry, acc, finite, finished
+
+    return run
+
+
 def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=False, eager=False,
                update=train_step, step=None):
-    """Compile "the rest of an epoch": ``train_step`` in a ``tf.while_loop``, then validation.
+    """Compile a classifier's "rest of an epoch" (``epoch_loop``): ``train_step`` on every remaining batch,
+    then validation.
 
     One Python call runs every remaining batch of pre-shuffled tensors and evaluates the validation
     split, so an epoch costs one call. It stops early at a step whose loss or gradient is not finite.
@@ -87,71 +132,34 @@ def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=
     """
     if step is None:
         step = make_step(model, loss_fn, optimizer, eager=True, record_parameters=record_parameters, update=update)
-    evaluate = make_evaluate(model, loss_fn, eager=True)
     n_flat = parameter_count(model) if record_parameters else 0
+    columns = {"loss": [], "correct": [], "grad_norm": [], "params": [n_flat], "flat_grads": [n_flat]}
+
+    def one_step(x, y):
+        out = step(x, y)
+        values = {"loss": out.loss, "correct": out.correct, "grad_norm": out.grad_norm, "params": out.params,
+                  "flat_grads": out.flat_grads}
+        return values, out.finite, list(out.grads)
+
+    def sums(acc, values, rows, finite):
+        # float64 sums, in step order: the same numbers as when the steps run one at a time
+        return (tf.where(finite, acc[0] + tf.cast(values["loss"], tf.float64) * rows, acc[0]),
+                tf.where(finite, acc[1] + tf.cast(values["correct"], tf.float64), acc[1]))
+
+    loop = epoch_loop(one_step, batch_size, columns, accumulate=sums, finish=make_evaluate(model, loss_fn, eager=True))
 
     def run_epoch(xs, ys, x_val, y_val, first_batch, carried, grads):
-        n = tf.shape(xs)[0]
-        last_batch = (n + batch_size - 1) // batch_size
-        series = StepSeries(*(tf.TensorArray(tf.float32, size=0, dynamic_size=True, element_shape=shape)
-                              for shape in ([], [], [], [n_flat], [n_flat])))
-
-        def more(b, finite, *_):                       # the next batch, unless a step blew up
-            return tf.logical_and(b < last_batch, finite)
-
-        def one_step(b, finite, loss_sum, correct_sum, grads, series):
-            x, y = xs[b * batch_size:(b + 1) * batch_size], ys[b * batch_size:(b + 1) * batch_size]
-            out = step(x, y)
-            series = StepSeries(*(a.write(b - first_batch, v) for a, v in zip(
-                series, (out.loss, out.correct, out.grad_norm, out.params, out.flat_grads))))
-            size = tf.cast(tf.shape(x)[0], tf.float64)
-            # float64 sums, in step order: the same numbers as when the steps run one at a time
-            loss_sum = tf.where(out.finite, loss_sum + tf.cast(out.loss, tf.float64) * size, loss_sum)
-            correct_sum = tf.where(out.finite, correct_sum + tf.cast(out.correct, tf.float64), correct_sum)
-            return b + 1, out.finite, loss_sum, correct_sum, list(out.grads), series
-
-        _, finite, loss_sum, correct_sum, grads, series = tf.while_loop(
-            more, one_step, (first_batch, tf.constant(True), carried[0], carried[1], list(grads), series))
-        val_loss, val_accuracy = evaluate(x_val, y_val)
-        total = tf.cast(n, tf.float64)
+        series, grads, (loss_sum, correct_sum), finite, (val_loss, val_accuracy) = loop(
+            (xs, ys), first_batch, list(grads), (carried[0], carried[1]), x_val, y_val)
+        total = tf.cast(tf.shape(xs)[0], tf.float64)
         metrics = tf.where(finite, tf.stack([loss_sum / total, correct_sum / total, tf.cast(val_loss, tf.float64),
                                              tf.cast(val_accuracy, tf.float64)]),
                            tf.fill([4], tf.constant(float("nan"), tf.float64)))
-        return StepSeries(*(a.stack() for a in series)), grads, metrics, finite
+        return StepSeries(*(series[name] for name in columns)), grads, metrics, finite
 
     # tf.while_loop written out: AutoGraph would convert every function the step calls (Keras's too), a
     # second or more of tracing for the larger models, for nothing.
     return run_epoch if eager else tf.function(run_epoch, reduce_retracing=True, autograph=False)
-
-
-def make_loop(step, batch_size: int, outputs: int, *, check: int | None = None, eager=False):
-    """Compile every batch of an epoch for a step of one's own (the autoencoder's, the GAN's).
-
-    ``step(*batch)`` returns ``outputs`` scalars; the compiled ``loop(*tensors)`` slices each tensor (one
-    row per example, in the epoch's order) into batches, runs the step on each and returns their outputs,
-    (steps, outputs) float32, stopping after the first step whose first ``check`` outputs are not finite.
-
-    Example:
-        >>> loop = make_loop(lambda x: (reconstruction_step(model, optimizer, x),), 32, 1)
-        >>> losses = loop(tf.constant(x_train[order]))[:, 0]
-    """
-    check = outputs if check is None else check
-
-    def run(*tensors):
-        last = (tf.shape(tensors[0])[0] + batch_size - 1) // batch_size
-
-        def more(b, finite, rows):
-            return tf.logical_and(b < last, finite)
-
-        def one_step(b, finite, rows):
-            values = tf.stack([tf.cast(v, tf.float32) for v in step(*(t[b * batch_size:(b + 1) * batch_size]
-                                                                     for t in tensors))])
-            return b + 1, tf.reduce_all(tf.math.is_finite(values[:check])), rows.write(b, values)
-
-        rows = tf.TensorArray(tf.float32, size=0, dynamic_size=True, element_shape=[outputs])
-        return tf.while_loop(more, one_step, (tf.constant(0), tf.constant(True), rows))[2].stack()
-
-    return run if eager else tf.function(run, reduce_retracing=True, autograph=False)
 
 
 class EpochBuffer:

@@ -18,12 +18,13 @@ from course.core.config import Config
 from course.core.models import parameter_count, variable_name
 from course.core.runtime import tf
 from course.core.step import labels_for, train_step
-from course.engine.checks import check_fit_inputs, divergence
-from course.engine.compiled import SMALL_MODEL_PARAMETERS, EpochBuffer
+from course.engine.checks import check_fit_inputs
+from course.engine.compiled import SMALL_MODEL_PARAMETERS, EpochBuffer, shuffled
 from course.engine.records import EpochMetrics, EpochRecord, History, StepRecord, StepSeries
 from course.engine.replicas import strategy_of
 from course.engine.runners import ReplicaRunner, Runner
 from course.engine.signals import signals_deferred
+from course.engine.stop import diverged, interrupted
 
 
 def fit(model, dataset, config: Config, observers=(), *, strategy=None, optimizer=None, update=None) -> History:
@@ -96,7 +97,7 @@ class _Training:
                 self.begin()
             for epoch in range(1, config.epochs + 1):
                 if config.shuffle:
-                    order = tf.constant(rng.permutation(self.n))
+                    order = tf.constant(shuffled(rng, self.n))
                     xs, ys = tf.gather(self.x_train, order), tf.gather(self.y_train, order)
                 else:
                     xs, ys = self.x_train, self.y_train
@@ -105,26 +106,24 @@ class _Training:
                 while b < self.batches and (self.runner.every_step_from_python or self.step < self.full_steps):
                     with signals_deferred():      # a step and its logging happen together
                         grads = self._watched_step(xs, ys, epoch, b)
-                    if self.history.stopped:      # stop at this step: what was logged so far stays as it was
+                    if self.history.stop:         # stop at this step: what was logged so far stays as it was
                         break
                     b += 1
                 # Ctrl-C waits for the compiled call and its hand-over to the observers: the updates it
                 # applied are then logged, never lost between the call and the logs.
                 with signals_deferred():
                     metrics = None
-                    if not self.history.stopped:
+                    if not self.history.stop:
                         grads, metrics = self._rest_of_epoch(xs, ys, epoch, b, grads)
                     self._end_epoch(epoch, grads, metrics)
-                if self.history.stopped:
+                if self.history.stop:
                     break
         except KeyboardInterrupt:
             # Ctrl-C (or SIGTERM): hand the finished steps of this epoch to the observers so the partial
             # run is logged, then let the interruption go on.
             partial = self._record(epoch, self.buffer if not self.handed_over else EpochBuffer(), None, None)
             self.history.steps = self.step
-            self.history.stopped = (f"interrupted at step {self.step} (epoch {epoch})" if epoch else
-                                    "interrupted before the first step")
-            self.history.stopped_at = self.step
+            self.history.stop = interrupted(self.step, epoch)
             for obs in self.observers:
                 obs.on_epoch_end(partial)
                 obs.on_train_end(self.history)
@@ -142,8 +141,7 @@ class _Training:
         out = self.runner.step(x, y, self.sizes[b])
         loss, norm = float(out.loss), float(out.grad_norm)
         if not bool(out.finite):
-            self.history.stopped = divergence(self.step + 1, epoch, b + 1, loss, self.names, self.variables, out.grads)
-            self.history.stopped_at = self.step + 1
+            self.history.stop = diverged(self.step + 1, epoch, b + 1, loss, self.names, self.variables, out.grads)
             return out.grads
         self.step += 1
         empty = np.zeros(0)
@@ -164,9 +162,8 @@ class _Training:
         done = len(series.loss)
         if done and not finite:
             done -= 1
-            self.history.stopped = divergence(self.step + done + 1, epoch, b + done + 1, float(series.loss[-1]),
-                                              self.names, self.variables, grads)
-            self.history.stopped_at = self.step + done + 1
+            self.history.stop = diverged(self.step + done + 1, epoch, b + done + 1, float(series.loss[-1]),
+                                         self.names, self.variables, grads)
             metrics = None
         self.buffer.add(StepSeries(*(column[:done] for column in series)), self.sizes[b:b + done])
         self.step += done
@@ -174,12 +171,9 @@ class _Training:
 
     def _end_epoch(self, epoch, grads, metrics):
         history = self.history
-        history.diverged = bool(history.stopped)
         record = self._record(epoch, self.buffer, grads, metrics)
         if metrics is not None:
-            history.epoch.append(epoch)
-            for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
-                getattr(history, key).append(getattr(record, key))
+            history.add(epoch, {key: getattr(record, key) for key in ("loss", "accuracy", "val_loss", "val_accuracy")})
         history.steps = self.step
         self.handed_over = True   # set first: an interruption in the observers must not log these steps twice
         for obs in self.observers:

@@ -18,6 +18,7 @@ import numpy as np
 
 from course.checks import check_int
 from course.core.config import Config
+from course.engine.history import History  # noqa: F401  (read from here too: what fit returns)
 
 
 class StepOutputs(NamedTuple):
@@ -87,28 +88,20 @@ class EpochRecord:
     grads: list                     # numpy arrays, gradients of the epoch's last step
     complete: bool = True           # False for the part of an epoch before a divergence or Ctrl-C:
                                     # its epoch-level metrics are NaN, only the per-step series count
+    values: dict = field(default_factory=dict)    # a family's step values, {name: (steps,)}: its step's own
+    measures: dict = field(default_factory=dict)  # a family's epoch values, {name: float}: means and measures
 
-
-@dataclass
-class History:
-    """Per-epoch metrics, returned by ``fit``."""
-    epoch: list = field(default_factory=list)
-    loss: list = field(default_factory=list)
-    accuracy: list = field(default_factory=list)
-    val_loss: list = field(default_factory=list)
-    val_accuracy: list = field(default_factory=list)
-    steps: int = 0
-    stopped: str = ""     # why training stopped early ("" when it ran every epoch)
-    diverged: bool = False
-    stopped_at: int = 0   # the step that message names (the step that diverged, or the last one done)
-
-    def final(self) -> dict:
-        """The last complete epoch's metrics (NaN when training stopped before the end of epoch 1)."""
-        if not self.epoch:
-            nan = float("nan")
-            return {"epoch": 0, "loss": nan, "accuracy": nan, "val_loss": nan, "val_accuracy": nan}
-        return {"epoch": self.epoch[-1], "loss": self.loss[-1], "accuracy": self.accuracy[-1],
-                "val_loss": self.val_loss[-1], "val_accuracy": self.val_accuracy[-1]}
+    @classmethod
+    def of_values(cls, epoch, first_step, values: dict, sizes, measures: dict, names, variables, complete=True):
+        """The record of a family's epoch (``course.engine.steps``): its step's named values, the epoch's
+        measures; the classifier's own fields are empty (no accuracy, no gradient norm)."""
+        steps = len(sizes)
+        nan, empty = float("nan"), np.full(steps, np.nan)
+        return cls(epoch=epoch, first_step=first_step, step_loss=np.asarray(values.get("loss", empty)),
+                   step_accuracy=empty, step_grad_norm=empty, step_sizes=np.asarray(sizes, np.float64),
+                   step_params=None, step_grads=None, loss=measures.get("loss", nan), accuracy=nan,
+                   val_loss=measures.get("val_loss", nan), val_accuracy=nan, learning_rate=nan, names=names,
+                   variables=variables, grads=[], complete=complete, values=values, measures=measures)
 
 
 class Observer:

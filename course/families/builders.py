@@ -7,8 +7,8 @@ steps for the RNN, the LSTM and the Transformer. So ``training.fit`` trains all 
     model = cnn(seed=0)                     # digits: (batch, 64) -> (batch, 8, 8, 1) -> ... -> (batch, 10)
     model = recurrent("lstm", length=40)    # (batch, 80) -> (batch, 40, 2) -> (batch, 16) -> (batch, 1)
 
-The autoencoder and the GAN's two networks are built here too; they are trained by their own
-loops (``course.autoencoder``, ``course.gan``).
+The autoencoder and the GAN's two networks are built here too; they bring their own steps
+(``course.families.autoencoding``, ``course.families.gan``) to the course's loop (``engine.fit_steps``).
 """
 from __future__ import annotations
 

@@ -3,23 +3,24 @@
 The discriminator D learns to tell real points from generated ones (P(real)); the generator G
 learns to turn random noise into points D takes for real. Each step updates both::
 
-    d_loss, g_loss, p_real, p_fake = gan_step(G, D, g_optimizer, d_optimizer, real, noise)
+    d_loss, g_loss, d_real, d_generated = gan_step(G, D, g_optimizer, d_optimizer, real, noise, loss_fn)
 
     real = target_samples(2000, seed=0)                   # (2000, 2) from a tilted 2-D Gaussian
-    history = fit(families.generator(), families.discriminator(), real, Config(epochs=30, optimizer="adam"))
-    history.sample_mean[-1], history.sample_std[-1]       # compare with TARGET_MEAN, TARGET_STD
+    history = fit_steps(steps(families.generator(), families.discriminator(), real, config), config)
+    history.mean_x1[-1], history.std_x1[-1]               # compare with TARGET_MEAN, TARGET_STD
+
+The course's loop (``course.engine.steps``) does the rest: the shuffle, the compiled epoch, a Stop when a loss
+stops being finite, the history, and TensorBoard (``TAGS``, through ``tensorboard.steps.StepsLogger``).
 """
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from course.checks import check_seed
 from course.core.optimizers import make_optimizer
 from course.core.runtime import keras, tf
-from course.engine.compiled import make_loop
-from course.families.autoencoding import printed_epoch
+from course.engine.steps import Steps
+from course.tensorboard.steps import ValueTags
 
 TARGET_MEAN = (2.0, 1.0)       # the real points' mean (x1, x2)
 TARGET_STD = (1.0, 0.5)        # their standard deviations
@@ -87,32 +88,6 @@ def gan_step(generator, discriminator, g_optimizer, d_optimizer, real, noise, lo
     return d_loss, g_loss, tf.reduce_mean(p_real), tf.reduce_mean(p_fake)
 
 
-@dataclass
-class GANHistory:
-    """Per-epoch means of the step outputs and the statistics of ``SAMPLE_COUNT`` generated points."""
-    epoch: list = field(default_factory=list)
-    d_loss: list = field(default_factory=list)
-    g_loss: list = field(default_factory=list)
-    p_real: list = field(default_factory=list)         # mean D(real): 1 = D is sure they are real
-    p_fake: list = field(default_factory=list)         # mean D(generated)
-    sample_mean: list = field(default_factory=list)    # (2,) arrays
-    sample_std: list = field(default_factory=list)     # (2,) arrays
-    sample_correlation: list = field(default_factory=list)
-    sample_inside: list = field(default_factory=list)  # share inside the real 2-sigma ellipse (share_inside)
-    steps: int = 0
-    stopped: str = ""
-
-    def final(self) -> dict:
-        """The last epoch's numbers: sample mean, std and correlation, D(real), D(generated); NaN when
-        training stopped before the end of epoch 1 (nothing was measured)."""
-        nan = float("nan")
-        return {"sample_mean": self.sample_mean[-1] if self.sample_mean else np.array([nan, nan]),
-                "sample_std": self.sample_std[-1] if self.sample_std else np.array([nan, nan]),
-                "sample_correlation": self.sample_correlation[-1] if self.sample_correlation else nan,
-                "sample_inside": self.sample_inside[-1] if self.sample_inside else nan,
-                "p_real": self.p_real[-1] if self.p_real else nan, "p_fake": self.p_fake[-1] if self.p_fake else nan}
-
-
 def make_optimizers(config):
     """One optimizer per network. Adam gets beta_1 = 0.5 (instead of 0.9), the usual choice for GANs:
     a shorter gradient memory, because each network's loss changes as the other one learns."""
@@ -129,16 +104,36 @@ def fixed_noise(generator, seed, n=SAMPLE_COUNT) -> np.ndarray:
         np.float32)
 
 
-def fit(generator, discriminator, real, config, *, logger=None, on_epoch=None, print_fn=None) -> GANHistory:
-    """Train G and D against each other on ``real`` (n, 2) points, each with its own optimizer.
+TAGS = ValueTags(per_step={"d_loss": "d_loss", "g_loss": "g_loss"}, per_epoch={
+    "d_loss": ("train", "epoch_d_loss"), "g_loss": ("train", "epoch_g_loss"), "d_real": ("train", "epoch_d_real"),
+    "d_generated": ("train", "epoch_d_generated"), "mean_x1": ("train", "epoch_samples/mean_x1"),
+    "mean_x2": ("train", "epoch_samples/mean_x2"), "std_x1": ("train", "epoch_samples/std_x1"),
+    "std_x2": ("train", "epoch_samples/std_x2")})
+NAMES = ("d_loss", "g_loss", "d_real", "d_generated")   # what each step returns: gan_step's four numbers
+STATISTICS = ("mean_x1", "mean_x2", "std_x1", "std_x2", "correlation", "inside")   # of the generated points
 
-    Args:
-        config: epochs, learning_rate (both networks), batch_size, optimizer, seed, eager.
-        logger: optional ``RunLogger``: per step ``d_loss`` and ``g_loss``; per epoch ``epoch_d_loss``,
-            ``epoch_g_loss``, ``epoch_d_real``, ``epoch_d_generated`` and the generated points'
-            ``epoch_samples/mean_x1``, ``.../mean_x2``, ``.../std_x1``, ``.../std_x2``.
-        on_epoch: optional callable(epoch, history, generated points (SAMPLE_COUNT, 2)) (figures).
-        print_fn: optional print: an epoch line for about 10 of the epochs.
+
+def generated(generator, noise) -> np.ndarray:
+    """The points ``generator`` makes from ``noise``: (n, 2) float64."""
+    return np.asarray(generator(noise, training=False), np.float64)
+
+
+def sample_statistics(points) -> dict:
+    """Mean, standard deviation and correlation of (n, 2) points, and their share inside the real 2-sd ellipse."""
+    mean, std = points.mean(axis=0), points.std(axis=0)
+    return {"mean_x1": float(mean[0]), "mean_x2": float(mean[1]), "std_x1": float(std[0]), "std_x2": float(std[1]),
+            "correlation": float(np.corrcoef(points.T)[0, 1]), "inside": share_inside(points)}
+
+
+def steps(generator, discriminator, real, config) -> Steps:
+    """What the GAN brings to the course's loop (``engine.fit_steps``): one step that trains both networks,
+    fresh noise every epoch, and ``SAMPLE_COUNT`` points generated from the same noise after each epoch,
+    measured (``sample_statistics``). The loop's history then holds, per epoch, the means of ``d_loss``,
+    ``g_loss``, ``d_real`` (D on real points) and ``d_generated`` (D on generated ones) and the statistics.
+
+    Example:
+        >>> history = fit_steps(steps(families.generator(), families.discriminator(), real, config), config)
+        >>> history.mean_x1[-1], history.inside[-1]
     """
     real = np.asarray(real, np.float32)
     if real.ndim != 2 or real.shape[1] != int(discriminator.input_shape[-1]) or not np.all(np.isfinite(real)):
@@ -149,48 +144,22 @@ def fit(generator, discriminator, real, config, *, logger=None, on_epoch=None, p
     g_optimizer, d_optimizer = make_optimizers(config)
     g_optimizer.build(generator.trainable_variables)
     d_optimizer.build(discriminator.trainable_variables)
+    noise_dim, measured = int(generator.input_shape[-1]), fixed_noise(generator, config.seed)
 
-    noise_dim, n = int(generator.input_shape[-1]), len(real)
-    batch_size = min(config.batch_size, n)
-    # an epoch's steps in one compiled call; it stops after a step whose d_loss or g_loss is not finite
-    epoch_loop = make_loop(lambda real_batch, noise: gan_step(generator, discriminator, g_optimizer, d_optimizer,
-                                                             real_batch, noise, loss_fn),
-                           batch_size, 4, check=2, eager=config.eager)
-    rng = np.random.default_rng(config.seed)
-    measure_noise = fixed_noise(generator, config.seed)
-    history = GANHistory()
-    tags = ["d_loss", "g_loss"]
-    for epoch in range(1, config.epochs + 1):
-        order = rng.permutation(n)
-        noise = rng.normal(size=(n, noise_dim)).astype(np.float32)   # the draws a batch at a time would give
-        rows = epoch_loop(tf.constant(real[order]), tf.constant(noise)).numpy().astype(np.float64)
-        if not np.all(np.isfinite(rows[-1, :2])):     # (d_loss, g_loss, p_real, p_fake) per step
-            history.stopped = (f"diverged at step {history.steps + len(rows)}: a loss is not finite; lower the "
-                               "learning rate (--learning-rate), e.g. ten times smaller")
-        history.steps += len(rows)
-        if logger is not None:
-            logger.split("train").scalars(history.steps - len(rows) + 1, rows[:, :2], tags)
-        if history.stopped:
-            break
-        generated = np.asarray(generator(measure_noise, training=False))          # (SAMPLE_COUNT, 2)
-        means = rows.mean(axis=0)
-        history.epoch.append(epoch)
-        for name, value in zip(("d_loss", "g_loss", "p_real", "p_fake"), means):
-            getattr(history, name).append(float(value))
-        history.sample_mean.append(generated.mean(axis=0))
-        history.sample_std.append(generated.std(axis=0))
-        history.sample_correlation.append(float(np.corrcoef(generated.T)[0, 1]))
-        history.sample_inside.append(share_inside(generated))
-        if logger is not None:
-            logger.split("train").scalars(epoch, [[*means, *history.sample_mean[-1], *history.sample_std[-1]]],
-                                          ["epoch_d_loss", "epoch_g_loss", "epoch_d_real", "epoch_d_generated",
-                                           "epoch_samples/mean_x1", "epoch_samples/mean_x2", "epoch_samples/std_x1",
-                                           "epoch_samples/std_x2"])
-        if print_fn is not None and printed_epoch(epoch, config.epochs):
-            m, sd = history.sample_mean[-1], history.sample_std[-1]
-            print_fn(f"epoch {epoch:>{len(str(config.epochs))}}/{config.epochs}  D loss {history.d_loss[-1]:.3f}  "
-                     f"G loss {history.g_loss[-1]:.3f}  D(real) {history.p_real[-1]:.2f}  D(generated) "
-                     f"{history.p_fake[-1]:.2f}  | samples mean ({m[0]:.2f}, {m[1]:.2f}) std ({sd[0]:.2f}, {sd[1]:.2f})")
-        if on_epoch is not None:
-            on_epoch(epoch, history, generated)
-    return history
+    def step(real_batch, noise):
+        return dict(zip(NAMES, gan_step(generator, discriminator, g_optimizer, d_optimizer, real_batch, noise,
+                                        loss_fn)))
+
+    def noise(rng, n):                     # the draws a batch at a time would give
+        return (rng.normal(size=(n, noise_dim)).astype(np.float32),)
+
+    return Steps(step=step, names=NAMES, data=(real,), models=(generator, discriminator), check=("d_loss", "g_loss"),
+                 fresh=noise, measure=lambda: sample_statistics(generated(generator, measured)), measured=STATISTICS)
+
+
+def epoch_line(record, epochs) -> str:
+    """What the printer shows of an epoch: the losses, D on real and generated points, the samples' moments."""
+    m = record.measures
+    return (f"epoch {record.epoch:>{len(str(epochs))}}/{epochs}  D loss {m['d_loss']:.3f}  G loss {m['g_loss']:.3f}  "
+            f"D(real) {m['d_real']:.2f}  D(generated) {m['d_generated']:.2f}  | samples mean ({m['mean_x1']:.2f}, "
+            f"{m['mean_x2']:.2f}) std ({m['std_x1']:.2f}, {m['std_x2']:.2f})")

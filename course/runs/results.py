@@ -34,7 +34,7 @@ class LessonResult:
 
     def stopped_runs(self) -> list:
         """The names of the runs that stopped early (diverged), in order."""
-        return [name for name, run in self.runs.items() if getattr(getattr(run, "history", None), "stopped", "")]
+        return [name for name, run in self.runs.items() if run.history is not None and run.history.stop is not None]
 
     def takeaways_title(self) -> str:
         """``Takeaways:``, or, when a run stopped early, a title saying the takeaways are what the lesson shows at

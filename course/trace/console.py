@@ -20,6 +20,7 @@ import textwrap
 import numpy as np
 
 from course.engine.records import Observer
+from course.engine.steps import printed_epoch
 from course.numbers import count, shown
 from course.trace.entries import ENTRIES_PER_VARIABLE, index_text, is_large, shown_entries, summarised
 from course.trace.rules import Rules
@@ -113,15 +114,19 @@ class TracePrinter(Observer):
 
 class EpochPrinter(Observer):
     """One line per epoch; for long runs about ``lines`` evenly spaced epochs plus the last. The first one
-    printed in a process explains what the train and validation columns measure."""
+    printed in a process explains what the train and validation columns measure.
+
+    ``line(record, epochs)``: a family's own line (``course.engine.steps``: the autoencoder's, the GAN's),
+    printed for about ``lines`` epochs (``printed_epoch``), with no header."""
 
     explained = False
 
-    def __init__(self, lines: int = 10, print_fn=print):
+    def __init__(self, lines: int = 10, print_fn=print, *, line=None):
         if isinstance(lines, bool) or not isinstance(lines, int) or lines < 1:
             raise ValueError(f"lines must be a positive integer, got {lines!r}")
         self.lines = lines
         self.print = print_fn
+        self.line = line
         self.every = 1
         self.epochs = 0
 
@@ -131,6 +136,10 @@ class EpochPrinter(Observer):
 
     def on_epoch_end(self, record):
         if not record.complete:
+            return
+        if self.line is not None:
+            if printed_epoch(record.epoch, self.epochs, self.lines):
+                self.print(self.line(record, self.epochs))
             return
         if record.epoch == 1:
             every = f" (a line every {self.every} epochs)" if self.every > 1 else ""

@@ -20,9 +20,24 @@ def test_history_final_is_the_last_complete_epoch():
 
 
 def test_history_final_before_any_complete_epoch_is_nan():
-    final = History(stopped="diverged at step 2", diverged=True).final()
+    from course.engine.stop import Stop
+    history = History(stop=Stop("diverged", 2, 1, 2, "the loss is nan"))
+    final = history.final()
     assert final["epoch"] == 0 and all(math.isnan(final[k]) for k in ("loss", "accuracy", "val_loss",
                                                                       "val_accuracy"))
+    assert (history.diverged, history.stopped_at) == (True, 2)
+    assert history.stopped == "diverged at step 2 (epoch 1, batch 2): the loss is nan; lower the learning rate " \
+                              "(--learning-rate), e.g. ten times smaller"
+
+
+def test_a_familys_history_holds_its_own_series_read_as_attributes():
+    history = History()
+    history.add(1, {"d_loss": 1.3, "g_loss": 0.7})
+    history.add(2, {"d_loss": 1.2, "g_loss": 0.8, "loss": 0.5})
+    assert history.d_loss == [1.3, 1.2] and history.g_loss == [0.7, 0.8] and history.loss == [0.5]
+    assert history.final()["d_loss"] == 1.2 and history.epoch == [1, 2]
+    with pytest.raises(AttributeError, match="'History' has no attribute 'p_real'"):
+        history.p_real
 
 
 def test_the_observer_base_asks_for_nothing_and_changes_nothing():

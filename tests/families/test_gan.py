@@ -5,10 +5,14 @@ import pytest
 
 from course.core.config import Config
 from course.core.runtime import keras, tf
+from course.engine.records import Observer
+from course.engine.steps import fit_steps
 from course.families import gan
 from course.families.builders import discriminator, generator
 from course.reference.losses import binary_cross_entropy
 from course.tensorboard.logger import RunLogger
+from course.tensorboard.steps import StepsLogger
+from course.trace.console import EpochPrinter
 from tests.helpers import read_events, scalars
 
 
@@ -60,60 +64,66 @@ def test_the_measuring_noise_is_fixed_per_seed():
     assert not np.array_equal(a, gan.fixed_noise(G, 1))
 
 
-def test_history_final_is_the_last_epoch_or_nan():
-    empty = gan.GANHistory().final()
-    assert np.isnan(empty["sample_mean"]).all() and np.isnan(empty["sample_std"]).all()
-    assert all(np.isnan(empty[k]) for k in ("sample_correlation", "p_real", "p_fake"))
-    h = gan.GANHistory(epoch=[1, 2], p_real=[0.9, 0.6], p_fake=[0.1, 0.4],
-                       sample_mean=[np.array([0.0, 0.0]), np.array([1.9, 1.1])],
-                       sample_std=[np.array([1.0, 1.0]), np.array([0.9, 0.6])], sample_correlation=[0.1, 0.5])
-    final = h.final()
-    np.testing.assert_array_equal(final["sample_mean"], [1.9, 1.1])
-    np.testing.assert_array_equal(final["sample_std"], [0.9, 0.6])
-    assert (final["sample_correlation"], final["p_real"], final["p_fake"]) == (0.5, 0.6, 0.4)
+def test_sample_statistics_are_numpys():
+    points = np.random.default_rng(0).normal((2.0, 1.0), (1.0, 0.5), size=(500, 2))
+    stats = gan.sample_statistics(points)
+    assert (stats["mean_x1"], stats["mean_x2"]) == tuple(points.mean(axis=0))
+    assert (stats["std_x1"], stats["std_x2"]) == tuple(points.std(axis=0))
+    assert stats["correlation"] == np.corrcoef(points.T)[0, 1] and stats["inside"] == gan.share_inside(points)
 
 
-def test_fit_measures_the_generator_logs_and_prints(tmp_path):
+def _fit(G, D, real, config, observers=()):
+    return fit_steps(gan.steps(G, D, real, config), config, observers)
+
+
+def test_the_courses_loop_measures_the_generator_logs_and_prints(tmp_path):
     G, D = generator(noise_dim=4, seed=0), discriminator(seed=100)
     real = gan.target_samples(200, seed=0)
     logger, lines, drawn = RunLogger(tmp_path / "run"), [], []
+
+    class Drawn(Observer):
+        def on_epoch_end(self, record):
+            drawn.append((record.epoch, gan.generated(G, gan.fixed_noise(G, 0))))
+
     config = Config(epochs=2, batch_size=64, optimizer="adam", learning_rate=0.001, seed=0)
-    history = gan.fit(G, D, real, config, logger=logger, print_fn=lines.append,
-                      on_epoch=lambda e, h, points: drawn.append((e, points)))
+    history = _fit(G, D, real, config, [StepsLogger(logger, gan.TAGS), Drawn(),
+                                        EpochPrinter(print_fn=lines.append, line=gan.epoch_line)])
     logger.close()
-    assert history.epoch == [1, 2] and history.steps == 2 * 4 and history.stopped == ""   # 200 = 64 x 3 + 8
-    generated = G(gan.fixed_noise(G, 0)).numpy()                         # the measurement, recomputed
+    assert history.epoch == [1, 2] and history.steps == 2 * 4 and history.stop is None   # 200 = 64 x 3 + 8
+    generated = G(gan.fixed_noise(G, 0)).numpy().astype(np.float64)      # the measurement, recomputed
     final = history.final()
-    np.testing.assert_allclose(final["sample_mean"], generated.mean(axis=0), rtol=1e-5)
-    np.testing.assert_allclose(final["sample_std"], generated.std(axis=0), rtol=1e-5)
-    assert final["sample_correlation"] == pytest.approx(np.corrcoef(generated.T)[0, 1], rel=1e-5)
-    np.testing.assert_allclose(drawn[-1][1], generated, rtol=1e-6)
+    np.testing.assert_allclose([final["mean_x1"], final["mean_x2"]], generated.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose([final["std_x1"], final["std_x2"]], generated.std(axis=0), rtol=1e-12)
+    assert final["correlation"] == pytest.approx(np.corrcoef(generated.T)[0, 1], rel=1e-12)
+    np.testing.assert_allclose(drawn[-1][1], generated, rtol=1e-12)
     train = read_events(tmp_path / "run" / "train")
     assert [s for s, _ in scalars(train, "d_loss")] == list(range(1, 9))
     d_losses = np.array([v for _, v in scalars(train, "d_loss")])
-    np.testing.assert_allclose(history.d_loss, d_losses.reshape(2, 4).mean(axis=1), rtol=1e-5)
+    # the epoch's value is the mean over its examples: steps weighted by their batch sizes, 64, 64, 64 and 8
+    np.testing.assert_allclose(history.d_loss, d_losses.reshape(2, 4) @ np.array([64, 64, 64, 8]) / 200, rtol=1e-5)
     assert scalars(train, "epoch_samples/mean_x1")[-1] == (2, pytest.approx(generated[:, 0].mean(), rel=1e-5))
     assert scalars(train, "epoch_samples/std_x2")[-1] == (2, pytest.approx(generated[:, 1].std(), rel=1e-5))
-    assert scalars(train, "epoch_d_real")[0] == (1, pytest.approx(history.p_real[0], rel=1e-6))
+    assert scalars(train, "epoch_d_real")[0] == (1, pytest.approx(history.d_real[0], rel=1e-6))
     assert not (tmp_path / "run" / "validation").exists()               # a GAN has no validation split
-    m, sd = final["sample_mean"], final["sample_std"]
     assert lines[-1] == (f"epoch 2/2  D loss {history.d_loss[-1]:.3f}  G loss {history.g_loss[-1]:.3f}  D(real) "
-                         f"{history.p_real[-1]:.2f}  D(generated) {history.p_fake[-1]:.2f}  | samples mean "
-                         f"({m[0]:.2f}, {m[1]:.2f}) std ({sd[0]:.2f}, {sd[1]:.2f})")
+                         f"{history.d_real[-1]:.2f}  D(generated) {history.d_generated[-1]:.2f}  | samples mean "
+                         f"({final['mean_x1']:.2f}, {final['mean_x2']:.2f}) std ({final['std_x1']:.2f}, "
+                         f"{final['std_x2']:.2f})")
 
 
-def test_a_diverging_gan_stops_and_has_no_final_numbers():
-    history = gan.fit(generator(), discriminator(), gan.target_samples(64),
-                      Config(epochs=1, learning_rate=1e6, batch_size=16))
-    assert history.stopped.startswith("diverged at step ") and history.stopped.endswith("a loss is not finite; lower the learning rate (--learning-rate), e.g. ten times smaller")
-    assert np.isnan(history.final()["sample_mean"]).all() and history.epoch == []
+def test_a_diverging_gan_stops_with_a_stop_and_has_no_final_numbers():
+    history = _fit(generator(), discriminator(), gan.target_samples(64), Config(epochs=1, learning_rate=1e6,
+                                                                                 batch_size=16))
+    assert history.stop.kind == "diverged" and str(history.stop).startswith(
+        f"diverged at step {history.stop.step} (epoch 1, batch {history.stop.batch}): the ")
+    assert np.isnan(history.final()["mean_x1"]) and history.epoch == []
 
 
-def test_fit_refuses_points_of_the_wrong_shape():
+def test_the_steps_refuse_points_of_the_wrong_shape():
     with pytest.raises(ValueError, match=r"real must be finite \(n, 2\) points, got shape \(10, 3\)"):
-        gan.fit(generator(), discriminator(), np.zeros((10, 3)), Config(epochs=1))
+        gan.steps(generator(), discriminator(), np.zeros((10, 3)), Config(epochs=1))
     with pytest.raises(ValueError, match="the generator makes 3-D points, the data are 2-D"):
-        gan.fit(generator(n_outputs=3), discriminator(), np.zeros((10, 2)), Config(epochs=1))
+        gan.steps(generator(n_outputs=3), discriminator(), np.zeros((10, 2)), Config(epochs=1))
 
 
 def test_the_share_inside_the_2_sd_ellipse_is_that_of_a_gaussian_for_real_points():

@@ -307,17 +307,17 @@ def test_a_run_that_learned_then_collapsed_says_so_with_the_epoch_and_the_gradie
 
 def test_a_fooled_discriminator_is_not_called_a_matched_distribution():
     mean, std = (2.0, 1.0), (1.0, 0.5)
-    final = {"p_real": 0.50, "p_fake": 0.50, "sample_mean": np.array([2.10, 0.47]),
-             "sample_std": np.array([0.95, 0.48]), "sample_correlation": 0.81}      # --family gan --seed 5
+    final = {"d_real": 0.50, "d_generated": 0.50, "mean_x1": 2.10, "mean_x2": 0.47, "std_x1": 0.95, "std_x2": 0.48,
+             "correlation": 0.81}                                                      # --family gan --seed 5
     lines = day9.discriminator_verdict(final, mean, std, 0.6)
     assert lines[0] == ("  D(real) 0.50, D(generated) 0.50: D can no longer tell them apart, yet the points still "
                         "differ (mean x2 0.47 vs 1; correlation 0.81 vs 0.6):")
     assert lines[1] == "  a fooled discriminator is not yet a matched distribution."
-    matched = {**final, "sample_mean": np.array([2.06, 1.16]), "sample_correlation": 0.62}
+    matched = {**final, "mean_x1": 2.06, "mean_x2": 1.16, "correlation": 0.62}
     assert "and the points match the real mean, spread and correlation" in day9.discriminator_verdict(
         matched, mean, std, 0.6)[0]
-    sure = {**matched, "p_real": 0.80, "p_fake": 0.20}
+    sure = {**matched, "d_real": 0.80, "d_generated": 0.20}
     assert day9.discriminator_verdict(sure, mean, std, 0.6)[0] == (
         "  D(real) 0.80, D(generated) 0.20: D still tells them apart (0.5 each when it cannot).")
-    stopped = {**final, "p_real": float("nan")}
+    stopped = {**final, "d_real": float("nan")}
     assert day9.discriminator_verdict(stopped, mean, std, 0.6)[0].startswith("  (no D(real) or D(generated)")

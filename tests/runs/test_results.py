@@ -1,6 +1,7 @@
 """course.runs.results: what a run and a lesson return."""
 from pathlib import Path
 
+from course.engine.stop import Stop
 from course.runs.results import LessonResult, RunResult
 
 
@@ -26,7 +27,7 @@ def test_the_takeaways_title_says_when_runs_stopped_early():
     result.runs["xor"] = RunResult("xor", Path("a"), History(), None)
     result.runs["figures"] = RunResult("figures", Path("b"), None, None)          # a run of figures: no history
     assert result.stopped_runs() == [] and result.takeaways_title() == "Takeaways:"
-    result.runs["moons"] = RunResult("moons", Path("c"), History(stopped="diverged at step 3 (...)"), None)
+    result.runs["moons"] = RunResult("moons", Path("c"), History(stop=Stop("diverged", 3, 1, 3, "the loss is nan")), None)
     assert result.stopped_runs() == ["moons"]
     assert result.takeaways_title() == ("Takeaways (what the lesson shows at workable settings; here moons stopped "
                                         "early, so the numbers above cannot show them all):")
