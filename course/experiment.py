@@ -2,6 +2,7 @@
 
     result = train_and_log(model, ds, config, lesson="mine", name="moons")
 """
-from course.runs.experiment import describe_model, every_step_limits, tensorboard_observers, train_and_log
+from course.runs.experiment import (LoggedRun, describe_model, every_step_limits, settings, tensorboard_observers,
+                                    train_and_log)
 
-__all__ = ["train_and_log", "describe_model", "tensorboard_observers", "every_step_limits"]
+__all__ = ["train_and_log", "LoggedRun", "settings", "describe_model", "tensorboard_observers", "every_step_limits"]

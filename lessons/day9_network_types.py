@@ -45,7 +45,7 @@ from sklearn.decomposition import PCA
 
 from course import data, families
 from course.config import ConfigError, check_batch_size
-from course.experiment import train_and_log
+from course.experiment import settings, train_and_log
 from course.families import autoencoding, gan, sequences, summary
 from course.models import parameter_count
 from course.pictures import generative as generative_plots
@@ -93,11 +93,9 @@ def table(say, headers, rows, indent="  "):
 
 
 def own_run(config, name, model_text, parameters):
-    """A run directory and logger for a family trained by its own loop, with the run's hyperparameters."""
-    settings = {"lesson": LESSON, "run": name, "model": model_text, "parameters": parameters, "epochs": config.epochs,
-                "learning_rate": config.learning_rate, "batch_size": config.batch_size, "optimizer": config.optimizer,
-                "seed": config.seed}
-    return open_run(config.logdir, LESSON, name, hparams=settings, goal=PURPOSE[name])
+    """A run directory and logger for a family that brings its own step, with the run's hyperparameters."""
+    return open_run(config.logdir, LESSON, name, goal=PURPOSE[name],
+                    hparams=settings(config, lesson=LESSON, name=name, model=model_text, parameters=parameters))
 
 
 def recipe(config, family, say):

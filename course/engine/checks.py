@@ -16,7 +16,17 @@ SPLITS = ("x_train", "y_train", "x_val", "y_val")
 HOOKS = ("on_train_begin", "on_graph", "on_step", "on_epoch_end", "on_train_end")
 
 
-def check_fit_inputs(model, dataset, config, *, observers=(), optimizer=None, update=None) -> None:
+def check_observers(observers) -> None:
+    """TypeError unless ``observers`` is a list of ``Observer``-like objects (each with every hook)."""
+    if isinstance(observers, (str, bytes)) or not hasattr(observers, "__iter__"):
+        raise TypeError(f"observers must be a list of course.training.Observer objects, got {_what(observers)}")
+    for observer in observers:
+        if not all(callable(getattr(observer, hook, None)) for hook in HOOKS):
+            raise TypeError(f"observers must be course.training.Observer objects (subclass it and override what "
+                            f"you need), got {_what(observer)}")
+
+
+def check_fit_inputs(model, dataset, config, *, optimizer=None, update=None) -> None:
     """Raise ValueError/TypeError, naming the argument, when what ``fit`` was given cannot train together:
     before TensorFlow sees any of it."""
     if not isinstance(config, Config):
@@ -26,12 +36,6 @@ def check_fit_inputs(model, dataset, config, *, observers=(), optimizer=None, up
     if not all(isinstance(getattr(dataset, split, None), np.ndarray) for split in SPLITS):
         raise TypeError(f"dataset must be a course.data.Dataset (course.data.load('moons'), or "
                         f"course.data.from_arrays(name, x, y) for arrays of your own), got {_what(dataset)}")
-    if isinstance(observers, (str, bytes)) or not hasattr(observers, "__iter__"):
-        raise TypeError(f"observers must be a list of course.training.Observer objects, got {_what(observers)}")
-    for observer in observers:
-        if not all(callable(getattr(observer, hook, None)) for hook in HOOKS):
-            raise TypeError(f"observers must be course.training.Observer objects (subclass it and override what "
-                            f"you need), got {_what(observer)}")
     if optimizer is not None and not (callable(getattr(optimizer, "apply_gradients", None))
                                       and callable(getattr(optimizer, "build", None))):
         raise TypeError(f"optimizer must be an optimizer object such as keras.optimizers.SGD(0.1) (a name goes in "

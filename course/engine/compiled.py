@@ -7,7 +7,7 @@ are the very same ``train_step`` (``course.core.step``), wrapped by ``make_step`
 models every parameter and gradient entry.
 
     step = make_step(model, loss_fn, optimizer)          # (x, y) -> StepOutputs
-    epoch = make_epoch(model, loss_fn, optimizer, 32)    # the rest of an epoch, in one call
+    epoch = make_epoch(model, loss_fn, step, 32)         # the rest of an epoch, in one call
 """
 from __future__ import annotations
 
@@ -114,10 +114,9 @@ def epoch_loop(step, batch_size: int, columns: dict, *, accumulate=None, finish=
     return run
 
 
-def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=False, eager=False,
-               update=train_step, step=None):
-    """Compile a classifier's "rest of an epoch" (``epoch_loop``): ``train_step`` on every remaining batch,
-    then validation.
+def make_epoch(model, loss_fn, step, batch_size: int, *, record_parameters=False, eager=False):
+    """Compile a classifier's "rest of an epoch" (``epoch_loop``): ``step`` (``make_step``'s: ``train_step`` and
+    what the loop reports) on every remaining batch, then validation.
 
     One Python call runs every remaining batch of pre-shuffled tensors and evaluates the validation
     split, so an epoch costs one call. It stops early at a step whose loss or gradient is not finite.
@@ -126,12 +125,9 @@ def make_epoch(model, loss_fn, optimizer, batch_size: int, *, record_parameters=
     last step's grads, ``EpochMetrics`` as a (4,) float64 tensor, NaN when the epoch did not finish,
     whether its last step left the loss, the gradient's norm and every weight finite).
     ``carried`` holds (sum of loss * batch size, number correct) of the epoch's steps already run one
-    at a time, ``grads`` the gradients of the last of them. ``step``: the compiled step (``make_step``)
-    to call in the loop, its trace shared with the steps run one at a time; by default the step is
-    traced into the loop itself.
+    at a time, ``grads`` the gradients of the last of them. ``step`` is called in the loop: compiled, its
+    trace is shared with the steps run one at a time (and the graph TensorBoard shows).
     """
-    if step is None:
-        step = make_step(model, loss_fn, optimizer, eager=True, record_parameters=record_parameters, update=update)
     n_flat = parameter_count(model) if record_parameters else 0
     columns = {"loss": [], "correct": [], "grad_norm": [], "params": [n_flat], "flat_grads": [n_flat]}
 

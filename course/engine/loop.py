@@ -18,7 +18,7 @@ from course.core.config import Config
 from course.core.models import parameter_count, variable_name
 from course.core.runtime import tf
 from course.core.step import labels_for, train_step
-from course.engine.checks import check_fit_inputs
+from course.engine.checks import check_fit_inputs, check_observers
 from course.engine.compiled import SMALL_MODEL_PARAMETERS, EpochBuffer, shuffled
 from course.engine.records import EpochMetrics, EpochRecord, History, StepRecord, StepSeries
 from course.engine.replicas import strategy_of
@@ -28,7 +28,7 @@ from course.engine.stop import diverged, interrupted
 
 
 def fit(model, dataset, config: Config, observers=(), *, strategy=None, optimizer=None, update=None) -> History:
-    """Train ``model`` on ``dataset`` with seeded, shuffled mini-batches.
+    """Train ``model`` on ``dataset`` with seeded, shuffled mini-batches: ``prepare(...).run(observers)``.
 
     Args:
         model: a Keras model from ``course.models`` (sigmoid or softmax output).
@@ -46,25 +46,35 @@ def fit(model, dataset, config: Config, observers=(), *, strategy=None, optimize
         >>> len(history.loss)
         3
     """
-    check_fit_inputs(model, dataset, config, observers=observers, optimizer=optimizer, update=update)
+    return prepare(model, dataset, config, strategy=strategy, optimizer=optimizer, update=update).run(observers)
+
+
+def prepare(model, dataset, config: Config, *, strategy=None, optimizer=None, update=None) -> "Training":
+    """Check that ``model``, ``dataset`` and ``config`` can train together (TypeError or ValueError naming the
+    argument otherwise, before anything runs or is written) and build what training them takes; ``run``
+    trains. ``fit`` is both at once; ``runs.train_and_log`` opens the run's logs between the two.
+
+    Example:
+        >>> training = prepare(models.perceptron(2), data.blobs(), Config(epochs=3))   # checked: nothing ran
+        >>> history = training.run(observers=[logger])
+    """
+    check_fit_inputs(model, dataset, config, optimizer=optimizer, update=update)
     strategy = strategy if strategy is not None else strategy_of(model)
     if strategy is not None and (optimizer is not None or update is not None):
         raise ValueError("a model trained under a tf.distribute strategy takes the course's optimizer and step")
-    runner = {"optimizer": optimizer, "update": update or train_step}
-    return _Training(model, dataset, config, list(observers), strategy, runner).run()
+    return Training(model, dataset, config, strategy, optimizer, update or train_step)
 
 
-class _Training:
-    """One call of ``fit``: the state its epochs share."""
+class Training:
+    """What ``prepare`` built: the state the epochs of one training run share; ``run(observers)`` trains."""
 
-    def __init__(self, model, dataset, config, observers, strategy, runner_options):
-        self.config, self.observers = config, observers
+    def __init__(self, model, dataset, config, strategy, optimizer, update):
+        self.config = config
         self.variables = model.trainable_variables
         self.names = [variable_name(v) for v in self.variables]
         self.record_parameters = parameter_count(model) <= SMALL_MODEL_PARAMETERS
-        self.runner = (Runner(model, config, self.record_parameters, **runner_options) if strategy is None
-                       else ReplicaRunner(model, config, self.record_parameters, strategy))
-        self.full_steps = max([int(getattr(obs, "full_steps", 0)) for obs in observers], default=0)
+        self.runner = (Runner(model, config, self.record_parameters, optimizer=optimizer, update=update)
+                       if strategy is None else ReplicaRunner(model, config, self.record_parameters, strategy))
         # The data become tensors once; a batch is a slice of a shuffled copy.
         self.x_train = tf.constant(dataset.x_train)          # (n_train, n_features)
         self.y_train = labels_for(model, dataset.y_train)    # (n_train, 1) or (n_train,)
@@ -89,7 +99,13 @@ class _Training:
             for obs in graph_watchers:
                 obs.on_graph(graph)
 
-    def run(self) -> History:
+    def run(self, observers=()) -> History:
+        """Train, every epoch, handing each observer what it asked for; the History (once: a second call is refused)."""
+        check_observers(observers)
+        if self.history.epoch or self.history.stop or self.step:
+            raise ValueError("this training ran already: prepare another one")
+        self.observers = list(observers)
+        self.full_steps = max([int(getattr(obs, "full_steps", 0)) for obs in self.observers], default=0)
         config, rng, epoch = self.config, np.random.default_rng(self.config.seed), 0
         grads, self.handed_over = [tf.zeros_like(v) for v in self.variables], True
         try:

@@ -34,9 +34,8 @@ class Runner:
                                update=update)
         # With --eager every step runs from Python and the (uncompiled) epoch function only validates.
         # Compiled, the epoch calls the very step traced for the first steps and the graph: one trace, not two.
-        self._epoch = make_epoch(model, loss_fn, self.optimizer, config.batch_size,
-                                 record_parameters=record_parameters, eager=config.eager, update=update,
-                                 step=None if config.eager else self._step)
+        self._epoch = make_epoch(model, loss_fn, self._step, config.batch_size, record_parameters=record_parameters,
+                                 eager=config.eager)
         self.every_step_from_python = config.eager
 
     def graph(self, x, y):

@@ -6,8 +6,7 @@
 from __future__ import annotations
 
 from course.core.models import parameter_count
-from course.engine.checks import check_fit_inputs
-from course.engine.loop import fit
+from course.engine.loop import prepare
 from course.pictures import diagram, plots
 from course.runs.dirs import new_run_dir
 from course.runs.results import RunResult
@@ -63,66 +62,115 @@ def tensorboard_observers(run_dir, model, dataset, config, *, hparams: dict | No
     return observers
 
 
-def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str = "",
-                  hparams: dict | None = None, print_fn=print, observers=(), optimizer=None, update=None,
-                  log_options: dict | None = None) -> RunResult:
-    """Train ``model`` with the traced GradientTape loop and log everything to a new run directory.
+TRAINING = ("epochs", "learning_rate", "batch_size", "optimizer", "seed", "eager", "shuffle", "clip_norm")
+
+
+def settings(config, *, lesson: str, name: str, **more) -> dict:
+    """A run's hyperparameters (its Text tab table and its HParams session): its lesson and name, the training
+    fields of ``config.as_dict()`` and what the run adds (its data, its model, a lesson's own settings).
+
+    Example:
+        >>> settings(Config(epochs=5), lesson="day2_mlp", name="moons", dataset="moons: 800 train / ...")
+    """
+    fields = {key: value for key, value in config.as_dict().items() if key in TRAINING and value is not None}
+    return {"lesson": lesson, "run": name, **fields, **more}
+
+
+def train_and_log(model, dataset, config, *, lesson: str, name: str, goal: str = "", hparams: dict | None = None,
+                  print_fn=print, observers=(), optimizer=None, update=None, log_options: dict | None = None
+                  ) -> RunResult:
+    """Train ``model`` with the traced GradientTape loop and log everything to a new run directory, in three
+    steps: check what was given and build the training (``engine.prepare``: a rejected run writes nothing),
+    open the run (``LoggedRun.open``), train and finish it (its figures, its files closed).
 
     Writes ``<logdir>/<lesson>/<timestamp>_<name>/{train,validation}`` event files (``RunLogger``), the
     per-epoch pictures of a 2-D model (``snapshots``) and the PNGs ``training_curves.png`` (and
     ``decision_boundary.png`` for 2-D data, ``network.png`` for a small network), also logged as
     images. ``observers`` are added to the logger and printers (e.g. a ``Recorder``); ``optimizer`` and
-    ``update`` go to ``fit`` (a learner's own update rule or gradient); ``log_options`` to the ``RunLogger``
-    (e.g. ``{"examples_axis": True, "log10_batch_loss": True, "log10_epoch_loss": True}``).
+    ``update`` go to the training (a learner's own update rule or gradient); ``log_options`` to the
+    ``RunLogger`` (e.g. ``{"examples_axis": True, "log10_batch_loss": True, "log10_epoch_loss": True}``).
     """
-    check_fit_inputs(model, dataset, config)          # a rejected run writes nothing
-    every_step = config.log_every_step
-    if every_step and (why := every_step_limits(model, dataset, config)):
-        print_fn(f"Note: {why}.")
-        every_step = False
-    run_dir = new_run_dir(config.logdir, lesson, name)
-    settings = {"lesson": lesson, "run": name, "dataset": str(dataset), "model": describe_model(model),
-                "parameters": parameter_count(model), "epochs": config.epochs,
-                "learning_rate": config.learning_rate, "batch_size": config.batch_size,
-                "optimizer": config.optimizer, "seed": config.seed, "eager": config.eager,
-                "shuffle": config.shuffle, "log_every_step": every_step, **(hparams or {})}
-    logging = tensorboard_observers(run_dir, model, dataset, config, hparams=settings, goal=goal,
-                                    every_step=every_step, log_options=log_options)
-    logger = logging[0]
-    observers = [*logging, *observers]
-    if not config.quiet:
-        observers += [TracePrinter(config.trace_steps, print_fn=print_fn), EpochPrinter(print_fn=print_fn)]
-    history = None
-    try:
-        history = fit(model, dataset, config, observers=observers, optimizer=optimizer, update=update)
-        if history.stopped:
-            print_fn(f"Stopped early: {history.stopped}")
-        final = history.final()
-        logger.log_figure("training_curves", plots.training_curves(history, title=f"{lesson}: {name}"),
-                          step=history.steps, save_to=run_dir / "training_curves.png")
+    training = prepare(model, dataset, config, optimizer=optimizer, update=update)      # 1. checked, built
+    run = LoggedRun.open(model, dataset, config, lesson=lesson, name=name, goal=goal, hparams=hparams,
+                         print_fn=print_fn, log_options=log_options)                      # 2. the run's logs
+    return run.finish(run.train(training, observers))                                    # 3. trained, finished
+
+
+class LoggedRun:
+    """A run directory with what logs and prints a training run: its ``RunLogger`` and pictures (``logging``)
+    and the trace and epoch printers (``printing``)."""
+
+    def __init__(self, run_dir, logging, printing, *, name, lesson, dataset, model, print_fn):
+        self.run_dir, self.logging, self.printing = run_dir, logging, printing
+        self.logger = logging[0]
+        self.name, self.lesson, self.dataset, self.model, self.print = name, lesson, dataset, model, print_fn
+
+    @classmethod
+    def open(cls, model, dataset, config, *, lesson, name, goal="", hparams=None, print_fn=print, log_options=None):
+        """A new run directory (``runs.dirs``) and what logs and prints into it."""
+        every_step = config.log_every_step
+        if every_step and (why := every_step_limits(model, dataset, config)):
+            print_fn(f"Note: {why}.")
+            every_step = False
+        run_dir = new_run_dir(config.logdir, lesson, name)
+        values = settings(config, lesson=lesson, name=name, dataset=str(dataset), model=describe_model(model),
+                          parameters=parameter_count(model), log_every_step=every_step, **(hparams or {}))
+        logging = tensorboard_observers(run_dir, model, dataset, config, hparams=values, goal=goal,
+                                        every_step=every_step, log_options=log_options)
+        printing = [] if config.quiet else [TracePrinter(config.trace_steps, print_fn=print_fn),
+                                            EpochPrinter(print_fn=print_fn)]
+        return cls(run_dir, logging, printing, name=name, lesson=lesson, dataset=dataset, model=model,
+                   print_fn=print_fn)
+
+    def train(self, training, observers=()):
+        """``training.run`` with this run's logging, printing and ``observers``; its History. A Ctrl-C (or a full
+        disk) closes the run's files, what was logged stays readable, and the interruption goes on."""
+        try:
+            history = training.run([*self.logging, *observers, *self.printing])
+        except KeyboardInterrupt:        # its partial epoch logged by the loop (run/stopped says where)
+            _close_quietly(self.logger)
+            self.print(f"\nInterrupted: the partial run is in {self.run_dir} (TensorBoard can read it).")
+            raise
+        except BaseException:
+            _close_quietly(self.logger)   # a full disk: close what can be closed, the first error goes on
+            raise
+        if history.stop is not None:
+            self.print(f"Stopped early: {history.stop}")
+        return history
+
+    def finish(self, history) -> RunResult:
+        """The end-of-run figures (training curves, the last pictures as PNGs), then every file closed."""
+        try:
+            self._figures(history)
+        except KeyboardInterrupt:        # training had finished: the figures were being drawn
+            self.logger.log_text("run/stopped", f"interrupted after the last step, {history.steps}, while the "
+                                 "end-of-run figures were drawn", step=history.steps)
+            _close_quietly(self.logger)
+            self.print(f"\nInterrupted: the partial run is in {self.run_dir} (TensorBoard can read it).")
+            raise
+        except BaseException:
+            _close_quietly(self.logger)   # a full disk: close what can be closed, the first error goes on
+            raise
+        self.logger.close()
+        return RunResult(name=self.name, run_dir=self.run_dir, history=history, model=self.model,
+                         metrics=history.final(), logger=self.logger)
+
+    def _figures(self, history):
+        final, run_dir, dataset = history.final(), self.run_dir, self.dataset
+        self.logger.log_figure("training_curves", plots.training_curves(history, title=f"{self.lesson}: {self.name}"),
+                               step=history.steps, save_to=run_dir / "training_curves.png")
         # The pictures of the trained model are the last snapshots (drawn once), also saved as files.
-        pictures = next((obs.final(history.steps) for obs in logging if isinstance(obs, snapshots.Snapshots)), {})
+        pictures = next((obs.final(history.steps) for obs in self.logging if isinstance(obs, snapshots.Snapshots)),
+                        {})
         for tag, file in (("snapshots/decision_boundary", "decision_boundary.png"), ("network", "network.png")):
             if tag in pictures:
                 (run_dir / file).write_bytes(pictures[tag])
         if dataset.n_features == 2 and "snapshots/decision_boundary" not in pictures:   # a model they cannot draw
-            logger.log_figure("decision_boundary", plots.decision_boundary(
-                model, dataset.x_val, dataset.y_val, class_names=dataset.class_names,
-                title=(f"{name}: validation accuracy {final['val_accuracy']:.3f}" if history.epoch
-                       else f"{name}: stopped in epoch 1, before any validation")),
+            self.logger.log_figure("decision_boundary", plots.decision_boundary(
+                self.model, dataset.x_val, dataset.y_val, class_names=dataset.class_names,
+                title=(f"{self.name}: validation accuracy {final['val_accuracy']:.3f}" if history.epoch
+                       else f"{self.name}: stopped in epoch 1, before any validation")),
                 step=history.steps, save_to=run_dir / "decision_boundary.png")
-    except KeyboardInterrupt:
-        if history is not None:        # training had finished: the figures were being drawn
-            logger.log_text("run/stopped", f"interrupted after the last step, {history.steps}, while the end-of-run "
-                            "figures were drawn", step=history.steps)
-        _close_quietly(logger)
-        print_fn(f"\nInterrupted: the partial run is in {run_dir} (TensorBoard can read it).")
-        raise
-    except BaseException:
-        _close_quietly(logger)         # a full disk: close what can be closed, the first error goes on
-        raise
-    logger.close()
-    return RunResult(name=name, run_dir=run_dir, history=history, model=model, metrics=final, logger=logger)
 
 
 def _close_quietly(logger):

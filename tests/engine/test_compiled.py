@@ -81,7 +81,9 @@ def test_the_compiled_epoch_equals_the_same_steps_one_at_a_time(optimizer):
     opt_fast, opt_slow = make_optimizer(optimizer, 0.05), make_optimizer(optimizer, 0.05)
     for opt, model in ((opt_fast, fast), (opt_slow, slow)):
         opt.build(model.trainable_variables)
-    epoch = compiled.make_epoch(fast, loss_for(fast), opt_fast, 32, record_parameters=True)
+    epoch = compiled.make_epoch(fast, loss_for(fast), compiled.make_step(fast, loss_for(fast), opt_fast,
+                                                                         record_parameters=True), 32,
+                                record_parameters=True)
     grads0 = [tf.zeros_like(v) for v in fast.trainable_variables]
     series, grads, metrics, finite = epoch(xs, ys, x_val, y_val, tf.constant(0), tf.constant([0.0, 0.0], tf.float64),
                                            grads0)
@@ -111,7 +113,8 @@ def test_the_compiled_epoch_starts_at_a_given_batch_and_carries_the_earlier_sums
     opt = make_optimizer("sgd", 0.1)
     opt.build(model.trainable_variables)
     xs, ys, x_val, y_val = _epoch_inputs(model, ds)
-    epoch = compiled.make_epoch(model, loss_for(model), opt, 20, eager=True)
+    epoch = compiled.make_epoch(model, loss_for(model), compiled.make_step(model, loss_for(model), opt, eager=True),
+                                20, eager=True)
     zeros = [tf.zeros_like(v) for v in model.trainable_variables]
     series, _, metrics, _ = epoch(xs, ys, x_val, y_val, tf.constant(3), tf.constant([10.0, 40.0], tf.float64), zeros)
     assert series.loss.shape == (1,)                        # only the last batch ran
@@ -126,7 +129,7 @@ def test_the_compiled_epoch_stops_at_a_step_that_is_not_finite():
     opt = make_optimizer("sgd", 1e30)
     opt.build(model.trainable_variables)
     xs, ys, x_val, y_val = _epoch_inputs(model, ds)
-    epoch = compiled.make_epoch(model, loss_for(model), opt, 10)
+    epoch = compiled.make_epoch(model, loss_for(model), compiled.make_step(model, loss_for(model), opt), 10)
     zeros = [tf.zeros_like(v) for v in model.trainable_variables]
     series, _, metrics, finite = epoch(xs, ys, x_val, y_val, tf.constant(0), tf.constant([0.0, 0.0], tf.float64),
                                        zeros)
