@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from course.cli.guard import guarded, say
+from course.engine.signals import Terminated
 
 WORKSPACE_HELP = "the workspace: the current directory, else ./course-exercises (default), or DIR"
 EXIT = "Exit status: 0 all that was checked passes, 1 something fails, 2 a usage error, 130 Ctrl-C."
@@ -169,6 +170,8 @@ def _watch(ws, checker, ids, results, said) -> int:
 
     try:
         ws.watch(changed, on_start=started)
+    except Terminated:                   # SIGTERM is not how a learner stops watching: the guard says 143
+        raise
     except KeyboardInterrupt:
         print("\nStopped watching.")
     return 0

@@ -27,18 +27,32 @@ def say(line: str) -> None:
         pass
 
 
-def _working_stdout() -> bool:
-    try:
-        sys.stdout.flush()
-        return True
-    except (OSError, ValueError, AttributeError):
-        return False
+class OutputFailed(OSError):
+    """Writing to standard output failed (closed under us, full, a reader that left): the command ends quietly."""
 
 
-def _quiet(code: int) -> int:
-    """No second error when Python flushes the broken standard output at exit."""
-    sys.stdout = open(os.devnull, "w")
-    return code
+class _Watched:
+    """Standard output, whose write errors become OutputFailed: told apart from the errors of anything else."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text):
+        try:
+            return self.stream.write(text)
+        except (OSError, ValueError) as err:
+            raise OutputFailed(getattr(err, "errno", None), str(err)) from err
+
+    def flush(self):
+        try:
+            self.stream.flush()
+        except (OSError, ValueError) as err:
+            raise OutputFailed(getattr(err, "errno", None), str(err)) from err
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
 
 
 def guarded(command):
@@ -52,7 +66,8 @@ def guarded(command):
                 sys.stdout.reconfigure(errors="backslashreplace")
             except (OSError, ValueError):
                 pass
-        handlers = {}
+        real, handlers = sys.stdout, {}
+        sys.stdout = _Watched(real)
         if threading.current_thread() is threading.main_thread():
             # Ctrl-C must raise KeyboardInterrupt even if the shell started us with SIGINT ignored (a `&` job).
             handlers = {signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
@@ -63,17 +78,17 @@ def guarded(command):
             return code
         except KeyboardInterrupt as interrupt:
             by = "SIGTERM" if isinstance(interrupt, Terminated) else "Ctrl-C"
-            if not _working_stdout():
-                _quiet(0)
+            try:
+                sys.stdout.flush()
+            except OSError:
+                real = None
             say(f"Stopped by {by}: nothing was left half written.")
             return 143 if isinstance(interrupt, Terminated) else 130
-        except BrokenPipeError:
-            return _quiet(141)
-        except OSError:
-            if not _working_stdout():
-                return _quiet(120)
-            raise
+        except OutputFailed as failed:
+            real = None
+            return 141 if isinstance(failed.__cause__, BrokenPipeError) else 120
         finally:
+            sys.stdout = real if real is not None else open(os.devnull, "w")
             for sig, previous in handlers.items():
                 signal.signal(sig, previous)
     return run

@@ -102,7 +102,8 @@ def _undecodable(source: bytes):
         source.decode("utf-8-sig")
     except UnicodeDecodeError as bad:
         line = source[:bad.start].count(b"\n") + 1
-        return line, f"Non-UTF-8 code starting with '\\x{source[bad.start]:02x}' on line {line}, but no encoding declared"
+        byte = f"\\x{source[bad.start]:02x}"
+        return line, f"Non-UTF-8 code starting with '{byte}' on line {line}, but no encoding declared"
     return None
 
 
@@ -116,10 +117,11 @@ def _remember_lines(path: str, source: bytes) -> None:
     linecache.cache[path] = (len(source), None, lines, path)
 
 
-def call(function, kwargs: dict, path: str, passthrough: tuple = ()) -> dict:
+def call(function, kwargs: dict, path: str, passthrough: tuple = (), to_data=None) -> dict:
     """Call ``function(**kwargs)`` once: {"value", "after" (the array arguments after the call), "printed",
     "error" (None, or what it raised), "locals" (the shapes of its local arrays as it returned or raised)}.
-    ``passthrough``: exceptions raised on (a notebook's time-out and Ctrl-C), not recorded."""
+    ``passthrough``: exceptions raised on (a notebook's time-out and Ctrl-C), not recorded. ``to_data``: the
+    exercise's course function that turns what the learner returned (a Keras model) into numbers."""
     watched = {"locals": {}}
     code = getattr(function, "__code__", None)
 
@@ -132,7 +134,8 @@ def call(function, kwargs: dict, path: str, passthrough: tuple = ()) -> dict:
         previous = sys.getprofile()
         sys.setprofile(profile if code is not None else previous)
         try:
-            value = plain(function(**kwargs))
+            value = function(**kwargs)
+            value = plain(to_data(value) if to_data is not None else value)
         except passthrough:
             raise
         except BaseException as err:               # noqa: BLE001 - whatever the learner's code raises is reported

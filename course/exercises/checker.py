@@ -101,8 +101,9 @@ class Checker:
         deadline = time.monotonic() + TIMEOUT
         for case in cases:
             try:
-                reply = self.process.ask({"op": "call", "key": exercise.id, "kwargs": wire.encode(case)},
-                                         max(deadline - time.monotonic(), 0.001))
+                message = {"op": "call", "key": exercise.id, "kwargs": wire.encode(case),
+                           "to_data": wire.encode(exercise.to_data)}
+                reply = self.process.ask(message, max(deadline - time.monotonic(), 0.001))
                 record = _record(wire.decode(reply.get("record")))
             except (WorkerFault, wire.WireError) as err:
                 return self._fault(exercise, err, loading=False)
@@ -179,7 +180,10 @@ def check_function(exercise, function, *, filename: str = "", seed: int = 0) -> 
     try:
         with _Deadline(TIMEOUT):
             for case in cases:
-                record = calls.call(function, copy_case(case), path, passthrough=(TimedOut, KeyboardInterrupt))
+                kwargs = {k: v.function(**v.kwargs) if isinstance(v, wire.Build) else v
+                          for k, v in copy_case(case).items()}
+                record = calls.call(function, kwargs, path, passthrough=(TimedOut, KeyboardInterrupt),
+                                    to_data=exercise.to_data)
                 result = verdicts.judge(exercise, case, record)
                 if result is not None:
                     return result

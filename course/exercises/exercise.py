@@ -58,6 +58,8 @@ class Exercise:
     trap: str = ""       # the trap to avoid
     solution: str = ""   # the course's body of the function (NumPy imported as np)
     look_at: tuple = ()  # (output, what to look at when only it is wrong), e.g. ("dW1", "delta1")
+    to_data: object = None   # a course function run in the worker on what the learner returned, when that is not
+    #                          data (a Keras model): it returns the numbers the oracle's output is compared with
 
     @property
     def day(self) -> int:

@@ -75,7 +75,7 @@ def train(worker, message: dict) -> None:
         return
     yours, course = (np.asarray(runs[key].metrics["step_losses"], np.float64) for key in ("yours", "course"))
     steps = min(len(yours), len(course))
-    worker.send({"event": "done", "steps": len(course), "compared": steps,
-                 "yours": float(yours[-1]) if len(yours) else None, "course": float(course[-1]) if len(course) else None,
+    last = {key: float(losses[-1]) if len(losses) else None for key, losses in (("yours", yours), ("course", course))}
+    worker.send({"event": "done", "steps": len(course), "compared": steps, **last,
                  "gap": float(np.max(np.abs(yours[:steps] - course[:steps]))) if steps else None,
                  "runs": str(runs["yours"].run_dir.parent)})

@@ -70,8 +70,10 @@ def _swapped(exercise, actual, expected) -> str:
         return ""
     for i, a in enumerate(actual):
         for j, e in enumerate(expected):
-            if i != j and not close(a, expected[i], exercise.rtol, exercise.atol) and close(a, e, exercise.rtol, exercise.atol):
-                return f"you returned {names[j]} where {names[i]} belongs: return them in the order ({', '.join(names)})"
+            right, other = (close(a, x, exercise.rtol, exercise.atol) for x in (expected[i], e))
+            if i != j and other and not right:
+                order = ", ".join(names)
+                return f"you returned {names[j]} where {names[i]} belongs: return them in the order ({order})"
     return ""
 
 
@@ -97,7 +99,8 @@ def _one_output(exercise, case, i, actual, expected):
             return "step", f"your change of {name} is {words[0]} the expected change{words[1]}"
     offset = a - e
     if e.size > 1 and np.allclose(offset, offset.flat[0], rtol=1e-6, atol=1e-12) and abs(offset.flat[0]) > atol:
-        return "offset", f"every entry of {name} is off by the same amount, {show(offset.flat[0])}: a term added or left out?"
+        return "offset", (f"every entry of {name} is off by the same amount, {show(offset.flat[0])}: a term added or "
+                          "left out?")
     for shift in (1, -1):
         if e.ndim >= 1 and e.size > 2 and np.allclose(a, np.roll(e, shift, axis=0), rtol=rtol, atol=atol):
             return "shifted", f"the entries of {name} are the right ones shifted by one place: an index off by one?"

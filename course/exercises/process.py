@@ -22,6 +22,7 @@ from pathlib import Path
 from course.exercises import wire
 
 COURSE_ROOT = str(Path(__file__).resolve().parents[2])    # the directory that holds the `course` package
+STARTUP = 60.0         # seconds a worker may take to start (a loaded machine; it takes a tenth of a second)
 BOOT = ("import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; sys.path.insert(0, sys.argv[1]); "
         "from course.exercises.worker import main; sys.exit(main(sys.argv[2:]))")
 
@@ -68,18 +69,38 @@ class LearnerProcess:
             os.close(from_worker_w)
         self.wfd, self.rfd = to_worker_w, from_worker_r
         self.started, self.loads = self.started + 1, 0      # loads: files this worker has run
+        self.ready = False
 
     def ask(self, message: dict, seconds: float) -> dict:
-        """Send ``message``, return the answer; WorkerFault when none comes within ``seconds``."""
+        """Send ``message``, return the answer; WorkerFault when none comes within ``seconds`` (counted once the
+        worker is up: its start-up is not the learner's time)."""
         self.start()
+        self.wait_ready()
         deadline = time.monotonic() + seconds
+        self.send(message, deadline)
+        return self.next(deadline)
+
+    def send(self, message: dict, deadline: float) -> None:
+        """Send ``message`` to a worker that is up (started now if there is none); WorkerFault if it cannot take it."""
+        self.start()
+        self.wait_ready()
         try:
             wire.send(self.wfd, message, deadline)
         except EOFError:
             raise self._fault("ended") from None
         except wire.Deadline:
             raise self._fault("timeout") from None
-        return self.next(deadline)
+
+    def wait_ready(self) -> None:
+        """The worker's first word: it is up. Dying before it is the course's failure, never the learner's."""
+        if self.ready:
+            return
+        try:
+            self.ready = self.next(time.monotonic() + STARTUP) == {"ready": True}
+        except WorkerFault as fault:
+            raise WorkerFault("broken", fault.detail or self._last_words(), fault.returncode) from None
+        if not self.ready:
+            raise self._fault("broken", "its first message was not the expected one")
 
     def next(self, deadline: float) -> dict:
         """The worker's next message (one of a stream, as --train sends them)."""

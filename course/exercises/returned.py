@@ -27,7 +27,8 @@ def kind_problem(exercise, actual, expected):
         if value is None:
             return "returned_none", (f"{label} returned None: is a `return` missing?" if len(outputs) == 1 else
                                      f"{name} is None: is a value missing from the `return`?")
-        if isinstance(value, (complex, np.complexfloating)) or (isinstance(value, np.ndarray) and value.dtype.kind == "c"):
+        kind = getattr(getattr(value, "dtype", None), "kind", "")
+        if isinstance(value, (complex, np.complexfloating)) or kind == "c":
             imaginary = np.abs(np.imag(value)).max(initial=0.0)
             if imaginary:
                 return "complex", (f"{name} is complex, with an imaginary part up to {show(imaginary)}; the answer is "
@@ -35,7 +36,8 @@ def kind_problem(exercise, actual, expected):
             return "complex", (f"{name} is complex (its imaginary part is 0): return real numbers, the answer is "
                                "real")
         if isinstance(value, TooLarge):
-            return "shape", f"{name} has the wrong shape: expected {np.shape(expected[outputs.index(name)])}, got {value.shape}"
+            want = np.shape(expected[outputs.index(name)])
+            return "shape", f"{name} has the wrong shape: expected {want}, got {value.shape}"
         if isinstance(value, Opaque) and "generator" in value.type_name:
             return "type", f"{label} returned a generator: a `yield` where a `return` belongs?"
         if numeric(value) is None:

@@ -27,10 +27,12 @@ def train(process, exercise, path, source: bytes, *, logdir, seed=0, print_fn=pr
     the runs' directory as the learner named it (the worker is given an absolute one)."""
     message = {"op": "train", "exercise": exercise.id, "path": str(path), "source": wire.encode(source),
                "logdir": str(logdir), "seed": seed}
-    process.start()
     call = None
     try:
-        wire.send(process.wfd, message, time.monotonic() + COURSE_LIMIT)
+        try:
+            process.send(message, time.monotonic() + COURSE_LIMIT)
+        except WorkerFault as fault:
+            return _lost(exercise, fault, None, print_fn)
         while True:
             limit = TIMEOUT if call else COURSE_LIMIT
             try:
@@ -51,9 +53,6 @@ def train(process, exercise, path, source: bytes, *, logdir, seed=0, print_fn=pr
             else:
                 print_fn(f"Training stopped: the worker said {kind!r}.")
                 return 1
-    except (wire.Deadline, EOFError):
-        print_fn("Training stopped: the process running your code did not take the request.")
-        return 1
     except KeyboardInterrupt:
         _stop(process, print_fn)
         raise
@@ -64,7 +63,9 @@ def _at(call) -> str:
 
 
 def _lost(exercise, fault, call, print_fn) -> int:
-    if fault.kind == "timeout" and call:
+    if fault.kind == "broken":
+        print_fn(f"Stopped: the course's worker process could not start ({fault.detail}); nothing was trained")
+    elif fault.kind == "timeout" and call:
         print_fn(f"FAIL    {exercise.id}: your function did not return within {TIMEOUT:g} s{_at(call)}: it was "
                  "stopped, and the training with it (an endless loop on some inputs?)")
     elif fault.kind == "timeout":
@@ -102,8 +103,9 @@ def _fault(exercise, record, print_fn) -> int:
                  "start: look at what your function returns as the steps go on")
     elif kind == "disk":
         number = record.get("errno")
-        what = {errno.EFBIG: "a file reached the size limit of this shell (ulimit -f)", errno.ENOSPC: "the disk is full",
-                errno.EDQUOT: "the disk quota is used up"}.get(number, str(record.get("message")))
+        what = {errno.EFBIG: "a file reached the size limit of this shell (ulimit -f)",
+                errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up"}.get(
+            number, str(record.get("message")))
         print_fn(f"Stopped: {what}, writing {record.get('filename')}. What was logged before stays readable in "
                  "TensorBoard; free some space, or use another --logdir.")
         return 74 if number in (errno.EFBIG, errno.ENOSPC, errno.EDQUOT) else 1

@@ -75,9 +75,10 @@ def raised(exercise, error: dict, local_shapes: dict, printed: str = "", case=No
     where, printed = _where(error), printed_lines(printed)
     if kind == "SystemExit":
         code = error.get("exit_code")
-        return Result(exercise, "error", f"your code asked Python to exit (SystemExit({'' if code is None else repr(code)}): "
-                      "sys.exit, exit() or raise SystemExit): an exercise returns its answer, it does not end the "
-                      "program", where + printed, diagnosis="exit", case=case)
+        status = "" if code is None else repr(code)
+        return Result(exercise, "error", f"your code asked Python to exit (SystemExit({status}): sys.exit, exit() or "
+                      "raise SystemExit): an exercise returns its answer, it does not end the program",
+                      where + printed, diagnosis="exit", case=case)
     hint = _explain(kind, message, local_shapes, case or {}) if not error.get("not_an_error") else [
         f"    {kind} is not an error a function returns with: the checker stopped this exercise there"]
     summary = f"your code raised {kind}" + (f": {message}" if message else "")
@@ -109,8 +110,8 @@ def _explain(kind, message, local_shapes, case) -> list:
     for big in met:
         for small in met:
             if len(big) >= 2 and small == big[:-1]:
-                return [f"    an array of shape {small} met one of shape {big}: a sum or max over the last axis without "
-                        "keepdims=True? (it keeps the axis, so the result divides back into every row)"]
+                return [f"    an array of shape {small} met one of shape {big}: a sum or max over the last axis "
+                        "without keepdims=True? (it keeps the axis, so the result divides back into every row)"]
     if "broadcast" in message and len(met) >= 2:
         names = [k for k, s in shapes.items() if s in met]
         named = f" ({', '.join(f'{k} is {shapes[k]}' for k in names[:3])})" if names else ""
@@ -145,6 +146,9 @@ def fault(exercise, fault, loading: bool) -> Result:
                           "the top level of the file, or input()?)", diagnosis="timeout")
         return Result(exercise, "timeout", f"time-out: your function did not return within {TIMEOUT:g} s (an "
                       "endless loop? a loop condition that never becomes false?)", diagnosis="timeout")
+    if fault.kind == "broken":
+        return Result(exercise, "error", "the course's worker process could not start: this is the course's fault, "
+                      "not your code's", [f"    {fault.detail}"] if fault.detail else [], diagnosis="worker")
     code, when = fault.returncode, "while the file loaded" if loading else "while your function ran"
     if fault.kind == "ended" and isinstance(code, int) and code < 0:
         name = _signal_name(-code)

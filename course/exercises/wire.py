@@ -7,7 +7,9 @@ Only data crosses: None, booleans, numbers (NaN, inf and complex kept), strings,
 dicts and NumPy arrays of numbers (their bytes, dtype and shape), and a description of anything else.
 No pickle: whatever the worker sends is read as data and nothing in it can run in the checker. A
 function the course passes to the learner's code (``day6.numerical_gradient``'s ``f``) travels as the
-name of a course function and is looked up only in the worker (``refs=True``).
+name of a course function and is looked up only in the worker (``refs=True``); an input the checker cannot
+hold as data (a Keras model, for an exercise that takes one) travels as ``Build(course_function, **kwargs)``,
+made in the worker, so the checker never imports TensorFlow for it.
 """
 from __future__ import annotations
 
@@ -65,14 +67,17 @@ def encode(value, depth: int = 0):
     if isinstance(value, dict):
         return {"$": "dict", "items": [[encode(k, depth + 1), encode(v, depth + 1)]
                                        for k, v in list(value.items())[:MAX_ITEMS]]}
+    if isinstance(value, Build):
+        return {"$": "build", "function": encode(value.function), "kwargs": encode(value.kwargs, depth + 1)}
     if callable(value) and getattr(value, "__module__", "").startswith("course.") and "<" not in value.__qualname__:
         return {"$": "ref", "module": value.__module__, "name": value.__qualname__}
     return {"$": "other", "type": _type_name(value), "repr": _short_repr(value)}
 
 
 def _type_name(value) -> str:
-    kind = type(value)
-    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+    kind = type(value)                    # a learner's own class by its name; a library's with its module
+    own = kind.__module__ == "builtins" or kind.__module__.startswith("exercise_")
+    return kind.__qualname__ if own else f"{kind.__module__}.{kind.__qualname__}"
 
 
 def _short_repr(value) -> str:
@@ -113,6 +118,8 @@ def decode(data, *, refs: bool = False, depth: int = 0):
             return Opaque(str(data["type"])[:200], str(data["repr"])[:MAX_TEXT])
         if tag == "ref" and refs and str(data["module"]).startswith("course."):
             return getattr(importlib.import_module(data["module"]), data["name"])
+        if tag == "build" and refs:
+            return decode(data["function"], refs=True)(**decode(data["kwargs"], refs=True))
     except (KeyError, TypeError, ValueError, AttributeError, ImportError) as err:
         raise WireError(f"a malformed {tag!r}: {err}") from None
     raise WireError(f"unknown value {tag!r}")
@@ -136,6 +143,17 @@ def _array(data, tag):
         raise WireError("an array whose bytes do not fill its shape")
     array = np.frombuffer(raw, dtype=dtype).reshape(shape).copy()     # a copy: writable, as the learner's was
     return array if tag == "array" else array[()]
+
+
+class Build:
+    """An input made in the worker by a course function: ``Build(models.mlp, n_features=2, hidden=(3,))``."""
+
+    def __init__(self, function, **kwargs):
+        self.function, self.kwargs = function, kwargs
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items())
+        return f"{getattr(self.function, '__name__', self.function)}({args})"
 
 
 class Opaque:

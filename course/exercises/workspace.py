@@ -87,34 +87,30 @@ class Workspace:
             if os.path.lexists(root / relative):
                 raise WorkspaceError(f"{directory} already holds exercises ({relative}, ...): nothing was changed. "
                                      f"Carry on there (course check --dir {directory}), or init another directory")
-        written, made_root = [], not os.path.lexists(root)
+        dirs = [root, *sorted({root / Path(r).parent for r in files if "/" in r})]
+        new_dirs, written = [d for d in dirs if not os.path.lexists(d)], []
         try:
             root.mkdir(parents=True, exist_ok=True)
             for relative, text in files.items():
                 write_inside(root, relative, text.encode("utf-8"), replace=False)
                 written.append(relative)
         except OSError as err:
-            ws._undo(written)
-            if made_root:
-                try:
-                    root.rmdir()
-                except OSError:
-                    pass
+            ws._undo(written, new_dirs)
             status = 74 if err.errno in FULL else 2
             raise WorkspaceError(f"cannot write the exercises into {directory}: {_why(err)}; nothing was left "
                                  "there", status) from None
         return ws
 
-    def _undo(self, written) -> None:
-        """Remove the files an interrupted ``init`` wrote, and the day directories it leaves empty."""
+    def _undo(self, written, new_dirs) -> None:
+        """Remove the files an ``init`` that failed wrote, and the directories it made (if left empty)."""
         for relative in written:
             try:
                 os.unlink(self.root / relative)
             except OSError:
                 pass
-        for day in sorted({Path(relative).parent for relative in written if "/" in relative}):
+        for directory in reversed(new_dirs):
             try:
-                os.rmdir(self.root / day)
+                os.rmdir(directory)
             except OSError:
                 pass
 

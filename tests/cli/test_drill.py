@@ -128,3 +128,14 @@ def test_watch_checks_a_saved_file_again_and_stops_on_ctrl_c(tmp_path):
     finally:
         proc.kill()
     assert proc.returncode == 0 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["check", "--help"], "Exit status: 0 all that was checked passes, 1 something fails, 2 a usage error, 130 Ctrl-C."),
+    (["grade", "--help"], "Writes grades.csv, feedback/LEARNER.txt (and grades.json) into --out. Exit status: 0 the "
+                          "grading ran, 2 a usage error (nothing written), 130 Ctrl-C."),
+])
+def test_the_help_of_the_exercise_commands_says_what_they_write_and_how_they_end(capsys, argv, words):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 0 and words in " ".join(capsys.readouterr().out.split())

@@ -254,3 +254,21 @@ def test_check_in_a_notebook_runs_here_prints_the_same_verdict_and_returns_the_r
     assert out == result.report() + "\n" and out.startswith("FAIL    day3.sgd_step: the sign is flipped")
     with pytest.raises(ValueError, match="no exercise 'day3.sgd'"):
         check("day3.sgd", sgd_step)
+
+
+def test_an_exercise_may_take_inputs_made_in_the_worker_and_turn_its_output_into_data_there(tmp_path, checker):
+    """What an exercise of Keras objects needs (issue 21): inputs built by a course function in the worker
+    (``Build``), and ``to_data``, a course function run there on what the learner returned."""
+    from course.exercises.days.day6 import sum_of_exp_3w
+    from course.exercises.exercise import Exercise
+    from course.exercises.wire import Build
+    from course.reference.activations import sigmoid
+
+    toy = Exercise(id="day9.toy", title="toy", function="double", outputs=("p",), to_data=sigmoid,
+                   cases=lambda rng: [{"z": Build(sum_of_exp_3w, w=np.zeros(2))}], oracle=lambda z: sigmoid(4.0))
+    path = tmp_path / "toy.py"
+    path.write_text("def double(z):\n    assert z == 2.0\n    return z * 2\n")
+    assert checker.check_file(toy, path).passed
+    path.write_text("def double(z):\n    return z * 3\n")
+    assert checker.check_file(toy, path).status == "failed"
+    assert check_function(toy, lambda z: z * 2).passed

@@ -53,7 +53,8 @@ PERCEPTRON_FORWARD = Exercise(
     function="perceptron_forward", outputs=("p",), cases=_forward_cases,
     oracle=lambda x, w, b: sigmoid(x @ w + b),
     mistakes=(
-        Mistake("bias", "the bias is left out: p = sigmoid(x @ w + b), and b shifts every z", lambda x, w, b: sigmoid(x @ w)),
+        Mistake("bias", "the bias is left out: p = sigmoid(x @ w + b), and b shifts every z",
+                lambda x, w, b: sigmoid(x @ w)),
         Mistake("no_sigmoid", "you returned z = x @ w + b: the sigmoid that turns it into a probability is missing",
                 lambda x, w, b: x @ w + b),
         Mistake("sign", "you computed sigmoid(-(x @ w + b)): a sign is flipped", lambda x, w, b: sigmoid(-(x @ w + b))),

@@ -32,7 +32,8 @@ DENSE_LAYER = Exercise(
     task="Compute what a Dense layer of d_out sigmoid units gives for every example: each unit takes a weighted "
          "sum of the example's inputs (its own column of W) plus its own bias, and squashes it with the sigmoid.",
     args=(("x", "(n, d_in) inputs, one example per row"),
-          ("W", "(d_in, d_out) weights: row i holds input i's weight to every unit"), ("b", "(d_out,) one bias per unit")),
+          ("W", "(d_in, d_out) weights: row i holds input i's weight to every unit"),
+          ("b", "(d_out,) one bias per unit")),
     returns="a: (n, d_out) the units' outputs, one row per example",
     example=Example("dense_layer(np.array([[1.0, 0.0]]), np.array([[0.2, -0.7], [0.4, 0.1]]), np.array([0.1, -0.2]))",
                     "array([[0.57444252, 0.2890505 ]])", "# the weighted sums are 0.3 and -0.9"),

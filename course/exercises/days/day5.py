@@ -92,7 +92,8 @@ def _ce_gradient(z, y):
 
 
 def _gradient_cases(rng):
-    return [dict(z=np.array([[2.0, 1.0, 0.1]]), y=np.array([0])), dict(z=rng.normal(size=(4, 3)), y=rng.integers(0, 3, 4))]
+    return [dict(z=np.array([[2.0, 1.0, 0.1]]), y=np.array([0])),
+            dict(z=rng.normal(size=(4, 3)), y=rng.integers(0, 3, 4))]
 
 
 SOFTMAX_GRADIENT = Exercise(

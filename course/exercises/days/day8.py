@@ -13,7 +13,7 @@ def _optimizer_cases(state_names, steps=None):
     ``steps``: Adam's t of each case."""
     def cases(rng):
         w = rng.normal(size=(3, 2))
-        state = {name: np.abs(rng.normal(size=w.shape)) * 0.01 if name in ("s", "v") else rng.normal(size=w.shape) * 0.01
+        state = {name: (np.abs(rng.normal(size=w.shape)) if name in ("s", "v") else rng.normal(size=w.shape)) * 0.01
                  for name in state_names}
         zeros = {name: np.zeros(2) for name in state_names}
         out = [dict(w=np.array([0.5, -0.25]), grad=np.array([1e-6, -2e-6]), **zeros, learning_rate=0.01),
