@@ -41,9 +41,9 @@ def judge(exercise, case, record: dict):
             name, sentence = diagnose(exercise, case, actual, expected, record.get("locals") or {})
             return Result(exercise, "failed", sentence, case_details(exercise, case, actual, expected) +
                           printed_lines(record.get("printed", "")), diagnosis=name, case=case)
-    after = record.get("after") or {}
-    changed = [k for k, v in case.items() if isinstance(v, np.ndarray) and k in after
-               and not np.array_equal(np.asarray(after[k]), v, equal_nan=True)]
+    after = record.get("after") or {}         # the arguments as the call left them (none sent: taken as changed)
+    changed = [k for k, v in case.items() if isinstance(v, np.ndarray)
+               and (k not in after or not np.array_equal(np.asarray(after[k]), v, equal_nan=True))]
     if exercise.keeps_inputs and changed:
         k = changed[0]
         return Result(exercise, "failed", f"the result is right, but your function changed its argument {k} in "
