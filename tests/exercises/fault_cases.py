@@ -124,7 +124,7 @@ CASES = [
          says=("not yet  day3.sgd_step", "done     day1.sigmoid")),
     Case("--watch with a byte that is not UTF-8", FILES, ["check", "--watch", "--dir", "ws"], 0,
          files(sgd_step=learner("sgd_step", None, "# caf\xe9").encode("latin-1")), process="watch",
-         signal=(signal.SIGINT, 3.0), says=("Non-UTF-8", "Watching ws/", "Stopped watching.")),
+         signal=(signal.SIGINT, "Watching ws/"), says=("Non-UTF-8", "Watching ws/", "Stopped watching.")),
     Case("an empty file", FILES, CHECK, 1, files(sgd_step=""), says=("define a function named sgd_step",)),  # +
     Case("a directory where the file belongs", FILES, CHECK, 1, files(),                        # +
          setup=lambda tmp: ((tmp / "ws/day3/sgd_step.py").unlink(), (tmp / "ws/day3/sgd_step.py").mkdir()),
@@ -174,7 +174,7 @@ CASES = [
                                           "logs"], 130, files(momentum_step=learner("momentum_step", "time.sleep(0.5)\n"
                                      "velocity = 0.9 * velocity - learning_rate * grad\nreturn w + velocity, velocity",
                                      "import time")), process="tensorflow",
-         signal=(signal.SIGINT, 10.0), says=("Stopped by Ctrl-C",), timeout=90),
+         signal=(signal.SIGINT, "Training 60 epochs"), says=("Stopped by Ctrl-C",), timeout=90),
     Case("Ctrl-C while TensorFlow loads", TRAIN, ["check", "day8.momentum_step", "--train", "--dir", "ws", "--logdir",
                                                   "logs"], 130, files(momentum_step=learner("momentum_step")),
          process="tensorflow", signal=(signal.SIGINT, 1.5), says=("Stopped by Ctrl-C",), timeout=90),

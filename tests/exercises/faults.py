@@ -17,6 +17,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +59,7 @@ class Case:
     never: tuple = ()           # words it must not hold
     kept: object = None         # kept(tmp) -> "" or what was lost
     process: str = ""           # "" (any runner), or why it needs a process: signal, output, ulimit, env, watch
-    signal: tuple = ()          # (signal, seconds after the start) to send
+    signal: tuple = ()          # (signal, seconds after the start, or the words it is sent after) to send
     stdout: str = ""            # "closed" or "full": what standard output is
     env: dict = field(default_factory=dict)
     timeout: float = 60.0
@@ -192,19 +193,39 @@ def run_in_a_process(case: Case, tmp: Path, python=sys.executable, pythonpath=""
                             preexec_fn=before_exec, start_new_session=True)
     if started is not None:
         started(proc)
+    streams = {name: [] for name in ("out", "err")}
+    seen = threading.Event()
+    marker = case.signal[1] if case.signal and isinstance(case.signal[1], str) else None
+    readers = [threading.Thread(target=_read, args=(pipe, streams[name], marker, seen), daemon=True)
+               for name, pipe in (("out", proc.stdout), ("err", proc.stderr)) if pipe is not None]
+    for reader in readers:
+        reader.start()
     if case.signal:
-        time.sleep(case.signal[1])
+        if marker is None:
+            time.sleep(case.signal[1])
+        else:                                      # once the command has printed the marker: at a known moment
+            seen.wait(case.timeout)
         _to_group(proc, case.signal[0])
     hung = False
     try:
-        out, err = proc.communicate(timeout=case.timeout)
+        proc.wait(timeout=case.timeout)
     except subprocess.TimeoutExpired:
         hung = True
         _to_group(proc, signal.SIGKILL)
-        out, err = proc.communicate()
-    output = (out or b"").decode(errors="replace") + err.decode(errors="replace")
+        proc.wait()
+    for reader in readers:
+        reader.join(5)
+    output = b"".join(streams["out"]).decode(errors="replace") + b"".join(streams["err"]).decode(errors="replace")
     return Outcome(case, None if hung else proc.returncode, output, "Traceback" in output, hung,
                    lost(case, tmp, before), time.monotonic() - start)
+
+
+def _read(pipe, lines, marker, seen) -> None:
+    for line in iter(pipe.readline, b""):
+        lines.append(line)
+        if marker is not None and marker.encode() in line:
+            seen.set()
+    pipe.close()
 
 
 def _to_group(proc, signum) -> None:
