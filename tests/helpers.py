@@ -242,3 +242,20 @@ def step_record(before, grads, after, names, lr=0.1, optimizer="sgd"):
     return StepRecord(step=1, epoch=1, batch=1, batches_per_epoch=5, loss=0.69314, grad_norm=0.5,
                       names=names, before=before, grads=grads, after=after, learning_rate=lr,
                       optimizer=optimizer)
+
+
+# --- a learner's exercise files ---------------------------------------------------------------------------------
+
+def learner_text(exercise_id, body, prelude=""):
+    """The starter of ``exercise_id`` with its body replaced by ``body`` (what a learner types, indented for the
+    function) and ``prelude`` after its ``import numpy as np`` (code at the top of the file)."""
+    import textwrap
+
+    from course.exercises import EXERCISES
+    from course.exercises.texts import NOT_WRITTEN, starter_text
+    exercise = EXERCISES[exercise_id]
+    marker = "    " + NOT_WRITTEN.format(function=exercise.function) + "\n"
+    starter = starter_text(exercise)
+    assert marker in starter
+    text = starter.replace(marker, textwrap.indent(textwrap.dedent(body).strip() + "\n", "    "))
+    return text.replace("import numpy as np\n", "import numpy as np\n" + prelude, 1)

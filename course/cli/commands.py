@@ -5,6 +5,7 @@
     course tensorboard               # TensorBoard on http://127.0.0.1:6006: the most recent lesson in logs/
     course info                      # versions and devices
     course exercises init            # the exercises into ./course-exercises; then course check, course hint
+    course grade DIR...              # a teacher's grades of many workspaces: grades.csv, feedback, a table
 
 Bad input exits with status 2 and one line that says what was wrong; nothing is written.
 TensorFlow is only imported by the commands that need it, so ``course list`` and ``course --help``
@@ -20,7 +21,7 @@ import sys
 import threading
 from pathlib import Path
 
-from course.cli import board, drill
+from course.cli import board, drill, grading
 from course.cli.flags import OneLineParser, positive_int
 from course.cli.lessons import LESSONS, lesson_goal
 
@@ -157,6 +158,7 @@ def build_parser() -> OneLineParser:
                        help="address to bind; 0.0.0.0 exposes it to your network (default: 127.0.0.1)")
     sub.add_parser("info", help="versions of TensorFlow, Keras, TensorBoard and the devices found")
     drill.add_commands(sub)
+    grading.add_command(sub)
     return parser
 
 
@@ -175,10 +177,12 @@ def main(argv=None) -> int:
         return _cmd_tensorboard(args, parser)
     command = {"list": lambda: _cmd_list(args), "info": lambda: _cmd_info(args),
                "exercises": lambda: drill.cmd_exercises(args, parser), "check": lambda: drill.cmd_check(args, parser),
-               "hint": lambda: drill.cmd_hint(args, parser)}[args.command]
+               "hint": lambda: drill.cmd_hint(args, parser),
+               "grade": lambda: grading.cmd_grade(args, parser)}[args.command]
     try:
         code = command()
-        sys.stdout.flush()
+        if sys.stdout is not None:       # closed (`>&-`): the exercise commands said so with their status
+            sys.stdout.flush()
         return code
     except BrokenPipeError:              # `course list | head`: the reader left
         sys.stdout = open(os.devnull, "w")

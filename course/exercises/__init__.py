@@ -4,21 +4,23 @@
     result = check("day3.sgd_step", my_sgd_step)      # prints the verdict
     result.passed, result.diagnosis
 
-From the command line: ``course exercises init`` copies the starters into ./course-exercises,
+From the command line: ``course exercises init`` writes the starters into ./course-exercises,
 ``course check`` checks them (``--watch`` on every save, ``--train`` in a real Keras loop),
-``course hint EXERCISE`` gives one more hint each time. Checking never imports TensorFlow: the
-oracles are the NumPy references of ``course.reference``, themselves tested against Keras.
+``course hint EXERCISE`` gives one more hint each time, ``course grade DIR...`` grades a class.
+Checking never imports TensorFlow: the oracles are the NumPy references of ``course.reference``,
+themselves tested against Keras.
 
-Modules: ``exercise`` (what an exercise is), ``days`` (the 20 exercises of Days 1-8), ``checker``
-(cases, verdicts, diagnoses, time-outs), ``workspace`` (a learner's folder of exercises), ``train``
-(a passing function in the course's Keras loop). The starters and the course's solutions ship with
-the package (``starters/``, ``solutions/``); a solution is copied into the workspace once its
-exercise passes.
+Modules: ``exercise`` (what an exercise is: one definition), ``days`` (the 20 exercises of Days 1-8),
+``texts`` (the starter and the solution written from it), ``checker`` (cases, the worker, verdicts),
+``verdicts`` and ``locate`` (what is wrong, and where), ``result`` (a verdict), ``process``,
+``worker``, ``calls`` and ``wire`` (the learner's code in a worker process, and what crosses the pipe),
+``workspace`` and ``safefiles`` (a learner's folder, written only inside it), ``grading`` (a class),
+``train``, ``learner_training`` and ``supervised`` (a passing function in the course's Keras loop).
 """
 from __future__ import annotations
 
-from course.exercises.checker import Result, check_function
 from course.exercises.days import EXERCISES
+from course.exercises.result import Result
 
 __all__ = ["check", "EXERCISES", "Result", "exercise"]
 
@@ -33,6 +35,10 @@ def exercise(exercise_id: str):
 def check(exercise_id: str, function, *, quiet: bool = False) -> Result:
     """Check ``function`` as the answer to ``exercise_id``; print the verdict (unless ``quiet``) and return it.
 
+    It runs ``function`` in this process (a notebook's function lives here): unlike ``course check``, which
+    runs a learner's file in a worker process, nothing contains a function that exits or hangs a thread,
+    and its 2 s time-out works in the main thread only.
+
     Example:
         >>> def sgd_step(w, grad, learning_rate):
         ...     return w - learning_rate * grad
@@ -40,6 +46,7 @@ def check(exercise_id: str, function, *, quiet: bool = False) -> Result:
         ok      day3.sgd_step: passed all 2 cases
         True
     """
+    from course.exercises.checker import check_function
     result = check_function(exercise(exercise_id), function)
     if not quiet:
         print(result.report())

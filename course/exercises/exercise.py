@@ -1,17 +1,21 @@
-"""What an exercise is: a function to write, seeded cases, an oracle, the typical mistakes it knows, hints.
+"""What an exercise is: one definition from which its starter, its solution and its checks all come.
 
     Exercise(id="day3.sgd_step", title="one step of gradient descent", function="sgd_step",
-             outputs=("w",), cases=sgd_cases, oracle=lambda w, grad, learning_rate: w - learning_rate * grad,
-             mistakes=[Mistake("sign", "the sign is flipped: ...", lambda w, grad, learning_rate: w + ...)],
-             hints=["...", "..."], train="update")
+             outputs=("w",), cases=sgd_cases, oracle=lambda w, grad, learning_rate: ...,
+             mistakes=[Mistake("sign", "the sign is flipped: ...", lambda w, grad, learning_rate: ...)],
+             hints=["a nudge", "...", "the formula"], train="update",
+             task="...", args=(("w", "..."), ...), returns="...", example=Example("sgd_step(...)", "array(...)"),
+             trap="...", solution="return w - learning_rate * grad")
 
-The oracles are the course's NumPy references (``course.reference``), themselves tested against Keras
-and finite differences; a ``Mistake`` is a wrong version a learner typically writes: when the
-learner's answer equals it on the failing case, its diagnosis is what the learner reads.
+The starter asks (``task``, ``args``, ``returns``, ``example``, ``trap``); the hints give, from a nudge to the
+formula; the solution's body is revealed once the exercise passes (``course.exercises.texts`` writes both
+files from this one definition). The oracles are the course's NumPy references (``course.reference``),
+tested against Keras and finite differences; a ``Mistake`` is a wrong version a learner typically writes:
+when the learner's answer equals it on the failing case, its diagnosis is what the learner reads.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -24,19 +28,38 @@ class Mistake:
 
 
 @dataclass(frozen=True)
+class Example:
+    call: str            # what a learner types: "sgd_step(np.array([0.5, -0.25]), np.array([0.2, -0.4]), 0.1)"
+    result: str          # what the solution prints, as a doctest would ("..." ends a long number)
+    note: str = ""       # a comment beside the result: "# z = 0.1 and 0.35"
+    setup: tuple = ()    # statements typed before the call, each on its own ">>>" line
+
+
+@dataclass(frozen=True)
 class Exercise:
     id: str              # "day3.sgd_step": the lesson's day and the function's name
-    title: str           # one line for `course exercises list`
+    title: str           # one line for `course exercises list` (what to write, never the answer)
     function: str        # the name of the function the learner writes
     outputs: tuple       # names of what it returns, e.g. ("dw", "db"); one name: a single value
     cases: object        # cases(rng) -> [dict of keyword arguments], smallest first
     oracle: object       # the right answer for a case
     mistakes: tuple = ()
-    hints: tuple = ()
+    hints: tuple = ()    # from a nudge to the formula: the last one leads to it
     rtol: float = 1e-6   # relative tolerance of "equal"
     atol: float = 1e-9
     train: str = ""      # "update" or "gradient": `course check ID --train` runs it in a real Keras loop
     keeps_inputs: bool = True   # the function must leave its array arguments unchanged
+    # --- the text, written once: the starter asks, the solution answers ---------------------------------
+    heading: str = ""    # the starter's first line: "Day 3 - one step of gradient descent"
+    task: str = ""       # the task in words
+    args: tuple = ()     # (name, what it is with its shape), one per argument, in the signature's order
+    returns: str = ""    # what it returns, with the shapes
+    example: Example | None = None
+    trap: str = ""       # the trap to avoid
+    solution: str = ""   # the course's body of the function (NumPy imported as np)
+    look_at: tuple = ()  # (output, what to look at when only it is wrong), e.g. ("dW1", "delta1")
+    to_data: object = None   # a course function run in the worker on what the learner returned, when that is not
+    #                          data (a Keras model): it returns the numbers the oracle's output is compared with
 
     @property
     def day(self) -> int:
@@ -59,11 +82,24 @@ def as_outputs(exercise: Exercise, value):
     return tuple(value) if isinstance(value, (tuple, list)) else (value,)
 
 
+def numeric(value):
+    """``value`` as a float64 array, or None when it is not made of real numbers (a complex value is not:
+    its imaginary part would be dropped)."""
+    if value is None or isinstance(value, (str, bytes, dict)):
+        return None
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError):
+        return None
+    if array.dtype.kind not in "biuf":
+        return None
+    return array.astype(np.float64)
+
+
 def close(actual, expected, rtol, atol) -> bool:
     """Same shape, NaN and inf in the same places, and equal within the tolerances elsewhere."""
-    try:
-        a = np.asarray(actual, dtype=np.float64)
-    except (TypeError, ValueError):
+    a = numeric(actual)
+    if a is None:
         return False
     e = np.asarray(expected, dtype=np.float64)
     return a.shape == e.shape and bool(np.all(np.isfinite(a) == np.isfinite(e))) and bool(

@@ -9,6 +9,13 @@ called from Python), and ``train_and_log`` writes it to TensorBoard.
 
     runs = train_exercise(EXERCISES["day3.sgd_step"], sgd_step, logdir="logs")
     runs["yours"].run_dir, runs["course"].run_dir          # logs/exercises/<time>_day3.sgd_step, ..._course
+
+``course check --train`` runs this in the worker process (``learner_training``): every call of the
+learner's function goes through ``call(function, kwargs, where)``, which reports it to the checker (a
+time limit per call, Ctrl-C at once) and stops the training with a ``LearnerFault`` when the function
+raises or returns a value that is not finite. A run of the learner's function that stops early
+(diverged) is a ``LearnerFault`` too: the learner's function is the one thing that differs from the
+course's own run.
 """
 from __future__ import annotations
 
@@ -75,6 +82,21 @@ RECIPES = {
 }
 
 
+class LearnerFault(BaseException):
+    """The learner's function stopped the training: ``record`` says how (what it raised, a value that is not
+    finite, a run that diverged), at which step. A BaseException: nothing between the call and the worker
+    (the loop, the logger) may take it for an error of its own."""
+
+    def __init__(self, record: dict):
+        super().__init__(record.get("kind", ""))
+        self.record = record
+
+
+def plain_call(function, kwargs: dict, where: dict):
+    """How the learner's function is called when nothing supervises it (a script, a test)."""
+    return function(**kwargs)
+
+
 class LearnerOptimizer:
     """An optimizer whose update is the learner's NumPy function, applied to every variable (eager only).
 
@@ -82,8 +104,8 @@ class LearnerOptimizer:
     in the exercise's ``outputs`` order (w, velocity), (w, s), (w, m, v).
     """
 
-    def __init__(self, exercise, update, learning_rate):
-        self.exercise, self.update, self.learning_rate = exercise, update, float(learning_rate)
+    def __init__(self, exercise, update, learning_rate, call=plain_call):
+        self.exercise, self.update, self.learning_rate, self.call = exercise, update, float(learning_rate), call
         self.slots = exercise.outputs[1:]
         self.t, self.state = 0, []
 
@@ -94,20 +116,25 @@ class LearnerOptimizer:
         self.t += 1
         for (grad, variable), state in zip(grads_and_vars, self.state):
             t = {"t": self.t} if self.exercise.function == "adam_step" else {}
-            out = self.update(w=variable.numpy(), grad=np.asarray(grad), **state, **t, learning_rate=self.learning_rate)
+            kwargs = dict(w=variable.numpy(), grad=np.asarray(grad), **state, **t, learning_rate=self.learning_rate)
+            out = self.call(self.update, kwargs, {"step": self.t, "variable": models.variable_name(variable)})
             out = out if isinstance(out, tuple) else (out,)
             variable.assign(np.asarray(out[0], np.float32).reshape(variable.shape))
             for slot, value in zip(self.slots, out[1:]):
                 state[slot] = np.asarray(value)
 
 
-def learner_gradient_step(exercise, gradient):
+def learner_gradient_step(exercise, gradient, call=plain_call):
     """``train_step`` with step 3 done by the learner's function instead of ``tape.gradient``."""
+    steps = [0]
+
     def step(model, loss_fn, optimizer, x, y):
         with tf.GradientTape():                               # 1. the forward pass (recorded as usual)
             predictions = model(x, training=True)
             loss = loss_fn(y, predictions)                    # 2. how wrong are we?
-        grads = _learner_grads(exercise, gradient, model, x.numpy(), y.numpy())   # 3. the learner's backprop
+        steps[0] += 1
+        learner = lambda **kwargs: call(gradient, kwargs, {"step": steps[0]})             # noqa: E731
+        grads = _learner_grads(exercise, learner, model, x.numpy(), y.numpy())    # 3. the learner's backprop
         optimizer.apply_gradients(zip(grads, model.trainable_variables))          # 4. w <- w - lr * dL/dw
         return loss, predictions, grads
     return step
@@ -128,11 +155,11 @@ def _learner_grads(exercise, gradient, model, x, y):
     return [tf.constant(np.asarray(g, np.float32).reshape(v.shape)) for g, v in zip(grads, model.trainable_variables)]
 
 
-def train_exercise(exercise, function, *, logdir="logs", seed=0, print_fn=print) -> dict:
+def train_exercise(exercise, function, *, logdir="logs", seed=0, print_fn=print, call=plain_call) -> dict:
     """Train the exercise's model with the learner's ``function``, then with the course's own rule.
 
     Returns {"yours": RunResult, "course": RunResult}; the two runs are ``<logdir>/exercises/<time>_<id>``
-    and ``..._<id>.course``.
+    and ``..._<id>.course``. ``call(function, kwargs, where)`` makes every call of the learner's function.
     """
     recipe = RECIPES[exercise.id]
     config = recipe.config.replace(optimizer=recipe.optimizer, logdir=str(logdir), seed=seed, trace_steps=1)
@@ -143,11 +170,14 @@ def train_exercise(exercise, function, *, logdir="logs", seed=0, print_fn=print)
     if exercise.train == "update":
         runs["yours"] = train_and_log(model, ds, config.replace(eager=True), lesson=LESSON, name=exercise.id,
                                       goal=goal, print_fn=print_fn, observers=[recorders["yours"]],
-                                      optimizer=LearnerOptimizer(exercise, function, config.learning_rate))
+                                      optimizer=LearnerOptimizer(exercise, function, config.learning_rate, call))
     else:
         runs["yours"] = train_and_log(model, ds, config.replace(eager=True), lesson=LESSON, name=exercise.id,
                                       goal=goal, print_fn=print_fn, observers=[recorders["yours"]],
-                                      update=learner_gradient_step(exercise, function))
+                                      update=learner_gradient_step(exercise, function, call))
+    stopped = runs["yours"].history
+    if stopped.stopped:
+        raise LearnerFault({"kind": "diverged", "step": int(stopped.stopped_at), "run_dir": str(runs["yours"].run_dir)})
     print_fn(f"\n-- the course's own: Keras's {recipe.optimizer} and GradientTape's gradients, from the same start")
     model, ds = recipe.make(seed)
     runs["course"] = train_and_log(model, ds, config.replace(quiet=True), lesson=LESSON, name=f"{exercise.id}.course",

@@ -1,28 +1,34 @@
-"""A learner's workspace: the starters copied once, their checks, hints one at a time, solutions once solved.
+"""A learner's workspace: the starters written once, their checks, hints one at a time, solutions once solved.
 
     course-exercises/
       .course-exercises.json      # the workspace's marker and the hints already shown
       README.txt
       day1/sigmoid.py ...         # the learner's files (never overwritten)
-      solutions/day1/sigmoid.py   # the course's solution, copied in once the exercise passes
+      solutions/day1/sigmoid.py   # the course's solution, written once the exercise passes
 
     ws = Workspace.init("course-exercises")      # WorkspaceError when existing work is there
-    results = ws.check_all()                     # {id: Result}
+    with Checker() as checker:
+        results = ws.check_all(checker)          # {id: Result}
+    ws.notes                                     # what could not be saved, each said once
+
+Every write stays inside the workspace and never goes through a symbolic link (``safefiles``); the state
+is replaced atomically; a state file the course did not write is set aside, with a warning, not obeyed.
 """
 from __future__ import annotations
 
+import errno
 import json
-import shutil
+import os
 import time
 from pathlib import Path
 
 from course.exercises import EXERCISES, exercise
-from course.exercises.checker import Result, check_function, load_function
+from course.exercises.safefiles import Refused, read_inside, set_aside, write_inside
+from course.exercises.texts import solution_text, starter_text
 
-PACKAGE = Path(__file__).resolve().parent
-STARTERS, SOLUTIONS = PACKAGE / "starters", PACKAGE / "solutions"
 MARKER = ".course-exercises.json"
 DEFAULT = "course-exercises"
+FULL = (errno.EFBIG, errno.ENOSPC, errno.EDQUOT)
 README = """Exercises of the keras-course package: write the body of each function, then check it.
 
     course check                  every exercise, with a verdict for each one that is not done
@@ -36,41 +42,84 @@ Once an exercise passes, the course's own solution appears in solutions/ beside 
 
 
 class WorkspaceError(ValueError):
-    """A workspace that cannot be made or found: the command line says so in one line, exit status 2."""
+    """A workspace that cannot be made or found: one line, exit status ``status`` (2; 74 a full disk or a
+    file-size limit)."""
+
+    def __init__(self, message: str, status: int = 2):
+        super().__init__(message)
+        self.status = status
+
+
+def _why(err: OSError) -> str:
+    if err.errno == errno.EFBIG:
+        return "a file reached the size limit of this shell (ulimit -f)"
+    return "the disk is full" if err.errno in (errno.ENOSPC, errno.EDQUOT) else (err.strerror or str(err))
 
 
 class Workspace:
-    def __init__(self, root):
-        self.root = Path(root)
+    def __init__(self, root, shown=None):
+        self.root = Path(os.path.abspath(root))          # absolute from the start: a chdir changes nothing
+        self.shown = Path(shown if shown is not None else root)
+        self.notes, self.warnings = [], []
+
+    def _note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
 
     # --- making and finding one -------------------------------------------------------------
     @classmethod
     def init(cls, directory=DEFAULT) -> "Workspace":
-        """Copy every starter into ``directory``. Existing work there stops it: nothing is changed."""
-        root = Path(directory)
-        if root.exists() and not root.is_dir():
-            raise WorkspaceError(f"{root} exists and is not a directory; pick another place")
-        taken = [e.path for e in EXERCISES.values() if (root / e.path).exists()] + \
-            [name for name in (MARKER, "README.txt") if (root / name).exists()]
-        if taken:
-            raise WorkspaceError(f"{root} already holds exercises ({taken[0]}, ...): nothing was changed. "
-                                 f"Carry on there (course check --dir {root}), or init another directory")
+        """Write every starter into ``directory``. Existing work, or a link on the way, stops it: nothing changes."""
+        ws = cls(directory)
+        root = ws.root
+        if os.path.lexists(root) and not root.is_dir():
+            raise WorkspaceError(f"{directory} exists and is not a directory; pick another place")
+        files = {e.path: starter_text(e) for e in EXERCISES.values()}
+        files.update({"README.txt": README, MARKER: json.dumps({"hints": {}}, indent=1)})
+        for relative in files:
+            parts = relative.split("/")
+            for k in range(1, len(parts) + 1):
+                here = root.joinpath(*parts[:k])
+                if os.path.islink(here):
+                    raise WorkspaceError(f"{ws.shown / Path(*parts[:k])} is a symbolic link: the course does not "
+                                         "write through links, nothing was changed. Remove it, or init another "
+                                         "directory")
+            if os.path.lexists(root / relative):
+                raise WorkspaceError(f"{directory} already holds exercises ({relative}, ...): nothing was changed. "
+                                     f"Carry on there (course check --dir {directory}), or init another directory")
+        dirs = [root, *sorted({root / Path(r).parent for r in files if "/" in r})]
+        new_dirs, written = [d for d in dirs if not os.path.lexists(d)], []
         try:
-            for e in EXERCISES.values():
-                (root / e.path).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(STARTERS / e.path, root / e.path)
-            (root / "README.txt").write_text(README, encoding="utf-8")
-            (root / MARKER).write_text(json.dumps({"hints": {}}, indent=1), encoding="utf-8")
+            root.mkdir(parents=True, exist_ok=True)
+            for relative, text in files.items():
+                write_inside(root, relative, text.encode("utf-8"), replace=False)
+                written.append(relative)
         except OSError as err:
-            raise WorkspaceError(f"cannot write the exercises into {root}: {err.strerror or err}") from None
-        return cls(root)
+            ws._undo(written, new_dirs)
+            status = 74 if err.errno in FULL else 2
+            raise WorkspaceError(f"cannot write the exercises into {directory}: {_why(err)}; nothing was left "
+                                 "there", status) from None
+        return ws
+
+    def _undo(self, written, new_dirs) -> None:
+        """Remove the files an ``init`` that failed wrote, and the directories it made (if left empty)."""
+        for relative in written:
+            try:
+                os.unlink(self.root / relative)
+            except OSError:
+                pass
+        for directory in reversed(new_dirs):
+            try:
+                os.rmdir(directory)
+            except OSError:
+                pass
 
     @classmethod
     def find(cls, directory=None) -> "Workspace":
         """``directory``, else the current directory, else ./course-exercises (where ``init`` puts one)."""
         candidates = [Path(directory)] if directory is not None else [Path("."), Path(DEFAULT)]
         for root in candidates:
-            if (root / MARKER).is_file():
+            if os.path.lexists(root / MARKER) and root.is_dir():
                 return cls(root)
         where = str(candidates[0]) if directory is not None else "here (nor in ./course-exercises)"
         raise WorkspaceError(f"no exercises {'in ' + where if directory is not None else where}: run "
@@ -80,48 +129,82 @@ class Workspace:
     def path(self, exercise_id: str) -> Path:
         return self.root / exercise(exercise_id).path
 
-    def check(self, exercise_id: str) -> Result:
-        """The verdict on the learner's file; a solved exercise's solution is copied in beside it."""
-        e = exercise(exercise_id)
-        path = self.path(exercise_id)
-        function = load_function(e, path)
-        result = function if isinstance(function, Result) else check_function(e, function, filename=str(path))
+    def shown_path(self, exercise_id: str) -> Path:
+        return self.shown / exercise(exercise_id).path
+
+    def check(self, exercise_id: str, checker):
+        """The verdict on the learner's file; a solved exercise's solution is written beside it."""
+        result = checker.check_file(exercise(exercise_id), self.path(exercise_id))
         if result.passed:
-            self._reveal(exercise_id)
+            self.reveal(exercise_id)
         return result
 
-    def check_all(self) -> dict:
-        return {eid: self.check(eid) for eid in EXERCISES}
-
-    def _reveal(self, exercise_id):
-        target = self.root / "solutions" / exercise(exercise_id).path
-        if not target.exists():
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(SOLUTIONS / exercise(exercise_id).path, target)
-            except OSError:
-                pass              # a read-only workspace: the verdict stands without the solution
+    def check_all(self, checker, ids=None) -> dict:
+        return {eid: self.check(eid, checker) for eid in (ids or EXERCISES)}
 
     def solution_path(self, exercise_id: str) -> Path:
-        return self.root / "solutions" / exercise(exercise_id).path
+        return self.shown / "solutions" / exercise(exercise_id).path
+
+    def solution_saved(self, exercise_id: str) -> bool:
+        path = self.root / "solutions" / exercise(exercise_id).path
+        return path.is_file() and not path.is_symlink()
+
+    def reveal(self, exercise_id: str) -> None:
+        """Write the course's solution into solutions/, once; what stops it becomes a note, said once."""
+        e = exercise(exercise_id)
+        try:
+            write_inside(self.root, f"solutions/{e.path}", solution_text(e).encode("utf-8"), replace=False)
+        except FileExistsError:
+            pass
+        except Refused as err:
+            self._note(f"note: {err.strerror} (in {self.shown}), so the course's solutions are not saved there")
+        except OSError as err:
+            self._note(f"note: the course's solutions cannot be saved in {self.shown}: {_why(err)}")
 
     # --- hints ------------------------------------------------------------------------------
-    def _state(self) -> dict:
+    def _state(self):
+        """The hints already shown, {"hints": {id: count}}; None when the state may not be written."""
         try:
-            return json.loads((self.root / MARKER).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = read_inside(self.root, MARKER)
+        except FileNotFoundError:
+            return {"hints": {}}
+        except Refused:
+            self._note(f"note: {self.shown / MARKER} is a symbolic link or not a file: the course does not write "
+                       "through it, so the hints shown are not remembered")
+            return None
+        except OSError as err:
+            self._note(f"note: cannot read {self.shown / MARKER} ({_why(err)}): the hints shown are not remembered")
+            return None
+        try:
+            state = json.loads(data.decode("utf-8"))
+            hints = state["hints"]
+            if not all(isinstance(k, str) and type(v) is int and v >= 0 for k, v in hints.items()):
+                raise TypeError("a count that is not a whole number")
+            return state
+        except (ValueError, TypeError, KeyError, AttributeError) as err:
+            why = type(err).__name__ if not str(err) else str(err).splitlines()[0][:80]
+            try:
+                aside = set_aside(self.root, MARKER)
+                self.warnings.append(f"warning: {self.shown / MARKER} was not readable as the course's state "
+                                     f"({why}); it is kept as {aside}, and the hints start again from the first")
+            except OSError as move:
+                self.warnings.append(f"warning: {self.shown / MARKER} was not readable as the course's state "
+                                     f"({why}) and could not be set aside ({_why(move)}); it is left as it is")
+                return None
             return {"hints": {}}
 
     def next_hint(self, exercise_id: str) -> tuple:
         """(k, n, text): the next hint of the exercise, the k-th of n (the last one again once all are shown)."""
-        hints = exercise(exercise_id).hints or ("Read the docstring's formula and example again, line by line.",)
+        hints = exercise(exercise_id).hints
         state = self._state()
-        shown = min(int(state["hints"].get(exercise_id, 0)) + 1, len(hints))
-        state["hints"][exercise_id] = shown
-        try:
-            (self.root / MARKER).write_text(json.dumps(state, indent=1), encoding="utf-8")
-        except OSError:
-            pass
+        shown = min((state or {"hints": {}})["hints"].get(exercise_id, 0) + 1, len(hints))
+        if state is not None:
+            state["hints"][exercise_id] = shown
+            try:
+                text = json.dumps(state, indent=1).encode("utf-8")
+                write_inside(self.root, MARKER, text, replace=True, durable=True)
+            except OSError as err:
+                self._note(f"note: the hints shown cannot be saved in {self.shown}: {_why(err)}")
         return shown, len(hints), hints[shown - 1]
 
     # --- watching ---------------------------------------------------------------------------

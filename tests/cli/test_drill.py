@@ -1,7 +1,6 @@
 """The exercise commands from the command line: what a learner types, its output, exit codes and speed."""
 import os
 import queue
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,9 +12,9 @@ import pytest
 
 from course.cli import main
 from course.exercises import EXERCISES
+from course.exercises.texts import solution_text
 
 ROOT = Path(__file__).resolve().parents[2]
-SOLUTIONS = ROOT / "course" / "exercises" / "solutions"
 
 
 def test_init_then_check_lists_every_exercise_as_not_done_fast_and_without_tensorflow(tmp_path):
@@ -52,7 +51,7 @@ def test_init_a_second_time_exits_2_and_changes_nothing(tmp_path, monkeypatch, c
 def test_check_exit_codes_and_list_progress(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     main(["exercises", "init", "ws"])
-    shutil.copyfile(SOLUTIONS / "day3" / "sgd_step.py", tmp_path / "ws" / "day3" / "sgd_step.py")
+    (tmp_path / "ws" / "day3" / "sgd_step.py").write_text(solution_text(EXERCISES["day3.sgd_step"]))
     capsys.readouterr()
     assert main(["check", "day3.sgd_step", "--dir", "ws"]) == 0
     out = capsys.readouterr().out
@@ -99,8 +98,8 @@ def test_hint_prints_the_next_hint(tmp_path, monkeypatch, capsys):
     assert main(["hint", "day5.softmax"]) == 0 and main(["hint", "day5.softmax"]) == 0
     assert capsys.readouterr().out.splitlines() == [f"Hint 1 of {len(hints)} for day5.softmax: {hints[0]}",
                                                      f"Hint 2 of {len(hints)} for day5.softmax: {hints[1]}",
-                                                     "(that is the last hint; the docstring's example is worth a "
-                                                     "second look)"][:2 + (len(hints) == 2)]
+                                                     "(that is the last hint: it leads to the formula; the "
+                                                     "docstring's example is worth a second look)"][:2 + (len(hints) == 2)]
 
 
 def test_watch_checks_a_saved_file_again_and_stops_on_ctrl_c(tmp_path):
@@ -115,14 +114,28 @@ def test_watch_checks_a_saved_file_again_and_stops_on_ctrl_c(tmp_path):
         first, second = lines.get(timeout=60), lines.get(timeout=60)
         assert first.startswith("not yet day3.sgd_step") and second.startswith("Watching course-exercises/")
         target = tmp_path / "course-exercises" / "day3" / "sgd_step.py"
-        target.write_text((SOLUTIONS / "day3" / "sgd_step.py").read_text())   # saved after "Watching": seen
+        target.write_text(solution_text(EXERCISES["day3.sgd_step"]))   # saved after "Watching": seen
         assert lines.get(timeout=60).startswith("ok      day3.sgd_step")
+        after = [lines.get(timeout=20).strip() for _ in range(3)]
+        assert after == ["the course's solution, to compare with yours: course-exercises/solutions/day3/sgd_step.py",
+                         "train the lesson's Keras model with your function: course check day3.sgd_step --train",
+                         f"1 of {len(EXERCISES)} done. Next: day1.sigmoid, in course-exercises/day1/sigmoid.py"]
         proc.send_signal(signal.SIGINT)
         rest = []
         while not rest or rest[-1] != "Stopped watching.":
             rest.append(lines.get(timeout=20).strip())
-        assert rest[0].startswith("the course's solution, to compare with yours: ")
         err = proc.communicate(timeout=20)[1]
     finally:
         proc.kill()
     assert proc.returncode == 0 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["check", "--help"], "Exit status: 0 all that was checked passes, 1 something fails, 2 a usage error, 130 Ctrl-C."),
+    (["grade", "--help"], "Writes grades.csv, feedback/LEARNER.txt (and grades.json) into --out. Exit status: 0 the "
+                          "grading ran, 2 a usage error (nothing written), 130 Ctrl-C."),
+])
+def test_the_help_of_the_exercise_commands_says_what_they_write_and_how_they_end(capsys, argv, words):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 0 and words in " ".join(capsys.readouterr().out.split())

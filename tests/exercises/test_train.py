@@ -1,18 +1,23 @@
 """--train: a passing function trains the lesson's Keras model through the course's loop, logged beside the
-course's own rule; a wrong one never starts training."""
-import shutil
-from pathlib import Path
-
+course's own rule; a wrong one never starts training; a function that goes wrong at some step (raises, returns
+NaN, makes the run diverge) stops the training with a LearnerFault that names the step. (Loops, exits and Ctrl-C
+at a given step, through `course check --train`, are in the fault catalogue: tests/exercises/test_faults.py.)"""
 import numpy as np
 import pytest
 
 from course.cli import main
 from course.exercises import EXERCISES
-from course.exercises.checker import load_function
-from course.exercises.train import RECIPES, train_exercise
+from course.exercises.learner_training import _Guard
+from course.exercises.texts import solution_text
+from course.exercises.train import RECIPES, LearnerFault, train_exercise
 from tests.helpers import read_events
 
-SOLUTIONS = Path(__file__).resolve().parents[2] / "course" / "exercises" / "solutions"
+
+def solution(exercise):
+    """The course's own function of ``exercise``, from its solution's text."""
+    namespace = {}
+    exec(compile(solution_text(exercise), exercise.path, "exec"), namespace)
+    return namespace[exercise.function]
 
 
 def _losses(run_dir):
@@ -22,7 +27,7 @@ def _losses(run_dir):
 def test_a_correct_sgd_step_trains_the_same_loss_curve_as_the_courses_sgd(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     main(["exercises", "init"])
-    shutil.copyfile(SOLUTIONS / "day3" / "sgd_step.py", tmp_path / "course-exercises" / "day3" / "sgd_step.py")
+    (tmp_path / "course-exercises" / "day3" / "sgd_step.py").write_text(solution_text(EXERCISES["day3.sgd_step"]))
     assert main(["check", "day3.sgd_step", "--train", "--logdir", "logs"]) == 0
     out = capsys.readouterr().out
     runs = sorted((tmp_path / "logs" / "exercises").iterdir())
@@ -38,8 +43,8 @@ def test_a_wrong_function_never_starts_training(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     main(["exercises", "init"])
     path = tmp_path / "course-exercises" / "day3" / "sgd_step.py"
-    path.write_text(path.read_text().replace('    raise NotImplementedError("write sgd_step: replace this line with '
-                                             'your code")', "    return w + learning_rate * grad"))
+    path.write_text(path.read_text().replace('raise NotImplementedError("write sgd_step: replace this line with '
+                                             'your code")', "return w + learning_rate * grad"))
     assert main(["check", "day3.sgd_step", "--train", "--logdir", "logs"]) == 1
     assert "Training starts once it passes: nothing was trained." in capsys.readouterr().out
     assert not (tmp_path / "logs").exists()
@@ -48,7 +53,7 @@ def test_a_wrong_function_never_starts_training(tmp_path, monkeypatch, capsys):
 @pytest.mark.parametrize("exercise_id", ["day8.adam_step", "day6.backprop_two_layer"])
 def test_update_rules_and_gradients_train_close_to_the_courses_own(tmp_path, exercise_id):
     exercise = EXERCISES[exercise_id]
-    function = load_function(exercise, SOLUTIONS / exercise.path)
+    function = solution(exercise)
     recipe = RECIPES[exercise_id]
     runs = train_exercise(exercise, function, logdir=tmp_path, print_fn=lambda *a: None)
     yours, course = runs["yours"].metrics["step_losses"], runs["course"].metrics["step_losses"]
@@ -60,3 +65,46 @@ def test_update_rules_and_gradients_train_close_to_the_courses_own(tmp_path, exe
 
 def test_every_update_rule_and_gradient_exercise_has_a_recipe():
     assert {eid for eid, e in EXERCISES.items() if e.train} == set(RECIPES)
+
+
+def test_a_function_that_goes_wrong_at_some_step_stops_the_training_there(tmp_path):
+    exercise, sent = EXERCISES["day8.momentum_step"], []
+    right = solution(exercise)
+    calls = {"n": 0}
+
+    def later_nan(w, grad, velocity, learning_rate):
+        calls["n"] += 1
+        new_w, new_v = right(w, grad, velocity, learning_rate)
+        return (new_w * np.nan if calls["n"] == 7 else new_w), new_v
+
+    guard = _Guard(exercise, __file__, sent.append)
+    with pytest.raises(LearnerFault) as fault:
+        train_exercise(exercise, later_nan, logdir=tmp_path, print_fn=lambda *a: None, call=guard)
+    record = fault.value.record
+    assert (record["kind"], record["output"], record["step"], record["call"]) == ("not_finite", "w", 4, 7)
+    assert sent[:2] == [{"event": "call", "n": 1, "step": 1}, {"event": "returned"}] and len(sent) == 2 * 7
+
+
+def test_an_error_at_some_step_is_reported_at_the_learners_line():
+    exercise = EXERCISES["day3.sgd_step"]
+
+    def sgd_step(w, grad, learning_rate):
+        raise ValueError("six")                          # the learner's line
+
+    with pytest.raises(LearnerFault) as fault:
+        _Guard(exercise, __file__, lambda event: None)(sgd_step, {"w": np.ones(2), "grad": np.ones(2),
+                                                                  "learning_rate": 0.1}, {"step": 6})
+    record = fault.value.record
+    assert (record["kind"], record["step"], record["error"]["type"]) == ("exception", 6, "ValueError")
+    assert record["error"]["frames"][-1][2] == 'raise ValueError("six")                          # the learner\'s line'
+
+
+def test_a_run_that_diverges_with_the_learners_function_blames_the_function(tmp_path):
+    exercise = EXERCISES["day3.sgd_step"]
+
+    def sgd_step(w, grad, learning_rate):                # finite every step, yet the weights explode
+        return w * 1e12 - learning_rate * grad
+
+    with pytest.raises(LearnerFault) as fault:
+        train_exercise(exercise, sgd_step, logdir=tmp_path, print_fn=lambda *a: None)
+    assert fault.value.record["kind"] == "diverged" and fault.value.record["step"] >= 1

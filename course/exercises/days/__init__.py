@@ -1,4 +1,6 @@
-"""The exercises of Days 1-8, in the order a learner meets them."""
-from course.exercises.days import day1_to_3, day4_to_6, day7_to_8
+"""The exercises of Days 1-8, in the order a learner meets them: one module a day, one ``Exercise`` each
+(its statement, hints, mistakes and solution: the starter and the solution files are written from it)."""
+from course.exercises.days import day1, day2, day3, day4, day5, day6, day7, day8
 
-EXERCISES = {exercise.id: exercise for exercise in (*day1_to_3.EXERCISES, *day4_to_6.EXERCISES, *day7_to_8.EXERCISES)}
+EXERCISES = {exercise.id: exercise
+             for day in (day1, day2, day3, day4, day5, day6, day7, day8) for exercise in day.EXERCISES}
