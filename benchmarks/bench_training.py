@@ -8,13 +8,17 @@ For each lesson model (the perceptron on blobs, an MLP 2-16-16-1 on moons, a sof
     course_log     the course loop with its default TensorBoard logging
     course_nolog   the course loop with logging off
     course_eager   the course loop with --eager (the step as plain Python)
-    numpy          a from-scratch NumPy loop (course.reference.sgd_step)
+    epoch_call     the course's compiled epoch called alone (shuffle, every step, validation, the host copy
+                   of its results), without the loop's Python around it: what the loop costs beyond it
+    epoch_xla      the same epoch compiled by XLA (make_epoch(jit_compile=True)); its compile time apart
+    numpy          a from-scratch NumPy loop (course.reference.sgd_step), on one BLAS thread (these
+                   matrices are too small for threads, which only contend with TensorFlow's)
 
 The first epoch of every run (tracing, compiling) is left out. Each repeat runs every variant once,
 in turn, so a slow moment of the machine hits all of them alike. It prints ms/epoch (median, min,
-max over repeats), samples/s and the speed-up against `model.fit`; the logging cost twice: the
-logger's own work per epoch (timed around it) and logged vs unlogged whole epochs (median of the
-paired repeats, noisy).
+max over repeats), samples/s, the speed-up against `model.fit` and the time over the NumPy loop's
+(the floor); the logging cost twice: the logger's own work per epoch (timed around it) and logged vs
+unlogged whole epochs (median of the paired repeats, noisy); then where a course epoch's time goes.
 
 Then, for the main run of Days 1, 2 and 5 at the lessons' default settings, the whole ``fit`` call with
 the default TensorBoard logging of ``train_and_log`` (scalars, histograms, the 2-D pictures, text,
@@ -47,12 +51,15 @@ from course import data, models, reference, training
 from course.cli import LESSONS
 from course.config import Config
 from course.experiment import tensorboard_observers
+from course.core.models import parameter_count
+from course.core.optimizers import make_optimizer
 from course.core.runtime import keras, tf
+from course.engine.compiled import SMALL_MODEL_PARAMETERS, make_epoch, make_step
 from course.tensorboard.logger import RunLogger
 from course.trace import TracePrinter
 
 ROOT = Path(__file__).resolve().parents[1]
-VARIANTS = ("keras_fit", "course_log", "course_nolog", "course_eager", "numpy")
+VARIANTS = ("keras_fit", "course_log", "course_nolog", "course_eager", "epoch_call", "epoch_xla", "numpy")
 
 
 def synthetic(n=10000, features=784, classes=10, seed=0):
@@ -127,20 +134,47 @@ def time_keras_fit(ds, build, lr, epochs, batch):
 
 
 def time_numpy(ds, build, lr, epochs, batch):
+    from threadpoolctl import threadpool_limits           # scikit-learn's dependency
     layers = reference.layers_from_keras(build())
     rng = np.random.default_rng(0)
     n = len(ds.y_train)
     times = []
     x, y = ds.x_train.astype(np.float64), ds.y_train
-    for _ in range(epochs):
-        start = time.perf_counter()
-        order = rng.permutation(n)
-        for b in range(0, n, batch):
-            idx = order[b:b + batch]
-            _, layers = reference.sgd_step(x[idx], y[idx], layers, lr)
-        reference.loss_and_gradients(ds.x_val, ds.y_val, layers)        # validation, as the others do
-        times.append(time.perf_counter() - start)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for _ in range(epochs):
+            start = time.perf_counter()
+            order = rng.permutation(n)
+            for b in range(0, n, batch):
+                idx = order[b:b + batch]
+                _, layers = reference.sgd_step(x[idx], y[idx], layers, lr)
+            reference.loss_and_gradients(ds.x_val, ds.y_val, layers)        # validation, as the others do
+            times.append(time.perf_counter() - start)
     return times
+
+
+COMPILE_S = {}    # seconds of each epoch_* variant's first call (tracing, and XLA's compiling), by variant
+
+
+def time_epoch_call(ds, build, lr, epochs, batch, *, jit_compile):
+    """The compiled epoch alone, as ``Runner.rest`` calls it: from a permutation to the host's copy of its
+    results (StepSeries, validation, the variables' values). The first call, traced (and compiled), apart."""
+    model = build()
+    loss_fn = training.loss_for(model)
+    optimizer = make_optimizer("sgd", lr)
+    optimizer.build(model.trainable_variables)
+    small = parameter_count(model) <= SMALL_MODEL_PARAMETERS
+    data = (tf.constant(ds.x_train), training.labels_for(model, ds.y_train), tf.constant(ds.x_val),
+            training.labels_for(model, ds.y_val))
+    epoch = make_epoch(model, loss_fn, make_step(model, loss_fn, optimizer, record_parameters=small), batch, data,
+                       record_parameters=small, jit_compile=jit_compile)
+    rng, n, times = np.random.default_rng(0), len(ds.y_train), []
+    for _ in range(epochs + 1):
+        start = time.perf_counter()
+        series, end, _, validation, finite, values = epoch(tf.constant(rng.permutation(n)), tf.constant(0, tf.int32))
+        [a.numpy()[:int(end)] for a in series], validation.numpy(), bool(finite), [v.numpy() for v in values]
+        times.append(time.perf_counter() - start)
+    COMPILE_S.setdefault("epoch_xla" if jit_compile else "epoch_call", []).append(times[0])
+    return times[1:]
 
 
 class Timed(training.Observer):
@@ -293,19 +327,29 @@ def main(argv=None):
                 "course_log": lambda: time_course(ds, build, lr, epochs, args.batch_size, log=True, eager=False),
                 "course_nolog": lambda: time_course(ds, build, lr, epochs, args.batch_size, log=False, eager=False),
                 "course_eager": lambda: time_course(ds, build, lr, 1, args.batch_size, log=False, eager=True),
+                "epoch_call": lambda: time_epoch_call(ds, build, lr, epochs, args.batch_size, jit_compile=False),
+                "epoch_xla": lambda: time_epoch_call(ds, build, lr, epochs, args.batch_size, jit_compile=True),
                 "numpy": lambda: time_numpy(ds, build, lr, epochs, args.batch_size),
             }
             for variant in VARIANTS:
                 samples[variant].append(1000 * statistics.mean(runs[variant]()))   # ms/epoch of this repeat
         n = len(ds.y_train)
-        fit_median = statistics.median(samples["keras_fit"])
+        fit_median, floor = statistics.median(samples["keras_fit"]), statistics.median(samples["numpy"])
         row = {"model": label, "n_train": n, "steps_per_epoch": -(-n // args.batch_size), "variants": {}}
         for variant in VARIANTS:
             median = statistics.median(samples[variant])
             row["variants"][variant] = {
                 "ms_per_epoch_median": round(median, 2), "ms_per_epoch_min": round(min(samples[variant]), 2),
                 "ms_per_epoch_max": round(max(samples[variant]), 2),
-                "samples_per_s": round(n / (median / 1000)), "speedup_vs_fit": round(fit_median / median, 2)}
+                "samples_per_s": round(n / (median / 1000)), "speedup_vs_fit": round(fit_median / median, 2),
+                "times_numpy": round(median / floor, 2)}
+        # The course loop (logging included) over the NumPy loop, each repeat against the NumPy run of the same
+        # repeat: the issue's "loop to floor" ratio, with its spread over the repeats.
+        floor_ratios = [log / npy for log, npy in zip(samples["course_log"], samples["numpy"])]
+        row["loop_over_numpy"] = round(statistics.median(floor_ratios), 2)
+        row["loop_over_numpy_range"] = [round(min(floor_ratios), 2), round(max(floor_ratios), 2)]
+        row["first_call_s"] = {k: round(statistics.median(v), 2) for k, v in COMPILE_S.items()}
+        COMPILE_S.clear()
         # Paired: each repeat's logged run against the unlogged run just after it, so a slow moment
         # of the machine (this 2-core VM varies by tens of percent between minutes) hits both.
         ratios = [log / nolog for log, nolog in zip(samples["course_log"], samples["course_nolog"])]
@@ -335,14 +379,28 @@ def main(argv=None):
 
 def print_row(row):
     print(f"\n{row['model']}  ({row['n_train']} examples, {row['steps_per_epoch']} steps/epoch)")
-    print(f"  {'variant':<13} {'ms/epoch median':>15} {'min':>9} {'max':>9} {'samples/s':>11} {'vs fit':>7}")
+    print(f"  {'variant':<13} {'ms/epoch median':>15} {'min':>9} {'max':>9} {'samples/s':>11} {'vs fit':>7} "
+          f"{'x numpy':>8}")
     for variant, v in row["variants"].items():
         print(f"  {variant:<13} {v['ms_per_epoch_median']:>15.2f} {v['ms_per_epoch_min']:>9.2f} "
-              f"{v['ms_per_epoch_max']:>9.2f} {v['samples_per_s']:>11,} {v['speedup_vs_fit']:>6.2f}x")
+              f"{v['ms_per_epoch_max']:>9.2f} {v['samples_per_s']:>11,} {v['speedup_vs_fit']:>6.2f}x "
+              f"{v['times_numpy']:>7.2f}x")
+    low, high = row["loop_over_numpy_range"]
+    print(f"  the course loop with its logging: {row['loop_over_numpy']:.2f}x the NumPy loop's time "
+          f"(median of paired repeats, range {low:.2f}x .. {high:.2f}x)")
     low, high = row["logging_overhead_pct_range"]
     print(f"  default logging: {row['logging_ms_per_epoch']:.2f} ms of logging work per epoch = "
           f"{row['logging_work_pct']:.1f}% of the unlogged epoch; whole epochs logged vs not: "
           f"{row['logging_overhead_pct']:+.1f}% (median of paired repeats, range {low:+.1f}% .. {high:+.1f}%)")
+    v = {k: x["ms_per_epoch_median"] for k, x in row["variants"].items()}
+    first = row["first_call_s"]
+    saved = v["epoch_call"] - v["epoch_xla"]
+    payback = (f"repaid after {(first['epoch_xla'] - first['epoch_call']) / (saved / 1000):,.0f} epochs"
+               if saved > 0 else "never repaid")
+    print(f"  where an epoch goes: the compiled epoch {v['epoch_call']:.2f} ms, the loop's Python around it "
+          f"{v['course_nolog'] - v['epoch_call']:+.2f} ms, logging {v['course_log'] - v['course_nolog']:+.2f} ms; "
+          f"XLA runs the epoch in {v['epoch_xla']:.2f} ms after {first['epoch_xla']:.2f} s of compiling "
+          f"(first call without XLA: {first['epoch_call']:.2f} s): {payback}")
 
 
 if __name__ == "__main__":

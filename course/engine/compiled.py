@@ -7,7 +7,7 @@ are the very same ``train_step`` (``course.core.step``), wrapped by ``make_step`
 models every parameter and gradient entry.
 
     step = make_step(model, loss_fn, optimizer)          # (x, y) -> StepOutputs
-    epoch = make_epoch(model, loss_fn, step, 32)         # the rest of an epoch, in one call
+    epoch = make_epoch(model, loss_fn, step, 32, data)   # (order, first_batch): the rest of an epoch, one call
 """
 from __future__ import annotations
 
@@ -57,7 +57,9 @@ def make_step(model, loss_fn, optimizer, *, eager=False, record_parameters=False
         grads = [tf.ensure_shape(g, v.shape) for g, v in zip(grads, model.trainable_variables)]
         return step_outputs(model, loss, count_correct(y, predictions), grads, record_parameters)
 
-    return step if eager else tf.function(step, reduce_retracing=True, autograph=False)
+    # One trace per batch shape (a run has two at most: its batch size and a smaller last batch), each with
+    # the shapes known, which the compiled epoch's loop calls.
+    return step if eager else tf.function(step, autograph=False)
 
 
 def make_evaluate(model, loss_fn, *, eager=False):
@@ -75,87 +77,117 @@ def shuffled(rng, n: int) -> np.ndarray:
     return rng.permutation(n)
 
 
-def epoch_loop(step, batch_size: int, columns: dict, *, accumulate=None, finish=None):
+def epoch_loop(step, batch_size: int, columns: dict, *, finish=None):
     """The rest of an epoch for any network, as one function to compile: ``step`` on every remaining batch of
     pre-shuffled tensors in a ``tf.while_loop``, stopping after a step that is not finite, then ``finish``.
 
     ``step(*batch)`` returns (``{name: value}`` with the shapes of ``columns``, whether the step left everything
-    finite (a boolean scalar), ``carry``: tensors handed from step to step, such as the last gradients);
-    ``accumulate(acc, values, rows, finite)`` keeps running sums across the steps, in step order.
+    finite (a boolean scalar), ``carry``: tensors handed from step to step, such as the last gradients).
 
-    ``run(tensors, first_batch, carry, acc, *finish_args)`` slices each tensor of ``tensors`` (one row per
-    example, in the epoch's order) into batches from ``first_batch`` on and returns (``{name: (steps, ...)}``,
-    the last carry, the sums, whether the last step was finite, ``finish(*finish_args)`` or None). It is the
-    only loop over batches in the course: the classifiers' epoch (``make_epoch``) and the families' (the
-    autoencoder's, the GAN's: ``course.engine.steps``) are both built on it.
+    ``run(tensors, first_batch, carry, *finish_args)`` slices each tensor of ``tensors`` (one row per example,
+    in the epoch's order) into batches from ``first_batch`` on and returns (``{name: (batches, ...)}`` whose
+    rows ``first_batch`` to ``end - 1`` are the steps that ran, ``end``, the last carry, whether the last step
+    was finite, ``finish(*finish_args)`` or None). It is the only loop over batches in the course: the
+    classifiers' epoch (``make_epoch``) and the families' (the autoencoder's, the GAN's:
+    ``course.engine.steps``) are both built on it. What is summed over the steps is summed by the host, from the
+    columns: the loop carries nothing it does not need (each value it carries costs at every step).
     """
-    def run(tensors, first_batch, carry, acc, *finish_args):
-        n = tf.shape(tensors[0])[0]
-        last_batch = (n + batch_size - 1) // batch_size
-        arrays = {name: tf.TensorArray(tf.float32, size=0, dynamic_size=True, element_shape=shape)
+    def run(tensors, first_batch, carry, *finish_args):
+        # Every batch has a shape known when the epoch is traced (its data's shape is fixed for the run): the
+        # full ones in the loop, a smaller last one after it. TensorFlow then works out the shapes in the step's
+        # gradient once, while tracing, instead of at every step (a sixth of a small model's step).
+        n = int(tensors[0].shape[0])
+        full, last = divmod(n, batch_size)
+        arrays = {name: tf.TensorArray(tf.float32, size=full + (last > 0), element_shape=shape)
                   for name, shape in columns.items()}
 
+        def batch(b, size):
+            return tuple(tf.slice(t, tf.stack([b * batch_size] + [0] * (len(t.shape) - 1)), [size, *t.shape[1:]])
+                         for t in tensors)
+
+        def write(arrays, b, values):
+            return {name: a.write(b, tf.cast(values[name], tf.float32)) for name, a in arrays.items()}
+
         def more(b, finite, *_):                       # the next batch, unless a step blew up
-            return tf.logical_and(b < last_batch, finite)
+            return tf.logical_and(b < full, finite)
 
-        def one_step(b, finite, carry, acc, arrays):
-            batch = tuple(t[b * batch_size:(b + 1) * batch_size] for t in tensors)
-            values, ok, carry = step(*batch)
-            arrays = {name: a.write(b - first_batch, tf.cast(values[name], tf.float32)) for name, a in arrays.items()}
-            if accumulate is not None:
-                acc = accumulate(acc, values, tf.cast(tf.shape(batch[0])[0], tf.float64), ok)
-            return b + 1, ok, carry, acc, arrays
+        def one_step(b, finite, carry, arrays):
+            values, ok, carry = step(*batch(b, batch_size))
+            return b + 1, ok, carry, write(arrays, b, values)
 
-        _, finite, carry, acc, arrays = tf.while_loop(
-            more, one_step, (first_batch, tf.constant(True), carry, acc, arrays))
+        b, finite, carry, arrays = tf.while_loop(more, one_step, (first_batch, tf.constant(True), carry, arrays))
+        if last:                                       # the smaller last batch, unless a step blew up already
+            def last_step():
+                values, ok, new_carry = step(*batch(full, last))
+                return tf.constant(full + 1), ok, new_carry, write(arrays, full, values)
+
+            b, finite, carry, arrays = tf.cond(tf.logical_and(b == full, finite), last_step,
+                                               lambda: (b, finite, carry, arrays))
         finished = finish(*finish_args) if finish is not None else None
-        return {name: a.stack() for name, a in arrays.items()}, carry, acc, finite, finished
+        return {name: a.stack() for name, a in arrays.items()}, b, carry, finite, finished
 
     return run
 
 
-def make_epoch(model, loss_fn, step, batch_size: int, *, record_parameters=False, eager=False):
-    """Compile a classifier's "rest of an epoch" (``epoch_loop``): ``step`` (``make_step``'s: ``train_step`` and
-    what the loop reports) on every remaining batch, then validation.
+def make_epoch(model, loss_fn, step, batch_size: int, data, *, record_parameters=False, eager=False,
+               jit_compile=False):
+    """Compile a classifier's "rest of an epoch" (``epoch_loop``) on ``data``: ``step`` (``make_step``'s:
+    ``train_step`` and what the loop reports) on every remaining batch, then validation.
 
-    One Python call runs every remaining batch of pre-shuffled tensors and evaluates the validation
-    split, so an epoch costs one call. It stops early at a step whose loss or gradient is not finite.
+    One Python call shuffles, runs every remaining batch and evaluates the validation split, so an epoch
+    costs one call. It stops early at a step whose loss or gradient is not finite.
 
-    (xs, ys, x_val, y_val, first_batch, carried, grads) -> (``StepSeries`` of the steps it ran, the
-    last step's grads, ``EpochMetrics`` as a (4,) float64 tensor, NaN when the epoch did not finish,
-    whether its last step left the loss, the gradient's norm and every weight finite).
-    ``carried`` holds (sum of loss * batch size, number correct) of the epoch's steps already run one
-    at a time, ``grads`` the gradients of the last of them. ``step`` is called in the loop: compiled, its
-    trace is shared with the steps run one at a time (and the graph TensorBoard shows).
+    ``data`` is (x_train, y_train, x_val, y_val), tensors the function holds for the whole run (an argument
+    costs every call; these never change). (order, first_batch) -> (``StepSeries`` with a row per batch, of
+    the training examples in ``order``: rows ``first_batch`` to ``end - 1`` are the steps it ran; ``end``; the
+    last step's grads (zeros when none ran); (validation loss, validation accuracy); whether its last step
+    left the loss, the gradient's norm and every weight finite; every trainable variable's value at the end).
+    ``step`` is called in the loop: compiled, its trace for a full batch is shared with the steps run one at
+    a time (and the graph TensorBoard shows).
+
+    ``jit_compile``: compile the whole epoch with XLA. It runs a small model's epoch about twice as fast and
+    costs seconds to compile, more than it saves in a lesson's run (``benchmarks/bench_training.py``
+    measures both), and XLA may change the last bits of the results: the course does not use it.
     """
+    x, y, x_val, y_val = data
     n_flat = parameter_count(model) if record_parameters else 0
-    columns = {"loss": [], "correct": [], "grad_norm": [], "params": [n_flat], "flat_grads": [n_flat]}
+    # A step's three numbers travel as one (3,) row; a large model's empty parameter columns not at all.
+    columns = {"scalars": [3], **({"params": [n_flat], "flat_grads": [n_flat]} if record_parameters else {})}
 
     def one_step(x, y):
         out = step(x, y)
-        values = {"loss": out.loss, "correct": out.correct, "grad_norm": out.grad_norm, "params": out.params,
-                  "flat_grads": out.flat_grads}
+        values = {"scalars": tf.stack([tf.cast(v, tf.float32) for v in (out.loss, out.correct, out.grad_norm)])}
+        if record_parameters:
+            values.update(params=out.params, flat_grads=out.flat_grads)
         return values, out.finite, list(out.grads)
 
-    def sums(acc, values, rows, finite):
-        # float64 sums, in step order: the same numbers as when the steps run one at a time
-        return (tf.where(finite, acc[0] + tf.cast(values["loss"], tf.float64) * rows, acc[0]),
-                tf.where(finite, acc[1] + tf.cast(values["correct"], tf.float64), acc[1]))
+    loop = epoch_loop(one_step, batch_size, columns, finish=make_evaluate(model, loss_fn, eager=True))
 
-    loop = epoch_loop(one_step, batch_size, columns, accumulate=sums, finish=make_evaluate(model, loss_fn, eager=True))
+    def run_epoch(order, first_batch):
+        zeros = [tf.zeros_like(v) for v in model.trainable_variables]
+        series, end, grads, finite, (val_loss, val_accuracy) = loop(
+            (tf.gather(x, order), tf.gather(y, order)), first_batch, zeros, x_val, y_val)
+        scalars = series["scalars"]
+        empty = tf.zeros([tf.shape(scalars)[0], 0])
+        return (StepSeries(scalars[:, 0], scalars[:, 1], scalars[:, 2], series.get("params", empty),
+                           series.get("flat_grads", empty)), end,
+                grads, tf.stack([tf.cast(val_loss, tf.float32), tf.cast(val_accuracy, tf.float32)]), finite,
+                [tf.identity(v) for v in model.trainable_variables])      # read here: cheaper than from Python
 
-    def run_epoch(xs, ys, x_val, y_val, first_batch, carried, grads):
-        series, grads, (loss_sum, correct_sum), finite, (val_loss, val_accuracy) = loop(
-            (xs, ys), first_batch, list(grads), (carried[0], carried[1]), x_val, y_val)
-        total = tf.cast(tf.shape(xs)[0], tf.float64)
-        metrics = tf.where(finite, tf.stack([loss_sum / total, correct_sum / total, tf.cast(val_loss, tf.float64),
-                                             tf.cast(val_accuracy, tf.float64)]),
-                           tf.fill([4], tf.constant(float("nan"), tf.float64)))
-        return StepSeries(*(series[name] for name in columns)), grads, metrics, finite
-
+    if eager:
+        return run_epoch
     # tf.while_loop written out: AutoGraph would convert every function the step calls (Keras's too), a
-    # second or more of tracing for the larger models, for nothing.
-    return run_epoch if eager else tf.function(run_epoch, reduce_retracing=True, autograph=False)
+    # second or more of tracing for the larger models, for nothing. The concrete function, found once, is
+    # called without tf.function's search of its traces at every epoch (a sixth of a small model's epoch).
+    compiled, traced = tf.function(run_epoch, autograph=False, jit_compile=jit_compile), []
+
+    def call(order, first_batch):
+        if not traced:                 # traced at the first epoch, not before training starts
+            traced.append(compiled.get_concrete_function(tf.TensorSpec([int(x.shape[0])], tf.int64),
+                                                         tf.TensorSpec([], tf.int32)))
+        return traced[0](order, first_batch)
+
+    return call
 
 
 class EpochBuffer:
@@ -184,17 +216,19 @@ class EpochBuffer:
         return np.concatenate([sizes if name == "sizes" else getattr(series, name) for series, sizes in self.parts])
 
     def sums(self) -> list:
-        """(sum of loss * batch size, number correct), added in step order as the compiled epoch does."""
-        loss_sum = correct_sum = 0.0
-        for loss, correct, size in zip(self.column("loss"), self.column("correct"), self.column("sizes")):
-            loss_sum += float(loss) * float(size)
-            correct_sum += float(correct)
-        return [loss_sum, correct_sum]
+        """(sum of loss * batch size, number correct), added one step after another, in step order (float64):
+        what an epoch's mean loss and accuracy are made of, however its steps ran."""
+        if not self.parts:
+            return [0.0, 0.0]
+        # cumsum adds in order, one step after another (a plain sum would add pairwise)
+        loss = np.cumsum(self.column("loss") * self.column("sizes"))[-1]
+        return [float(loss), float(np.cumsum(self.column("correct"))[-1])]
+
+    def metrics(self, n: int, validation) -> EpochMetrics:
+        """The epoch's ``EpochMetrics``: its steps' mean loss and accuracy over ``n`` examples, then
+        ``validation``'s (loss, accuracy)."""
+        loss_sum, correct_sum = self.sums()
+        return EpochMetrics(loss_sum / n, correct_sum / n, *(float(v) for v in validation))
 
     def __len__(self) -> int:
         return sum(len(series.loss) for series, _ in self.parts)
-
-
-def metrics_of(values) -> EpochMetrics:
-    """``EpochMetrics`` from the compiled epoch's (4,) float64 result."""
-    return EpochMetrics(*(float(v) for v in values))

@@ -73,17 +73,18 @@ class Training:
         self.variables = model.trainable_variables
         self.names = [variable_name(v) for v in self.variables]
         self.record_parameters = parameter_count(model) <= SMALL_MODEL_PARAMETERS
-        self.runner = (Runner(model, config, self.record_parameters, optimizer=optimizer, update=update)
-                       if strategy is None else ReplicaRunner(model, config, self.record_parameters, strategy))
         # The data become tensors once; a batch is a slice of a shuffled copy.
         self.x_train = tf.constant(dataset.x_train)          # (n_train, n_features)
         self.y_train = labels_for(model, dataset.y_train)    # (n_train, 1) or (n_train,)
         self.x_val, self.y_val = tf.constant(dataset.x_val), labels_for(model, dataset.y_val)
+        data = (self.x_train, self.y_train, self.x_val, self.y_val)
+        self.runner = (Runner(model, config, self.record_parameters, data, optimizer=optimizer, update=update)
+                       if strategy is None else ReplicaRunner(model, config, self.record_parameters, data, strategy))
         self.n = int(self.x_train.shape[0])
         self.batches = math.ceil(self.n / config.batch_size)
         bs = config.batch_size
         self.sizes = np.minimum(bs, self.n - bs * np.arange(self.batches))   # the last batch may be smaller
-        self.history, self.step, self.buffer = History(), 0, EpochBuffer()
+        self.history, self.step, self.buffer, self.values = History(), 0, EpochBuffer(), None
         self.model = model
 
     def begin(self):
@@ -112,14 +113,12 @@ class Training:
             with signals_deferred():      # a Ctrl-C while TensorFlow traces the step would break its tracing
                 self.begin()
             for epoch in range(1, config.epochs + 1):
-                if config.shuffle:
-                    order = tf.constant(shuffled(rng, self.n))
-                    xs, ys = tf.gather(self.x_train, order), tf.gather(self.y_train, order)
-                else:
-                    xs, ys = self.x_train, self.y_train
-                self.buffer, self.handed_over = EpochBuffer(), False
-                b = 0
+                order = tf.constant(shuffled(rng, self.n) if config.shuffle else np.arange(self.n))
+                self.buffer, self.handed_over, xs, ys, b = EpochBuffer(), False, None, None, 0
+                self.values = None        # the variables' values at the epoch's end, once the compiled call read them
                 while b < self.batches and (self.runner.every_step_from_python or self.step < self.full_steps):
+                    if xs is None:                # the epoch's order, here for the steps run one at a time
+                        xs, ys = tf.gather(self.x_train, order), tf.gather(self.y_train, order)
                     with signals_deferred():      # a step and its logging happen together
                         grads = self._watched_step(xs, ys, epoch, b)
                     if self.history.stop:         # stop at this step: what was logged so far stays as it was
@@ -130,7 +129,7 @@ class Training:
                 with signals_deferred():
                     metrics = None
                     if not self.history.stop:
-                        grads, metrics = self._rest_of_epoch(xs, ys, epoch, b, grads)
+                        grads, metrics = self._rest_of_epoch(order, epoch, b, grads)
                     self._end_epoch(epoch, grads, metrics)
                 if self.history.stop:
                     break
@@ -172,18 +171,18 @@ class Training:
                 obs.on_step(record)
         return out.grads
 
-    def _rest_of_epoch(self, xs, ys, epoch, b, grads):
+    def _rest_of_epoch(self, order, epoch, b, grads):
         """The fast path: the rest of the epoch and validation in one call; (last grads, metrics or None)."""
-        series, grads, metrics, finite = self.runner.rest(xs, ys, self.x_val, self.y_val, b, self.buffer, grads)
+        series, grads, validation, finite = self.runner.rest(order, b, grads)
+        self.values = self.runner.values
         done = len(series.loss)
         if done and not finite:
             done -= 1
             self.history.stop = diverged(self.step + done + 1, epoch, b + done + 1, float(series.loss[-1]),
                                          self.names, self.variables, grads)
-            metrics = None
         self.buffer.add(StepSeries(*(column[:done] for column in series)), self.sizes[b:b + done])
         self.step += done
-        return grads, metrics
+        return grads, None if self.history.stop else self.buffer.metrics(self.n, validation)
 
     def _end_epoch(self, epoch, grads, metrics):
         history = self.history
@@ -208,6 +207,6 @@ class Training:
             step_grads=buffer.column("flat_grads") if keep else None,
             loss=values.loss, accuracy=values.accuracy, val_loss=values.val_loss, val_accuracy=values.val_accuracy,
             learning_rate=float(self.config.learning_rate),
-            names=self.names, variables=[v.numpy() for v in self.variables],
+            names=self.names, variables=self.values or [v.numpy() for v in self.variables],
             grads=[np.asarray(g) for g in grads] if grads is not None else [],
             complete=metrics is not None)

@@ -3,8 +3,8 @@ across the replicas of a ``tf.distribute`` strategy (every step a distributed ca
 
 ``fit`` (``course.engine.loop``) is the same loop for both; only its ``Runner`` differs:
 
-    runner = Runner(model, config, record_parameters)          # one device
-    runner = ReplicaRunner(model, config, record_parameters, strategy)
+    runner = Runner(model, config, record_parameters, data)    # one device; data: (x_train, y_train, x_val, y_val)
+    runner = ReplicaRunner(model, config, record_parameters, data, strategy)
     outputs = runner.step(x, y, size)                          # StepOutputs of one update
 """
 from __future__ import annotations
@@ -14,8 +14,8 @@ import numpy as np
 from course.core.optimizers import make_optimizer
 from course.core.runtime import tf
 from course.core.step import loss_for, per_example_loss_for, train_step
-from course.engine.compiled import make_epoch, make_evaluate, make_step, metrics_of
-from course.engine.records import EpochMetrics, StepSeries
+from course.engine.compiled import make_epoch, make_evaluate, make_step
+from course.engine.records import StepSeries
 from course.engine.replicas import make_distributed_step, split_batch, strategy_of
 
 
@@ -24,7 +24,7 @@ class Runner:
 
     every_step_from_python = False
 
-    def __init__(self, model, config, record_parameters, *, optimizer=None, update=train_step):
+    def __init__(self, model, config, record_parameters, data, *, optimizer=None, update=train_step):
         if optimizer is None:
             optimizer = make_optimizer(config.optimizer, config.learning_rate, config.clip_norm)
         self.optimizer = optimizer
@@ -34,26 +34,29 @@ class Runner:
                                update=update)
         # With --eager every step runs from Python and the (uncompiled) epoch function only validates.
         # Compiled, the epoch calls the very step traced for the first steps and the graph: one trace, not two.
-        self._epoch = make_epoch(model, loss_fn, self._step, config.batch_size, record_parameters=record_parameters,
-                                 eager=config.eager)
+        self._epoch = make_epoch(model, loss_fn, self._step, config.batch_size, data,
+                                 record_parameters=record_parameters, eager=config.eager)
         self.every_step_from_python = config.eager
+        self.values = None
 
     def graph(self, x, y):
-        """The compiled step's graph, traced for batches of any size: the steps run one at a time and the
-        compiled epoch (whose batches are slices of unknown size) call this trace."""
-        return self._step.get_concrete_function(tf.TensorSpec([None, *x.shape[1:]], x.dtype),
-                                                tf.TensorSpec([None, *y.shape[1:]], y.dtype)).graph
+        """The compiled step's graph for a batch like ``x``, ``y``: the steps run one at a time and the compiled
+        epoch's loop call this trace."""
+        return self._step.get_concrete_function(tf.TensorSpec(x.shape, x.dtype), tf.TensorSpec(y.shape, y.dtype)).graph
 
     def step(self, x, y, size):
         return self._step(x, y)
 
-    def rest(self, xs, ys, x_val, y_val, first_batch, buffer, grads):
-        """The epoch's remaining batches and validation: (StepSeries, last grads, EpochMetrics, whether the
-        last step left everything finite)."""
-        carried = tf.constant(buffer.sums(), tf.float64)
-        series, grads, metrics, finite = self._epoch(xs, ys, x_val, y_val, tf.constant(first_batch, tf.int32),
-                                                     carried, grads)
-        return StepSeries(*(a.numpy() for a in series)), grads, metrics_of(metrics.numpy()), bool(finite)
+    def rest(self, order, first_batch, grads):
+        """The epoch's remaining batches, from ``first_batch`` on, of the training examples in the epoch's ``order``,
+        and validation: (StepSeries, last grads (``grads`` when no step was left), (validation loss, validation
+        accuracy), whether the last step left everything finite). ``values``: every trainable variable after it,
+        as arrays."""
+        series, end, last, validation, finite, values = self._epoch(tf.convert_to_tensor(order),
+                                                                    tf.constant(first_batch, tf.int32))
+        series = StepSeries(*(a.numpy()[first_batch:int(end)] for a in series))
+        self.values = [v.numpy() for v in values]
+        return series, last if len(series.loss) else grads, validation.numpy(), bool(finite)
 
 
 class ReplicaRunner(Runner):
@@ -61,7 +64,7 @@ class ReplicaRunner(Runner):
 
     every_step_from_python = True
 
-    def __init__(self, model, config, record_parameters, strategy):
+    def __init__(self, model, config, record_parameters, data, strategy):
         if not isinstance(strategy, tf.distribute.Strategy):
             raise ValueError(f"strategy must be a tf.distribute.Strategy, got {type(strategy).__name__}")
         if strategy_of(model) is not strategy:
@@ -73,6 +76,7 @@ class ReplicaRunner(Runner):
         self._step = make_distributed_step(strategy, model, per_example_loss_for(model), self.optimizer,
                                            eager=config.eager, record_parameters=record_parameters)
         self._evaluate = make_evaluate(model, loss_for(model), eager=config.eager)
+        self._validation = data[2:]
 
     def graph(self, x, y):
         xs, ys = split_batch(self.strategy, x, y)
@@ -82,10 +86,9 @@ class ReplicaRunner(Runner):
         xs, ys = split_batch(self.strategy, x, y)
         return self._step(xs, ys, tf.constant(int(size)))[0]
 
-    def rest(self, xs, ys, x_val, y_val, first_batch, buffer, grads):
-        val_loss, val_accuracy = self._evaluate(x_val, y_val)
-        loss_sum, correct_sum = buffer.sums()
-        n = int(xs.shape[0])
+    def rest(self, order, first_batch, grads):
+        self.values = None
+        val_loss, val_accuracy = self._evaluate(*self._validation)
         empty = np.zeros(0)
-        return (StepSeries(empty, empty, empty, np.zeros((0, 0)), np.zeros((0, 0))), grads,
-                EpochMetrics(loss_sum / n, correct_sum / n, float(val_loss), float(val_accuracy)), True)
+        return StepSeries(empty, empty, empty, np.zeros((0, 0)), np.zeros((0, 0))), grads, \
+            (float(val_loss), float(val_accuracy)), True

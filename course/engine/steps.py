@@ -94,8 +94,8 @@ class _Steps:
         order = shuffled(rng, self.n)
         fresh = self.steps.fresh(rng, self.n) if self.steps.fresh is not None else ()
         tensors = tuple(tf.constant(a[order]) for a in self.data) + tuple(tf.constant(a) for a in fresh)
-        series, _, _, finite, _ = self.epoch_loop(tensors, tf.constant(0), [], ())
-        values = {name: series[name].numpy().astype(np.float64) for name in self.steps.names}
+        series, end, _, finite, _ = self.epoch_loop(tensors, tf.constant(0), [])
+        values = {name: series[name].numpy()[:int(end)].astype(np.float64) for name in self.steps.names}
         done = len(values[self.steps.names[0]])
         if not bool(finite):           # the step that blew up is neither counted nor logged, as in fit
             last = {name: values[name][-1] for name in self.check}

@@ -67,78 +67,107 @@ def test_evaluate_is_the_mean_loss_and_accuracy_over_a_split(rng):
 
 
 def _epoch_inputs(model, ds, order_seed=0):
+    """The training split as the loop holds it, an epoch's order, the same examples in that order, validation."""
     order = np.random.default_rng(order_seed).permutation(len(ds.y_train))
-    xs = tf.constant(ds.x_train[order])
-    ys = labels_for(model, ds.y_train[order])
-    return xs, ys, tf.constant(ds.x_val), labels_for(model, ds.y_val)
+    x, y = tf.constant(ds.x_train), labels_for(model, ds.y_train)
+    return x, y, tf.constant(order), tf.gather(x, order), tf.gather(y, order), tf.constant(ds.x_val), \
+        labels_for(model, ds.y_val)
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
-def test_the_compiled_epoch_equals_the_same_steps_one_at_a_time(optimizer):
-    ds = moons(seed=0, n_samples=200)                       # 160 train: 5 batches of 32
+@pytest.mark.parametrize("n_samples", [200, 190])                 # 160 train: 5 batches of 32; 152: 4 and one of 24
+def test_the_compiled_epoch_equals_the_same_steps_one_at_a_time(optimizer, n_samples):
+    ds = moons(seed=0, n_samples=n_samples)
     fast, slow = mlp(2, hidden=(3,), seed=1), mlp(2, hidden=(3,), seed=1)   # 13 parameters: recorded
-    xs, ys, x_val, y_val = _epoch_inputs(fast, ds)
+    x, y, order, xs, ys, x_val, y_val = _epoch_inputs(fast, ds)
     opt_fast, opt_slow = make_optimizer(optimizer, 0.05), make_optimizer(optimizer, 0.05)
     for opt, model in ((opt_fast, fast), (opt_slow, slow)):
         opt.build(model.trainable_variables)
     epoch = compiled.make_epoch(fast, loss_for(fast), compiled.make_step(fast, loss_for(fast), opt_fast,
                                                                          record_parameters=True), 32,
-                                record_parameters=True)
-    grads0 = [tf.zeros_like(v) for v in fast.trainable_variables]
-    series, grads, metrics, finite = epoch(xs, ys, x_val, y_val, tf.constant(0), tf.constant([0.0, 0.0], tf.float64),
-                                           grads0)
-    assert bool(finite)
+                                (x, y, x_val, y_val), record_parameters=True)
+    series, end, grads, validation, finite, values = epoch(order, tf.constant(0))
+    assert bool(finite) and int(end) == len(series.loss) == -(-n_samples * 4 // 5 // 32)   # every batch ran
+    n = len(ds.y_train)
     step = compiled.make_step(slow, loss_for(slow), opt_slow, record_parameters=True)
-    outs = [step(xs[b * 32:(b + 1) * 32], ys[b * 32:(b + 1) * 32]) for b in range(5)]
-    for a, b in zip(fast.get_weights(), slow.get_weights()):
+    outs = [step(xs[s:s + 32], ys[s:s + 32]) for s in range(0, n, 32)]
+    for a, b, value in zip(fast.get_weights(), slow.get_weights(), values):
         np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(value.numpy(), b)                # the variables' values after the last step
     np.testing.assert_array_equal(series.loss.numpy(), [float(o.loss) for o in outs])
+    np.testing.assert_array_equal(series.correct.numpy(), [float(o.correct) for o in outs])
+    np.testing.assert_array_equal(series.grad_norm.numpy(), [float(o.grad_norm) for o in outs])
     np.testing.assert_array_equal(series.params.numpy(), np.stack([o.params.numpy() for o in outs]))
     np.testing.assert_array_equal(series.flat_grads.numpy()[-1], outs[-1].flat_grads.numpy())
     for g, o in zip(grads, outs[-1].grads):
         np.testing.assert_array_equal(g.numpy(), o.numpy())
-    metrics = compiled.metrics_of(metrics.numpy())
+    buffer = compiled.EpochBuffer()
+    buffer.add(StepSeries(*(a.numpy() for a in series)), [min(32, n - s) for s in range(0, n, 32)])
+    metrics = buffer.metrics(n, validation.numpy())
     assert isinstance(metrics, EpochMetrics)
-    assert metrics.loss == pytest.approx(sum(float(o.loss) * 32 for o in outs) / 160, rel=1e-12)
-    assert metrics.accuracy == pytest.approx(sum(float(o.correct) for o in outs) / 160, rel=1e-12)
+    assert metrics.loss == pytest.approx(sum(float(o.loss) * min(32, n - 32 * i) for i, o in enumerate(outs)) / n,
+                                         rel=1e-12)
+    assert metrics.accuracy == pytest.approx(sum(float(o.correct) for o in outs) / n, rel=1e-12)
     w = [v.astype(np.float64) for v in slow.get_weights()]
     p = _sigmoid(np.maximum(ds.x_val @ w[0] + w[1], 0) @ w[2] + w[3]).ravel()
     assert metrics.val_loss == pytest.approx(binary_cross_entropy(ds.y_val, p), abs=1e-6)
     assert metrics.val_accuracy == pytest.approx(np.mean((p >= 0.5) == ds.y_val), abs=1e-7)
 
 
-def test_the_compiled_epoch_starts_at_a_given_batch_and_carries_the_earlier_sums():
+def test_an_epoch_compiled_by_xla_trains_as_the_default_one_to_float32_precision():
+    ds = moons(seed=0, n_samples=190)                       # 152 train: 4 batches of 32 and one of 24
+    runs = {}
+    for jit_compile in (False, True):
+        model = mlp(2, hidden=(3,), seed=1)
+        opt = make_optimizer("sgd", 0.5)
+        opt.build(model.trainable_variables)
+        x, y, order, _, _, x_val, y_val = _epoch_inputs(model, ds)
+        epoch = compiled.make_epoch(model, loss_for(model), compiled.make_step(model, loss_for(model), opt), 32,
+                                    (x, y, x_val, y_val), jit_compile=jit_compile)
+        outs = [epoch(order, tf.constant(0)) for _ in range(3)]
+        runs[jit_compile] = (np.concatenate([o[0].loss.numpy()[:int(o[1])] for o in outs]), outs[-1][3].numpy(),
+                             model.get_weights())
+    (graph_losses, graph_validation, graph_weights), (xla_losses, xla_validation, xla_weights) = runs.values()
+    assert len(graph_losses) == len(xla_losses) == 15
+    np.testing.assert_allclose(xla_losses, graph_losses, rtol=1e-5)
+    np.testing.assert_allclose(xla_validation, graph_validation, rtol=1e-5)
+    for a, b in zip(xla_weights, graph_weights):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_the_compiled_epoch_starts_at_a_given_batch():
     ds = blobs(seed=0, n_samples=100)                       # 80 train: 4 batches of 20
-    model = perceptron(2, seed=0)
-    opt = make_optimizer("sgd", 0.1)
+    model, twin = perceptron(2, seed=0), perceptron(2, seed=0)
+    opt, opt_twin = make_optimizer("sgd", 0.1), make_optimizer("sgd", 0.1)
     opt.build(model.trainable_variables)
-    xs, ys, x_val, y_val = _epoch_inputs(model, ds)
+    opt_twin.build(twin.trainable_variables)
+    x, y, order, xs, ys, x_val, y_val = _epoch_inputs(model, ds)
     epoch = compiled.make_epoch(model, loss_for(model), compiled.make_step(model, loss_for(model), opt, eager=True),
-                                20, eager=True)
-    zeros = [tf.zeros_like(v) for v in model.trainable_variables]
-    series, _, metrics, _ = epoch(xs, ys, x_val, y_val, tf.constant(3), tf.constant([10.0, 40.0], tf.float64), zeros)
-    assert series.loss.shape == (1,)                        # only the last batch ran
-    loss, accuracy = compiled.metrics_of(metrics.numpy())[:2]
-    assert loss == pytest.approx((10.0 + float(series.loss[0]) * 20) / 80, rel=1e-12)
-    assert accuracy == pytest.approx((40.0 + float(series.correct[0])) / 80, rel=1e-12)
+                                20, (x, y, x_val, y_val), eager=True)
+    series, end, _, _, _, _ = epoch(order, tf.constant(3))
+    assert series.loss.shape == (4,) and int(end) == 4      # a row per batch; only the last batch ran: row 3
+    out = compiled.make_step(twin, loss_for(twin), opt_twin, eager=True)(xs[60:], ys[60:])
+    assert float(series.loss[3]) == float(out.loss)
+    for a, b in zip(model.get_weights(), twin.get_weights()):
+        np.testing.assert_array_equal(a, b)
 
 
-def test_the_compiled_epoch_stops_at_a_step_that_is_not_finite():
-    ds = blobs(seed=0, n_samples=100)
+@pytest.mark.parametrize("n_samples", [100, 95])            # 80 train: 8 batches of 10; 76: 7 and one of 6
+def test_the_compiled_epoch_stops_at_a_step_that_is_not_finite(n_samples):
+    ds = blobs(seed=0, n_samples=n_samples)
     model = mlp(2, hidden=(8,), seed=0)
     opt = make_optimizer("sgd", 1e30)
     opt.build(model.trainable_variables)
-    xs, ys, x_val, y_val = _epoch_inputs(model, ds)
-    epoch = compiled.make_epoch(model, loss_for(model), compiled.make_step(model, loss_for(model), opt), 10)
-    zeros = [tf.zeros_like(v) for v in model.trainable_variables]
-    series, _, metrics, finite = epoch(xs, ys, x_val, y_val, tf.constant(0), tf.constant([0.0, 0.0], tf.float64),
-                                       zeros)
-    losses = series.loss.numpy()
-    assert 1 <= len(losses) < 8 and not bool(finite)         # stopped before the end of the epoch, at its bad step
+    x, y, order, _, _, x_val, y_val = _epoch_inputs(model, ds)
+    epoch = compiled.make_epoch(model, loss_for(model), compiled.make_step(model, loss_for(model), opt), 10,
+                                (x, y, x_val, y_val))
+    series, end, _, _, finite, _ = epoch(order, tf.constant(0))
+    losses = series.loss.numpy()[:int(end)]
+    assert 1 <= len(losses) < 7 and not bool(finite)         # stopped before the end of the epoch, at its bad step
+    assert all(len(column) == -(-n_samples * 4 // 5 // 10) for column in series)      # a row for every batch
     weights = [v.numpy() for v in model.trainable_variables]
-    assert not (np.isfinite(losses[-1]) and np.isfinite(series.grad_norm.numpy()[-1])
+    assert not (np.isfinite(losses[-1]) and np.isfinite(series.grad_norm.numpy()[int(end) - 1])
                 and all(np.all(np.isfinite(w)) for w in weights))
-    assert np.all(np.isnan(metrics.numpy()))                 # no epoch metrics for an unfinished epoch
 
 
 def test_epoch_buffer_sums_in_step_order():
@@ -153,6 +182,20 @@ def test_epoch_buffer_sums_in_step_order():
     np.testing.assert_array_equal(buffer.column("sizes"), [4, 4, 2])
     np.testing.assert_array_equal(buffer.column("params"), [[1, 2], [3, 4], [5, 6]])
     assert buffer.sums() == [0.5 * 4 + 0.25 * 4 + 0.125 * 2, 8.0]
+    assert buffer.metrics(10, (0.75, 0.5)) == EpochMetrics((0.5 * 4 + 0.25 * 4 + 0.125 * 2) / 10, 0.8, 0.75, 0.5)
+
+
+def test_epoch_buffer_sums_one_step_after_another():
+    # 1e16 then sixteen 1s: added one after another, each 1 is lost (1e16 + 1 rounds to 1e16), as in the loop's
+    # running sum; NumPy's sum adds them in blocks and keeps them (1e16 + 16)
+    losses = np.array([1e16] + [1.0] * 16)
+    assert np.sum(losses) == 1e16 + 16
+    buffer = compiled.EpochBuffer()
+    buffer.add(StepSeries(losses, np.zeros(17), np.zeros(17), np.zeros((17, 0)), np.zeros((17, 0))), [1] * 17)
+    total = 0.0
+    for loss in losses:
+        total += loss
+    assert buffer.sums()[0] == total == 1e16
 
 
 def test_flat_concatenates_every_entry_in_order():

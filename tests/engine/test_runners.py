@@ -10,7 +10,7 @@ from course.core.models import mlp, perceptron
 from course.core.runtime import tf
 from course.core.step import labels_for
 from course.engine.compiled import EpochBuffer
-from course.engine.records import EpochMetrics, StepSeries
+from course.engine.records import StepSeries
 from course.engine.runners import ReplicaRunner, Runner
 from course.reference.losses import binary_cross_entropy
 
@@ -19,9 +19,14 @@ def _sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
+def _data(model, ds):
+    """The (x_train, y_train, x_val, y_val) tensors a runner holds for the run."""
+    return (tf.constant(ds.x_train), labels_for(model, ds.y_train), tf.constant(ds.x_val), labels_for(model, ds.y_val))
+
+
 def test_runner_step_is_one_sgd_update(rng):
     model = perceptron(2, seed=0)
-    runner = Runner(model, Config(learning_rate=0.5), record_parameters=True)
+    runner = Runner(model, Config(learning_rate=0.5), record_parameters=True, data=_data(model, moons(n_samples=20)))
     assert not runner.every_step_from_python
     x = rng.normal(size=(6, 2)).astype(np.float32)
     y = np.array([1, 0, 1, 1, 0, 0])
@@ -31,41 +36,41 @@ def test_runner_step_is_one_sgd_update(rng):
     t = y.reshape(-1, 1)
     np.testing.assert_allclose(model.get_weights()[0], w0 - 0.5 * ((p - t) * x).mean(axis=0).reshape(2, 1), atol=1e-6)
     assert float(out.loss) == pytest.approx(binary_cross_entropy(y, p), abs=1e-6)
-    assert Runner(perceptron(2), Config(eager=True), True).every_step_from_python     # --eager: every step from Python
+    assert Runner(model, Config(eager=True), True, _data(model, moons(n_samples=20))).every_step_from_python     # --eager: every step from Python
 
 
 def test_runner_rest_runs_the_remaining_batches_and_validation():
     ds = moons(seed=0, n_samples=100)                                  # 80 train: batches of 32, 32, 16
     a, b = mlp(2, hidden=(3,), seed=0), mlp(2, hidden=(3,), seed=0)
     config = Config(batch_size=32, learning_rate=0.2)
-    fast, slow = Runner(a, config, True), Runner(b, config, True)
+    fast, slow = Runner(a, config, True, _data(a, ds)), Runner(b, config, True, _data(b, ds))
     xs, ys = tf.constant(ds.x_train), labels_for(a, ds.y_train)
     buffer = EpochBuffer()
     first = fast.step(xs[:32], ys[:32], 32)
     buffer.add(StepSeries(float(first.loss), float(first.correct), float(first.grad_norm), first.params.numpy(),
                           first.flat_grads.numpy()), 32)
-    series, grads, metrics, finite = fast.rest(xs, ys, tf.constant(ds.x_val), labels_for(a, ds.y_val), 1, buffer,
-                                               first.grads)
+    series, grads, validation, finite = fast.rest(np.arange(80), 1, first.grads)
     assert finite is True
     outs = [slow.step(xs[s:s + 32], ys[s:s + 32], 32) for s in (0, 32, 64)]
     np.testing.assert_array_equal(series.loss, [float(o.loss) for o in outs[1:]])
     for wa, wb in zip(a.get_weights(), b.get_weights()):
         np.testing.assert_array_equal(wa, wb)
-    assert isinstance(metrics, EpochMetrics)
+    buffer.add(series, [32, 16])
+    metrics = buffer.metrics(80, validation)
     assert metrics.loss == pytest.approx((float(outs[0].loss) * 32 + float(outs[1].loss) * 32
                                           + float(outs[2].loss) * 16) / 80, rel=1e-9)
 
 
 def test_replica_runner_refuses_a_model_not_built_in_the_strategys_scope(two_replicas):
     with pytest.raises(ValueError, match=r"model must be built inside strategy\.scope\(\)"):
-        ReplicaRunner(mlp(2, hidden=(4,)), Config(), True, two_replicas)
+        ReplicaRunner(mlp(2, hidden=(4,)), Config(), True, (), two_replicas)
     with two_replicas.scope():
         mirrored = mlp(2, hidden=(4,))
     with pytest.raises(ValueError, match="strategy must be a tf.distribute.Strategy, got str"):
-        ReplicaRunner(mirrored, Config(), True, "mirrored")
+        ReplicaRunner(mirrored, Config(), True, (), "mirrored")
     other = tf.distribute.MirroredStrategy(["/cpu:0"])
     with pytest.raises(ValueError, match=r"strategy\.scope\(\)"):
-        ReplicaRunner(mirrored, Config(), True, other)                 # built in another strategy's scope
+        ReplicaRunner(mirrored, Config(), True, (), other)                 # built in another strategy's scope
 
 
 def test_replica_runner_steps_equal_the_one_device_runner(two_replicas):
@@ -74,7 +79,8 @@ def test_replica_runner_steps_equal_the_one_device_runner(two_replicas):
     one = mlp(2, hidden=(4,), seed=1)
     with two_replicas.scope():
         split = mlp(2, hidden=(4,), seed=1)
-    runner, replicas = Runner(one, config, True), ReplicaRunner(split, config, True, two_replicas)
+    runner = Runner(one, config, True, _data(one, ds))
+    replicas = ReplicaRunner(split, config, True, _data(split, ds), two_replicas)
     assert replicas.every_step_from_python
     xs, ys = tf.constant(ds.x_train), labels_for(one, ds.y_train)
     buffer = EpochBuffer()
@@ -89,12 +95,10 @@ def test_replica_runner_steps_equal_the_one_device_runner(two_replicas):
                               b.flat_grads.numpy()), size)
     for wa, wb in zip(one.get_weights(), split.get_weights()):
         np.testing.assert_allclose(wa, wb, atol=1e-6)
-    series, _, metrics, finite = replicas.rest(xs, ys, tf.constant(ds.x_val), labels_for(split, ds.y_val), 3, buffer,
-                                               [])
+    series, _, validation, finite = replicas.rest(np.arange(80), 3, [])
     assert finite is True
     assert len(series.loss) == 0                                    # every step ran from Python already
-    loss_sum, correct_sum = buffer.sums()
-    assert (metrics.loss, metrics.accuracy) == (loss_sum / 80, correct_sum / 80)
+    metrics = buffer.metrics(80, validation)
     w = [v.astype(np.float64) for v in one.get_weights()]
     p = _sigmoid(np.maximum(ds.x_val @ w[0] + w[1], 0) @ w[2] + w[3]).ravel()
     assert metrics.val_loss == pytest.approx(binary_cross_entropy(ds.y_val, p), abs=1e-5)
@@ -107,6 +111,7 @@ def test_both_runners_show_the_graph_of_their_compiled_step(two_replicas):
     with two_replicas.scope():
         split = mlp(2, hidden=(4,), seed=1)
     x, y = tf.constant(ds.x_train[:32]), labels_for(one, ds.y_train[:32])
-    for runner in (Runner(one, Config(), True), ReplicaRunner(split, Config(), True, two_replicas)):
+    for runner in (Runner(one, Config(), True, _data(one, ds)), ReplicaRunner(split, Config(), True, _data(split, ds),
+                                                                              two_replicas)):
         ops = {op.type for op in runner.graph(x, y).get_operations()}
         assert {"MatMul", "Relu", "Sigmoid"} <= ops, ops
