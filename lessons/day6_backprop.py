@@ -159,17 +159,17 @@ def three_ways(hand, seed) -> dict:
 
 # --- 3. what a gradient check catches ------------------------------------------------------
 
-def forgotten_derivative(hand, numeric, right_error=None) -> float:
-    """A classic bug, delta1 without sigmoid'(z1): the gradient check catches it."""
+def forgotten_derivative(hand, checked) -> dict:
+    """A classic bug, delta1 without sigmoid'(z1): the gradient check (``checked``: part 2's numbers) catches it."""
     print("== 3. What a gradient check catches")
     wrong_delta1 = hand["delta2"] @ W2.T                 # missing * a1 * (1 - a1)
     wrong = np.outer(X, wrong_delta1)                    # (2, 3)
-    error = gradcheck.relative_error(wrong, numeric["hidden_1/kernel"])
+    error = gradcheck.relative_error(wrong, checked["finite_difference_gradients"]["hidden_1/kernel"])
+    right = checked["finite_difference_vs_tape"]["hidden_1/kernel"]
     print("  Forget the factor sigmoid'(z1) = a1(1 - a1) in delta1 and hidden_1/kernel's gradient is off")
-    instead = f"{right_error:.0e} for the right delta1 above" if right_error is not None else "~1e-10"
     print(f"  from the finite differences by a relative error of {error:.2f} (over the whole tensor) instead of")
-    print(f"  {instead}: a gradient check finds such a bug at once.\n")
-    return error
+    print(f"  {right:.0e} for the right delta1 above: a gradient check finds such a bug at once.\n")
+    return {"forgotten_derivative_error": error}
 
 
 # --- 4. the reusable check on any model --------------------------------------------------
@@ -233,8 +233,7 @@ def run(config: Config) -> LessonResult:
 
     hand = lesson.record(chain_rule_by_hand())                  # 1. forward and backward for one example
     checked = lesson.record(three_ways(hand, config.seed))      # 2. three ways to the same gradients
-    lesson.record({"forgotten_derivative_error": forgotten_derivative(     # 3. what a gradient check catches
-        hand, checked["finite_difference_gradients"], checked["finite_difference_vs_tape"]["hidden_1/kernel"])})
+    lesson.record(forgotten_derivative(hand, checked))          # 3. what a gradient check catches
     lesson.record(check_bigger_model(ds, config.seed))          # 4. the reusable check on any model
     train_checked_network(lesson, ds)                           # 5. the loop whose step 3 we just checked
     takeaways(lesson)
