@@ -140,7 +140,9 @@ class Workspace:
         return result
 
     def check_all(self, checker, ids=None) -> dict:
-        return {eid: self.check(eid, checker) for eid in (ids or EXERCISES)}
+        ids = list(ids or EXERCISES)
+        checker.prepare([(exercise(eid), self.path(eid)) for eid in ids])
+        return {eid: self.check(eid, checker) for eid in ids}
 
     def solution_path(self, exercise_id: str) -> Path:
         return self.shown / "solutions" / exercise(exercise_id).path
