@@ -137,6 +137,16 @@ def same_outputs(exercise: Exercise, actual: tuple, expected: tuple) -> bool:
                                                 for a, e in zip(actual, expected))
 
 
+def equals(wrong, rtol: float = 1e-6, atol: float = 1e-9):
+    """``Mistake.when`` for a mistake that NumPy computes from the case: the learner's outputs equal
+    ``wrong(**case)``'s (a driven exercise, whose ``model`` is a learner's function, not the case's)."""
+    def when(case, actual, expected):
+        outputs = wrong(**copy_case(case))
+        outputs = outputs if isinstance(outputs, tuple) else (outputs,)
+        return len(actual) == len(outputs) and all(close(a, e, rtol, atol) for a, e in zip(actual, outputs))
+    return when
+
+
 def copy_case(case: dict) -> dict:
     """A deep enough copy of a case: arrays copied, so nothing the learner does can change the next case."""
     return {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in case.items()}

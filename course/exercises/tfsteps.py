@@ -127,3 +127,12 @@ def run_steps(function, model, loss_fn, optimizer, x, y, steps):
             rows.append(row)
     return (flat(model.trainable_variables), flat(model.non_trainable_variables), np.array(losses),
             np.array(rows, dtype=np.int64))
+
+
+def update_variables(function, kernel, bias, grad_kernel, grad_bias, learning_rate):
+    """``function([kernel, bias] as tf.Variable, [their gradients] as tensors, learning_rate)``, then the
+    variables' values: (kernel, bias). What the function returns is not looked at: it updates in place."""
+    from course.core.runtime import tf
+    variables = [tf.Variable(kernel), tf.Variable(bias)]
+    function(variables, [tf.constant(grad_kernel), tf.constant(grad_bias)], learning_rate)
+    return variables[0].numpy(), variables[1].numpy()

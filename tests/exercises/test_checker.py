@@ -1,6 +1,7 @@
 """The checker: every reference solution passes through the worker process, every untouched starter is "not
 implemented yet" without being run, every catalogued mistake draws its own diagnosis, and whatever a learner's
 code does (raise, loop, exit, patch the checker) ends in a verdict for that exercise alone."""
+import re
 import time
 
 import numpy as np
@@ -31,11 +32,11 @@ FORWARD = "a1 = 1 / (1 + np.exp(-(x @ W1 + b1)))\np = 1 / (1 + np.exp(-(a1 @ W2 
 GRADS = "return x.T @ d1, d1.sum(axis=0), a1.T @ d2, d2.sum(axis=0)"
 
 
-def test_there_are_thirty_exercises_or_more_two_to_six_a_day_for_days_1_to_10():
+def test_there_are_thirty_exercises_or_more_one_to_six_a_day_for_days_1_to_10():
     per_day = {}
     for exercise in EXERCISES.values():
         per_day[exercise.day] = per_day.get(exercise.day, 0) + 1
-    assert sorted(per_day) == list(range(1, 11)) and all(2 <= n <= 6 for n in per_day.values() if n)
+    assert sorted(per_day) == list(range(1, 11)) and all(1 <= n <= 6 for n in per_day.values())
     assert len(EXERCISES) >= 30 and len([e for e in EXERCISES.values() if e.tensorflow]) >= 5
 
 
@@ -101,12 +102,20 @@ def test_a_starter_run_anyway_is_not_implemented_yet(tmp_path, checker):
     assert checker.check_file(EXERCISES["day3.sgd_step"], path).status == "not implemented"
 
 
+def fits(template: str, summary: str) -> bool:
+    """``summary`` is the diagnosis ``template`` with its {fields} filled in."""
+    pattern = re.sub(r"\\\{[^}]*\\\}", ".+?", re.escape(template))
+    return re.fullmatch(pattern, summary) is not None
+
+
 @pytest.mark.parametrize("exercise_id", list(EXERCISES))
 def test_every_catalogued_mistake_draws_its_own_diagnosis(exercise_id):
+    """Run in this process (``check()``): the TensorFlow exercises' mistakes are TensorFlow code too."""
     exercise = EXERCISES[exercise_id]
     for mistake in exercise.mistakes:
         result = check_function(exercise, mistake.model)
-        assert (result.status, result.diagnosis, result.summary) == ("failed", mistake.name, mistake.diagnosis)
+        assert (result.status, result.diagnosis) == ("failed", mistake.name), result.report()
+        assert fits(mistake.diagnosis, result.summary), result.summary
 
 
 # Typical mistakes typed as a learner would, and the catalogued diagnosis each must draw.
