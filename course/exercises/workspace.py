@@ -60,7 +60,7 @@ class Workspace:
     def __init__(self, root, shown=None):
         self.root = Path(os.path.abspath(root))          # absolute from the start: a chdir changes nothing
         self.shown = Path(shown if shown is not None else root)
-        self.notes, self.warnings = [], []
+        self.notes, self.warnings, self.added = [], [], []
 
     def _note(self, text: str) -> None:
         if text not in self.notes:
@@ -69,13 +69,20 @@ class Workspace:
     # --- making and finding one -------------------------------------------------------------
     @classmethod
     def init(cls, directory=DEFAULT) -> "Workspace":
-        """Write every starter into ``directory``. Existing work, or a link on the way, stops it: nothing changes."""
+        """Write every starter into ``directory``; in a workspace made by an earlier version, the starters it lacks
+        (``added``), beside the learner's files, which stay as they are. Other work there, or a link on the way,
+        stops it: nothing changes."""
         ws = cls(directory)
         root = ws.root
         if os.path.lexists(root) and not root.is_dir():
             raise WorkspaceError(f"{directory} exists and is not a directory; pick another place")
         files = {e.path: starter_text(e) for e in EXERCISES.values()}
-        files.update({"README.txt": README, MARKER: json.dumps({"hints": {}}, indent=1)})
+        earlier = os.path.isfile(root / MARKER) and not os.path.islink(root / MARKER)
+        if earlier:                     # only what is missing: a file that is there is the learner's
+            files = {relative: text for relative, text in files.items() if not os.path.lexists(root / relative)}
+        else:
+            files.update({"README.txt": README, MARKER: json.dumps({"hints": {}}, indent=1)})
+        ws.added = [e.id for e in EXERCISES.values() if e.path in files]
         for relative in files:
             parts = relative.split("/")
             for k in range(1, len(parts) + 1):
