@@ -102,8 +102,9 @@ def cmd_exercises(args, parser) -> int:
         if len(ws.added) == len(EXERCISES):
             print(f"{len(EXERCISES)} exercises written to {ws.shown}/ (day1/ ... day10/, one file each).")
         elif ws.added:
-            print(f"{ws.shown}/ was made by an earlier version of the course: the {len(ws.added)} exercises it "
-                  f"lacked were added ({', '.join(ws.added)}); your files are as they were.")
+            from course.numbers import count
+            print(f"{ws.shown}/ was made by an earlier version of the course: {count(len(ws.added), 'new exercise')} "
+                  f"added ({', '.join(ws.added)}); your files are as they were.")
         else:
             print(f"{ws.shown}/ is up to date: it has all {len(EXERCISES)} exercises, and nothing was changed.")
         print("Write a function's body, then: course check   (or course check --watch, and course hint EXERCISE)")

@@ -13,6 +13,7 @@ being run. ``check_function`` checks a function in this process (a notebook's), 
 """
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import stat
@@ -215,6 +216,12 @@ class _Deadline:
         return False
 
 
+@functools.lru_cache(maxsize=64)
+def _reference(exercise, seed):
+    """The course's outputs for a TensorFlow exercise, computed once in this process (a notebook checks again)."""
+    return reference(exercise, seed)
+
+
 def check_function(exercise, function, *, filename: str = "", seed: int = 0) -> Result:
     """Check ``function`` in this process (a notebook's function, with the same verdicts as ``course check``).
 
@@ -223,7 +230,7 @@ def check_function(exercise, function, *, filename: str = "", seed: int = 0) -> 
     """
     path = filename or getattr(getattr(function, "__code__", None), "co_filename", "")
     cases = exercise.seeded_cases(seed)
-    expected = reference(exercise, seed) if exercise.reference_in_worker else [None] * len(cases)
+    expected = _reference(exercise, seed) if exercise.reference_in_worker else [None] * len(cases)
     try:
         with _Deadline(exercise.seconds):
             for case, right in zip(cases, expected):

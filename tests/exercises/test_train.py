@@ -9,6 +9,7 @@ from course.cli import main
 from course.exercises import EXERCISES
 from course.exercises.learner_training import _Guard
 from course.exercises.texts import solution_text
+from course.exercises import tftrain
 from course.exercises.train import RECIPES, LearnerFault, train_exercise
 from tests.helpers import read_events
 
@@ -63,8 +64,9 @@ def test_update_rules_and_gradients_train_close_to_the_courses_own(tmp_path, exe
     np.testing.assert_allclose(yours, course, rtol=1e-4 if exercise_id == "day8.adam_step" else 1e-5)
 
 
-def test_every_update_rule_and_gradient_exercise_has_a_recipe():
-    assert {eid for eid, e in EXERCISES.items() if e.train} == set(RECIPES)
+def test_every_exercise_that_trains_has_a_recipe():
+    assert {eid for eid, e in EXERCISES.items() if e.train} == set(RECIPES) | set(tftrain.RECIPES)
+    assert {e.train for e in EXERCISES.values() if e.id in tftrain.RECIPES} == {"step", "epoch", "logged"}
 
 
 def test_a_function_that_goes_wrong_at_some_step_stops_the_training_there(tmp_path):

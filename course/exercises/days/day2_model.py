@@ -32,7 +32,8 @@ def _same_but(actual, expected, field):
 
 
 def _not_a_model(case, actual, expected):
-    return actual[0][0] == tfmodels.NOT_A_MODEL and {"what": actual[0][1]}
+    kind = actual[0][1]
+    return actual[0][0] == tfmodels.NOT_A_MODEL and {"what": "None" if kind == "NoneType" else f"a {kind}"}
 
 
 def _extra_kind(case, actual, expected):
