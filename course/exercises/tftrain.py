@@ -49,7 +49,7 @@ def _day7_mlp(seed):
 
 RECIPES = {
     "day2.train_step": Recipe("Day 2's MLP 2-16-16-1 on the moons", "sgd", _day2_mlp,
-                              Config(epochs=10, learning_rate=0.3, batch_size=32)),
+                              Config(epochs=6, learning_rate=0.3, batch_size=32)),
     "day7.train_epoch": Recipe("Day 7's MLP 2-8-1 on the moons, each batch through the course's train_step", "sgd",
                                _day7_mlp, Config(epochs=10, learning_rate=0.5, batch_size=32)),
     # a histogram of every weight and gradient at every step: 4 epochs (100 steps) keep it to seconds

@@ -91,7 +91,7 @@ def _where(error: dict) -> list:
 
 def raised(exercise, error: dict, local_shapes: dict, printed: str = "", case=None) -> Result:
     """What the learner's code raised (or how it exited), at the learner's own lines."""
-    kind, message = str(error.get("type", "")), str(error.get("message", ""))
+    kind, message = str(error.get("type", "")), tensorflow_message(str(error.get("message", "")))
     if kind == "NotImplementedError":
         return not_implemented(exercise)
     where, printed = _where(error), printed_lines(printed)
@@ -105,6 +105,12 @@ def raised(exercise, error: dict, local_shapes: dict, printed: str = "", case=No
         f"    {kind} is not an error a function returns with: the checker stopped this exercise there"]
     summary = f"your code raised {kind}" + (f": {message}" if message else "")
     return Result(exercise, "error", summary, [*where, *hint, *printed], diagnosis="exception", case=case)
+
+
+def tensorflow_message(message: str) -> str:
+    """A TensorFlow error's message as a learner reads it: without the name of the kernel that raised it
+    ("{{function_node __wrapped__MatMul_device_/job:localhost/...}} ") and the empty "name: " at its end."""
+    return re.sub(r"\s*name:\s*$", "", re.sub(r"^\{\{function_node [^}]*\}\}\s*", "", message))
 
 
 SHAPE = re.compile(r"\((\d+(?:\s*,\s*\d+)*)?,?\)")
