@@ -148,7 +148,8 @@ def _check(ws, checker, ids, said) -> dict:
         if ids is None and result.status == "passed":
             print(f"ok      {eid}")
         elif ids is None and result.status == "not implemented":
-            print(f"not yet {eid}: not implemented yet")
+            print(f"not yet {eid}: " + ("not implemented yet" if result.diagnosis == "not_implemented" else
+                                        result.summary))
         else:
             print(result.report(str(ws.shown_path(eid))))
         if ids is not None and result.passed:

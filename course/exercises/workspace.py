@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from course.exercises import EXERCISES, exercise
+from course.exercises.result import Result
 from course.exercises.safefiles import Refused, read_inside, set_aside, write_inside
 from course.exercises.texts import solution_text, starter_text
 
@@ -141,6 +142,9 @@ class Workspace:
 
     def check(self, exercise_id: str, checker):
         """The verdict on the learner's file; a solved exercise's solution is written beside it."""
+        if not os.path.lexists(self.path(exercise_id)) and os.path.isfile(self.root / MARKER):
+            return Result(exercise(exercise_id), "not implemented", "not in this workspace yet (it was made by an "
+                          "earlier version of the course): course exercises init adds it", diagnosis="not_here")
         result = checker.check_file(exercise(exercise_id), self.path(exercise_id))
         if result.passed:
             self.reveal(exercise_id)
