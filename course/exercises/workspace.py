@@ -142,9 +142,11 @@ class Workspace:
 
     def check(self, exercise_id: str, checker):
         """The verdict on the learner's file; a solved exercise's solution is written beside it."""
-        if not os.path.lexists(self.path(exercise_id)) and os.path.isfile(self.root / MARKER):
-            return Result(exercise(exercise_id), "not implemented", "not in this workspace yet (it was made by an "
-                          "earlier version of the course): course exercises init adds it", diagnosis="not_here")
+        path = self.path(exercise_id)
+        if not os.path.lexists(path) and (path.parent.is_dir() or not os.path.lexists(path.parent)) and \
+                os.path.isfile(self.root / MARKER):           # a workspace of an earlier version, or a file deleted
+            return Result(exercise(exercise_id), "not implemented", "no file for it in this workspace: course "
+                          "exercises init writes its starter, and changes no other file", diagnosis="not_here")
         result = checker.check_file(exercise(exercise_id), self.path(exercise_id))
         if result.passed:
             self.reveal(exercise_id)
