@@ -57,7 +57,7 @@ def _exercise_id(parser, name):
         return name
     close = difflib.get_close_matches(name or "", list(EXERCISES), n=1)
     parser.error(f"no exercise {name!r}" + (f"; did you mean {close[0]}?" if close else "") +
-                 " (course exercises list shows them all)")
+                 ": course exercises list shows them all")
 
 
 def _workspace(parser, directory):

@@ -86,6 +86,16 @@ def test_usage_errors_exit_2_with_one_line(tmp_path, monkeypatch, capsys, argv, 
     assert exit_info.value.code == 2 and message in err and err.count("\n") == 1
 
 
+def test_a_mistyped_exercise_says_where_the_list_is_in_one_clause(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    main(["exercises", "init"])
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["hint", "nope"])
+    assert capsys.readouterr().err == ("course: error: no exercise 'nope': course exercises list shows them all "
+                                       "(see --help)\n")
+
+
 def test_no_workspace_is_a_usage_error(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as exit_info:
