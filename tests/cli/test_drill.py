@@ -5,7 +5,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -18,22 +17,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_init_then_check_lists_every_exercise_as_not_done_fast_and_without_tensorflow(tmp_path):
-    code = ("import sys, time; from course.cli import main; t = time.perf_counter();"
+    """How fast: python -m benchmarks.bench_exercises."""
+    code = ("import sys; from course.cli import main; "
             "a = main(['exercises', 'init']); b = main(['check']);"
-            "print(a, b, 'tensorflow' in sys.modules, round(time.perf_counter() - t, 2))")
-    start = time.perf_counter()
+            "print(a, b, 'tensorflow' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
-    wall = time.perf_counter() - start
     assert proc.stderr == ""
     lines = proc.stdout.splitlines()
     assert lines[0] == f"{len(EXERCISES)} exercises written to course-exercises/ (day1/ ... day10/, one file each)."
     assert lines[2:2 + len(EXERCISES)] == [f"not yet {eid}: not implemented yet" for eid in EXERCISES]
     assert lines[2 + len(EXERCISES)] == (f"0 of {len(EXERCISES)} done. Next: day1.sigmoid, in "
                                          "course-exercises/day1/sigmoid.py")
-    code_init, code_check, tf_loaded, seconds = lines[-1].split()
-    assert (code_init, code_check, tf_loaded) == ("0", "1", "False")
-    assert float(seconds) < 2.0 and wall < 2.0 + 1.0       # the interpreter's own start on top
+    assert lines[-1].split() == ["0", "1", "False"]        # init 0, check 1 (not yet), TensorFlow never loaded
 
 
 def test_init_a_second_time_says_the_workspace_is_up_to_date_and_changes_nothing(tmp_path, monkeypatch, capsys):

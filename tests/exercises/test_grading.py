@@ -1,5 +1,5 @@
 """Grading a class: a class of generated workspaces (complete, empty, raising, looping, exiting, missing) graded
-into grades.csv row by row, a feedback file per learner, grades.json and the class's table, in seconds; usage
+into grades.csv row by row, a feedback file per learner, grades.json and the class's table; usage
 errors exit 2 and write nothing."""
 import contextlib
 import csv
@@ -71,11 +71,11 @@ def expected_rows():
     return rows
 
 
-def test_a_class_is_graded_row_by_row_in_seconds_without_touching_the_workspaces(graded):
+def test_a_class_is_graded_row_by_row_without_touching_the_workspaces(graded):
     """Two learners at a time, each in a worker of their own; alice's and carol's workers load TensorFlow for the
     TensorFlow exercises (the course's right answers are computed once, for the whole class)."""
     code, seconds, out, untouched, _ = graded
-    assert code == 0 and seconds < 30.0 and untouched
+    assert code == 0 and untouched       # how fast: python -m benchmarks.bench_exercises
     with open(out / "grades.csv", newline="") as file:
         rows = list(csv.reader(file))
     assert rows[0] == ["learner", "exercise", "status", "diagnosis", "points", "verdict"]

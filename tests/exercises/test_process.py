@@ -57,7 +57,7 @@ def test_a_time_out_kills_the_whole_group_and_the_next_request_gets_a_fresh_work
         start = time.monotonic()
         with pytest.raises(WorkerFault) as fault:
             call(worker, seconds=0.5)
-        assert fault.value.kind == "timeout" and time.monotonic() - start < 1.5
+        assert fault.value.kind == "timeout" and time.monotonic() - start < 10    # its time-out, not a hang
         for _ in range(50):                         # SIGKILL reaches the group at once; the kernel may take a moment
             if not running_in_group(first):
                 break
