@@ -76,10 +76,13 @@ def test_a_wrong_function_never_starts_training(tmp_path, monkeypatch, capsys):
 
 
 @pytest.mark.parametrize("exercise_id", ["day8.adam_step", "day6.backprop_two_layer"])
-def test_update_rules_and_gradients_train_close_to_the_courses_own(tmp_path, exercise_id):
+def test_update_rules_and_gradients_train_close_to_the_courses_own(tmp_path, monkeypatch, exercise_id):
     exercise = EXERCISES[exercise_id]
     function = solution(exercise)
     recipe = RECIPES[exercise_id]
+    if exercise_id == "day6.backprop_two_layer":          # 5 of its 20 epochs: the NumPy backprop runs eagerly
+        recipe = recipe.__class__(recipe.what, recipe.optimizer, recipe.make, recipe.config.replace(epochs=5))
+        monkeypatch.setitem(RECIPES, exercise_id, recipe)
     runs = train_exercise(exercise, function, logdir=tmp_path, print_fn=lambda *a: None)
     yours, course = runs["yours"].metrics["step_losses"], runs["course"].metrics["step_losses"]
     np.testing.assert_array_equal(yours, _losses(runs["yours"].run_dir).astype(np.float32))
