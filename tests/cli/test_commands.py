@@ -311,7 +311,7 @@ def test_hparams_sessions_custom_scalars_layout_and_graph(board):
         assert op in graph, op
 
 
-# --- after Days 1, 2 and 8, `course tensorboard` opens onto the last lesson alone --------------------------------------
+# --- after Days 1, 2 and 8, `course tensorboard` opens onto the last lesson alone ------------------------------
 
 THREE_LESSONS = """
 import importlib
@@ -324,8 +324,9 @@ for name in ("day1_perceptron", "day2_mlp", "day8_optimizers"):
 
 def three_lessons_then_course_tensorboard():
     """Days 1, 2 and 8 at their defaults (1 epoch each: the runs a lesson writes do not depend on the epochs; three
-    lessons show the order as well as eight, in a third of the time) into one log root, then `course tensorboard` on it: what it prints and the runs TensorBoard lists over HTTP (all 12
-    of Day 8's, or what it had after a minute)."""
+    lessons show the order as well as eight, in a third of the time) into one log root, then `course tensorboard`
+    on it: what it prints and the runs TensorBoard lists over HTTP (all 12 of Day 8's, or what it had after a
+    minute)."""
     root = BACKGROUND.job_dir("three-lessons")
     lessons = python("-c", THREE_LESSONS, str(root), timeout=400, nice=True)
     if lessons.returncode != 0:
