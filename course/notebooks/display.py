@@ -1,0 +1,60 @@
+"""What a lesson drew and what its code says, shown inside a notebook.
+
+    show_figures(lesson)                  # the PNGs of the runs made since the last call: decision boundaries, curves
+    show_figures(lesson, "xor")           # or of the runs named
+    show_code(day2_mlp.learn_xor)         # a lesson's part, its source highlighted (read it, then run it)
+
+The lessons save every figure they draw (matplotlib) as a PNG in the run's directory and log it to TensorBoard;
+a notebook shows those very files, so it shows what the lesson drew. Outside Jupyter both print instead.
+"""
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+_SHOWN: set = set()        # run directories whose figures this kernel has shown
+
+
+def _runs(lesson, names) -> list:
+    runs = getattr(lesson, "runs", None)
+    if runs is None:                                  # a single run (a RunResult)
+        return [lesson]
+    if names:
+        missing = [n for n in names if n not in runs]
+        if missing:
+            raise ValueError(f"no run named {', '.join(map(repr, missing))}; this lesson's runs: {', '.join(runs)}")
+        return [runs[n] for n in names]
+    return [run for run in runs.values() if str(run.run_dir) not in _SHOWN]
+
+
+def show_figures(lesson, *names: str) -> list:
+    """Show the figures of ``lesson``'s runs (``names``; default: those not shown yet), or of one run; the PNG
+    paths shown, in order."""
+    shown = []
+    for run in _runs(lesson, names):
+        _SHOWN.add(str(run.run_dir))
+        for png in sorted(Path(run.run_dir).glob("*.png"), key=lambda p: (p.stat().st_mtime_ns, p.name)):
+            _show_png(png, f"{run.name}: {png.stem.replace('_', ' ')}  ({png})")
+            shown.append(png)
+    return shown
+
+
+def _show_png(path: Path, caption: str) -> None:
+    try:
+        from IPython.display import Image, display
+    except ImportError:
+        print(caption)
+        return
+    print(caption)
+    display(Image(filename=str(path)))
+
+
+def show_code(function) -> None:
+    """Show the source of ``function`` (a lesson's part), highlighted in a notebook, printed elsewhere."""
+    source = inspect.getsource(function)
+    try:
+        from IPython.display import Code, display
+    except ImportError:
+        print(source)
+        return
+    display(Code(source, language="python"))
