@@ -27,16 +27,13 @@ def _runs(lesson, names) -> list:
     return [run for run in runs.values() if str(run.run_dir) not in _SHOWN]
 
 
-def show_figures(lesson, *names: str) -> list:
-    """Show the figures of ``lesson``'s runs (``names``; default: those not shown yet), or of one run; the PNG
-    paths shown, in order."""
-    shown = []
+def show_figures(lesson, *names: str) -> None:
+    """Show the figures of ``lesson``'s runs (``names``; default: those not shown yet), or of one run, each under
+    a line naming its run and its file. Returns None: the cell shows the figures and nothing else."""
     for run in _runs(lesson, names):
         _SHOWN.add(str(run.run_dir))
         for png in sorted(Path(run.run_dir).glob("*.png"), key=lambda p: (p.stat().st_mtime_ns, p.name)):
             _show_png(png, f"{run.name}: {png.stem.replace('_', ' ')}  ({png})")
-            shown.append(png)
-    return shown
 
 
 def _show_png(path: Path, caption: str) -> None:
