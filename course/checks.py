@@ -18,6 +18,7 @@ MAX_SEED = 2**32 - 1   # NumPy and scikit-learn seeds are 32-bit
 
 
 FLOAT32_TINY = 1.1754943508222875e-38     # float32's smallest normal number: below it Keras's lr loses its digits
+FLOAT32_MAX = 3.4028234663852886e+38      # float32's largest finite number
 LEARNING_RATE_KIND = ("a positive finite number of at least 1.2e-38 (below it a float32 learning rate is 0 or loses "
                       "its digits)")
 MAX_EPOCHS = 1_000_000   # far past any lesson; a count of 2**64 would overflow the loop's counters

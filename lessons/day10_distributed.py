@@ -61,11 +61,11 @@ import numpy as np
 
 from course import data, distribute, models, training
 from course.config import ConfigError, check_batch_size
-from course.core.runtime import tf
-from course.distribute import workers
-from course.experiment import describe_model, train_and_log
-from course.runs import LessonResult, RunResult
+from course.distribute import IsolationUnavailable, WorkerError, run_workers
+from course.experiment import describe_model
 from course.numbers import count
+from course.runs import Lesson, LessonResult, RunResult
+from course.training import tf
 
 HIDDEN = (16, 16)          # the MLP 2 -> 16 relu -> 16 relu -> 1 sigmoid of Day 2
 REPLICAS = 2
@@ -97,9 +97,26 @@ def _entry(name, shape, flat_index):
     return f"{name}[{index}]"
 
 
-def first_step_by_replica(ds, config, strategy, say, result):
+# --- 1. replicas ---------------------------------------------------------------------
+
+def what_a_replica_is(lesson, ds, strategy) -> None:
+    print(f"== 1. Replicas: {strategy.num_replicas_in_sync} copies of "
+          f"{describe_model(build_model(ds, lesson.config.seed))}")
+    print("  A replica is one copy of the model on one device. MirroredStrategy keeps the copies' weights equal")
+    print("  (mirrored variables); every step each replica takes its slice of the global batch, computes its")
+    print("  gradient, the gradients are all-reduced (summed over the replicas) and every copy applies the")
+    print("  same update. Devices here: " + ", ".join(_short(d) for d in strategy.extended.worker_devices))
+    on_gpus = any("GPU" in d.upper() for d in strategy.extended.worker_devices)
+    print("  (two of this machine's GPUs)\n" if on_gpus else
+          "  (fewer than two GPUs here: the CPU split in two logical devices; with GPUs the same code uses them)\n")
+
+
+# --- 2. one step, replica by replica ---------------------------------------------------
+
+def first_step_by_replica(lesson, ds, strategy) -> dict:
     """The first global batch of training, replica by replica, against one device on the whole batch."""
-    b = config.batch_size
+    config, b = lesson.config, lesson.config.batch_size
+    print(f"== 2. One step, replica by replica, on {ds}")
     rows = np.random.default_rng(config.seed).permutation(len(ds.y_train))[:b]   # fit's first batch
     x, y = ds.x_train[rows], ds.y_train[rows]                                     # (b, 2), (b,)
 
@@ -117,77 +134,88 @@ def first_step_by_replica(ds, config, strategy, say, result):
     step = distribute.make_distributed_step(strategy, model, distribute.per_example_loss_for(model), optimizer)
     xs, ys = distribute.split_batch(strategy, tf.constant(x), training.labels_for(model, y))
     outputs, replica_losses, replica_grads = step(xs, ys, tf.constant(b))
-    loss, reduced = outputs.loss, outputs.grads
     shares = [float(v) for v in strategy.experimental_local_results(replica_losses)]
     by_replica = [[np.asarray(strategy.experimental_local_results(g)[r]) for g in replica_grads]
                   for r in range(REPLICAS)]
-    devices = strategy.extended.worker_devices
-    sizes = split_sizes(b)
 
-    say(f"  The first global batch: {b} examples = " + " + ".join(str(s) for s in sizes)
-        + f" ({REPLICAS} replicas x {b // REPLICAS})" * (len(set(sizes)) == 1))
-    for r, device in enumerate(devices):
-        say(f"    replica {r} on {_short(device)}: rows {r * b // REPLICAS}-"
-            f"{(r + 1) * b // REPLICAS - 1} of the batch")
-    say(f"  Each replica's loss share = sum of its {sizes[0]} losses / {b} (tf.nn.compute_average_loss with "
-        f"global_batch_size={b}):")
-    for r, share in enumerate(shares):
-        say(f"    replica {r}: mean loss over its {sizes[r]} examples {share * b / sizes[r]:.4f}, share {share:.4f}")
-    say(f"    sum of the shares (all-reduced) {float(loss):.4f} = one device's mean loss over all {b}: "
-        f"{float(loss_one):.4f}")
-
+    print_loss_shares(b, strategy.extended.worker_devices, shares, float(outputs.loss), float(loss_one))
     names = [models.variable_name(v) for v in model.trainable_variables]
-    g_one = [np.asarray(g) for g in grads_one]
-    g_all = [np.asarray(g) for g in reduced]
-    say(f"  Gradients: each replica's share of dL/dw (its own mean gradient x {sizes[0]}/{b}), summed by the")
-    say("  all-reduce, against one device on the whole batch; per variable, its largest entry:")
-    say("    parameter              |  replica 0 |  replica 1 | all-reduced | one device")
-    for k, name in enumerate(names):
-        i = int(np.argmax(np.abs(g_one[k])))
-        vals = [by_replica[0][k].flat[i], by_replica[1][k].flat[i], g_all[k].flat[i], g_one[k].flat[i]]
-        say(f"    {_entry(name, g_one[k].shape, i):<22} | " + " | ".join(f"{v:10.6f}" for v in vals[:2])
-            + f" | {vals[2]:11.6f} | {vals[3]:10.6f}")
-    norms = [float(np.sqrt(sum(np.sum(g ** 2) for g in gs))) for gs in (*by_replica, g_all, g_one)]
-    say(f"    {'gradient norm':<22} | {norms[0]:10.6f} | {norms[1]:10.6f} | {norms[2]:11.6f} | {norms[3]:10.6f}")
+    g_one, g_all = [np.asarray(g) for g in grads_one], [np.asarray(g) for g in outputs.grads]
+    print_gradients(b, names, by_replica, g_all, g_one)
     diff = max_difference(g_all, g_one)
     # a mirrored variable holds one copy per replica (experimental_local_results lists them)
     copies = max(max_difference(local[1:], local[:1] * (len(local) - 1))
                  for v in model.trainable_variables for local in [strategy.experimental_local_results(v.value)])
-    say(f"  all-reduced vs one device, every one of the {sum(g.size for g in g_one)} gradient entries: largest "
-        f"difference {diff:.1e}")
-    say(f"  after the update, the {REPLICAS} copies of every weight: largest difference {copies:.1e} (mirrored)")
-    result.numbers.update(first_step_loss=float(loss), first_step_loss_one_device=float(loss_one),
-                          first_step_replica_shares=shares, first_step_gradient_difference=diff,
-                          first_step_copies_difference=copies)
+    print(f"  all-reduced vs one device, every one of the {sum(g.size for g in g_one)} gradient entries: largest "
+          f"difference {diff:.1e}")
+    print(f"  after the update, the {REPLICAS} copies of every weight: largest difference {copies:.1e} (mirrored)")
+    print("")
+    numbers = {"first_step_loss": float(outputs.loss), "first_step_loss_one_device": float(loss_one),
+               "first_step_replica_shares": shares, "first_step_gradient_difference": diff,
+               "first_step_copies_difference": copies}
+    return lesson.record(numbers)
 
 
-def train_three_ways(ds, config, strategy, say, result, workers_on_network=False):
+def print_loss_shares(b, devices, shares, loss, loss_one) -> None:
+    """Which rows of the global batch each replica took, and its share of the loss."""
+    sizes = split_sizes(b)
+    print(f"  The first global batch: {b} examples = " + " + ".join(str(s) for s in sizes)
+          + f" ({REPLICAS} replicas x {b // REPLICAS})" * (len(set(sizes)) == 1))
+    for r, device in enumerate(devices):
+        print(f"    replica {r} on {_short(device)}: rows {r * b // REPLICAS}-"
+              f"{(r + 1) * b // REPLICAS - 1} of the batch")
+    print(f"  Each replica's loss share = sum of its {sizes[0]} losses / {b} (tf.nn.compute_average_loss with "
+          f"global_batch_size={b}):")
+    for r, share in enumerate(shares):
+        print(f"    replica {r}: mean loss over its {sizes[r]} examples {share * b / sizes[r]:.4f}, share {share:.4f}")
+    print(f"    sum of the shares (all-reduced) {loss:.4f} = one device's mean loss over all {b}: {loss_one:.4f}")
+
+
+def print_gradients(b, names, by_replica, g_all, g_one) -> None:
+    """Each variable's largest gradient entry: each replica's share, their all-reduced sum, one device's."""
+    print(f"  Gradients: each replica's share of dL/dw (its own mean gradient x {split_sizes(b)[0]}/{b}), summed by "
+          "the")
+    print("  all-reduce, against one device on the whole batch; per variable, its largest entry:")
+    print("    parameter              |  replica 0 |  replica 1 | all-reduced | one device")
+    for k, name in enumerate(names):
+        i = int(np.argmax(np.abs(g_one[k])))
+        vals = [by_replica[0][k].flat[i], by_replica[1][k].flat[i], g_all[k].flat[i], g_one[k].flat[i]]
+        print(f"    {_entry(name, g_one[k].shape, i):<22} | " + " | ".join(f"{v:10.6f}" for v in vals[:2])
+              + f" | {vals[2]:11.6f} | {vals[3]:10.6f}")
+    norms = [float(np.sqrt(sum(np.sum(g ** 2) for g in gs))) for gs in (*by_replica, g_all, g_one)]
+    print(f"    {'gradient norm':<22} | {norms[0]:10.6f} | {norms[1]:10.6f} | {norms[2]:11.6f} | {norms[3]:10.6f}")
+
+
+# --- 3. train: one device, two replicas, two workers -----------------------------------
+
+def train_three_ways(lesson, ds, strategy, workers_on_network=False) -> dict:
     """One device, two replicas in this process, two worker processes: same model, data and order."""
+    config = lesson.config
+    print(f"== 3. Training the same MLP three ways, {count(config.epochs, 'epoch')}")
     rows, weights = [], {}
 
-    say(f"-- one device: the loop of every lesson, global batch {config.batch_size}")
+    print(f"-- one device: the loop of every lesson, global batch {config.batch_size}")
     model = build_model(ds, config.seed)
     start = time.perf_counter()
-    run_ = train_and_log(model, ds, config, lesson=LESSON, name="one_device",
-                         goal="the loop of every lesson on one device: the run the others must equal",
-                         hparams={"replicas": 1, "processes": 1})
+    run_ = lesson.train(model, ds, name="one_device", hparams={"replicas": 1, "processes": 1},
+                        goal="the loop of every lesson on one device: the run the others must equal")
     rows.append(("one_device", "1 device, 1 process", 1, run_, time.perf_counter() - start, 0.0))
     weights["one_device"] = model.get_weights()
 
-    say(f"\n-- two replicas: the same loop, each global batch of {config.batch_size} split across "
-        f"{', '.join(_short(d) for d in strategy.extended.worker_devices)}")
+    print(f"\n-- two replicas: the same loop, each global batch of {config.batch_size} split across "
+          f"{', '.join(_short(d) for d in strategy.extended.worker_devices)}")
     with strategy.scope():                              # New: the model's variables are mirrored
         model = build_model(ds, config.seed)
     start = time.perf_counter()
-    run2 = train_and_log(model, ds, config.replace(trace_steps=0), lesson=LESSON, name="two_replicas",
-                         goal="each global batch split across two replicas in this process (MirroredStrategy)",
-                         hparams={"replicas": REPLICAS, "processes": 1})   # fit sees the strategy
+    run2 = lesson.train(model, ds, name="two_replicas", config=config.replace(trace_steps=0),
+                        goal="each global batch split across two replicas in this process (MirroredStrategy)",
+                        hparams={"replicas": REPLICAS, "processes": 1})   # fit sees the strategy
     rows.append(("two_replicas", f"{REPLICAS} devices, 1 process", REPLICAS, run2, time.perf_counter() - start,
                  0.0))
     weights["two_replicas"] = model.get_weights()
 
-    say(f"\n-- two workers: {REPLICAS} processes on 127.0.0.1, MultiWorkerMirroredStrategy, TF_CONFIG each")
-    workers = train_two_workers(ds, config, say, result, workers_on_network)
+    print(f"\n-- two workers: {REPLICAS} processes on 127.0.0.1, MultiWorkerMirroredStrategy, TF_CONFIG each")
+    workers = train_two_workers(lesson, ds, workers_on_network)
     if workers:
         run3, seconds, startup, weights["two_workers"] = workers
         rows.append(("two_workers", f"{REPLICAS} processes, 127.0.0.1", REPLICAS, run3, seconds, startup))
@@ -195,33 +223,43 @@ def train_three_ways(ds, config, strategy, say, result, workers_on_network=False
     names = [models.variable_name(v) for v in model.trainable_variables]
     for name, _, _, run_, _, _ in rows:     # the trained weights beside each run's logs, to compare runs
         np.savez(run_.run_dir / "final_weights.npz", **dict(zip(names, weights[name])))
-    say(f"\n  Same data ({len(ds.y_train)} training examples), initial weights and order, {count(config.epochs, 'epoch')}, "
-        f"global batch {config.batch_size}, {config.optimizer} lr {config.learning_rate:g}:")
-    say("  run          | where                    | replicas | batch per replica | final loss | val acc "
-        "| max |w - w_one_device| | seconds")
+    numbers = compare_the_runs(lesson, ds, rows, weights)
+    if not any("GPU" in d.upper() for d in strategy.extended.worker_devices):
+        print("  The replicas here share this machine's CPU cores, so more replicas add coordination, not speed:")
+        print("  the gain comes with devices that each do their part of the arithmetic.")
+    print("")
+    return numbers
+
+
+def compare_the_runs(lesson, ds, rows, weights) -> dict:
+    """Each run's final loss and accuracy, and how far its weights are from the one-device run's."""
+    config, numbers = lesson.config, {}
+    print(f"\n  Same data ({len(ds.y_train)} training examples), initial weights and order, "
+          f"{count(config.epochs, 'epoch')}, global batch {config.batch_size}, {config.optimizer} "
+          f"lr {config.learning_rate:g}:")
+    print("  run          | where                    | replicas | batch per replica | final loss | val acc "
+          "| max |w - w_one_device| | seconds")
     for name, where, replicas, run_, seconds, startup in rows:
         diff = max_difference(weights[name], weights["one_device"])
-        result.runs[name] = run_
-        result.numbers.update({f"{name}_loss": run_.metrics["loss"], f"{name}_max_difference": diff,
-                               f"{name}_val_accuracy": run_.metrics["val_accuracy"], f"{name}_seconds": seconds})
+        numbers.update({f"{name}_loss": run_.metrics["loss"], f"{name}_max_difference": diff,
+                        f"{name}_val_accuracy": run_.metrics["val_accuracy"], f"{name}_seconds": seconds})
         extra = f" (+{startup:.1f} starting the processes)" if startup else ""
         split = " + ".join(str(k) for k in split_sizes(config.batch_size, replicas))
-        say(f"  {name:<12} | {where:<24} | {replicas:8d} | {split:>17} "
-            f"| {run_.metrics['loss']:10.4f} | {run_.metrics['val_accuracy']:7.3f} | {diff:22.1e} "
-            f"| {seconds:7.2f}{extra}")
-    say("  seconds: training, logging and figures (with compiling).")
-    if not any("GPU" in d.upper() for d in strategy.extended.worker_devices):
-        say("  The replicas here share this machine's CPU cores, so more replicas add coordination, not speed:")
-        say("  the gain comes with devices that each do their part of the arithmetic.")
+        print(f"  {name:<12} | {where:<24} | {replicas:8d} | {split:>17} "
+              f"| {run_.metrics['loss']:10.4f} | {run_.metrics['val_accuracy']:7.3f} | {diff:22.1e} "
+              f"| {seconds:7.2f}{extra}")
+    print("  seconds: training, logging and figures (with compiling).")
+    return lesson.record(numbers)
 
 
-def train_two_workers(ds, config, say, result, workers_on_network=False):
+def train_two_workers(lesson, ds, workers_on_network=False):
     """The same run in two worker processes (``course.distribute.workers``) in a private network; the chief logs it.
 
-    Returns (RunResult of the chief, training seconds, seconds starting the processes, chief's
-    weights), or None when a worker failed or no private network could be made (said, and kept in
-    ``result.numbers``).
+    Returns (RunResult of the chief, kept in the lesson; training seconds, seconds starting the processes, chief's
+    weights), or None when a worker failed or no private network could be made (said, and kept in the lesson's
+    numbers).
     """
+    config = lesson.config
     steps = config.epochs * -(-len(ds.y_train) // config.batch_size)
     job = {"dataset": ds.name, "hidden": list(HIDDEN), "activation": "relu", "lesson": LESSON,
            "name": "two_workers", "goal": "the same run in two worker processes joined by TF_CONFIG (the chief logs it)",
@@ -229,38 +267,54 @@ def train_two_workers(ds, config, say, result, workers_on_network=False):
            "config": {**config.as_dict(), "quiet": True}}
     start = time.perf_counter()
     try:   # generous: start-up, then about 50 ms a step here (eager steps are slower)
-        chief, other = workers.run_workers(job, REPLICAS, network=workers_on_network,
-                                           timeout=180 + 0.5 * steps * (10 if config.eager else 1))
-    except workers.IsolationUnavailable as why:
-        say("  Skipped: TensorFlow's worker servers listen on every network interface and run operations for anyone")
-        say(f"  who connects, and this machine cannot give them a private network ({why}).")
-        say("  --workers-on-network runs them anyway, on this machine's network, while they train.")
-        result.numbers["two_workers_skipped"] = str(why)
+        chief, other = run_workers(job, REPLICAS, network=workers_on_network,
+                                   timeout=180 + 0.5 * steps * (10 if config.eager else 1))
+    except IsolationUnavailable as why:
+        print("  Skipped: TensorFlow's worker servers listen on every network interface and run operations for anyone")
+        print(f"  who connects, and this machine cannot give them a private network ({why}).")
+        print("  --workers-on-network runs them anyway, on this machine's network, while they train.")
+        lesson.record({"two_workers_skipped": str(why)})
         return None
-    except workers.WorkerError as err:
-        say(f"  The two-worker run failed: {err}")
-        result.numbers["two_workers_error"] = str(err)
+    except WorkerError as err:
+        print(f"  The two-worker run failed: {err}")
+        lesson.record({"two_workers_error": str(err)})
         return None
     total = time.perf_counter() - start
     if not chief["isolated"]:
-        say("  Warning: --workers-on-network: the two workers' TensorFlow servers listened on this machine's network "
-            "while they\n  trained: anyone who could reach their ports could run operations on them (no password).")
+        print("  Warning: --workers-on-network: the two workers' TensorFlow servers listened on this machine's network "
+              "while they\n  trained: anyone who could reach their ports could run operations on them (no password).")
     difference = max_difference(chief["weights"], other["weights"])
-    result.numbers["workers_difference"] = difference
-    say(f"  worker 0 (chief) logged to {chief['run_dir']}; worker 1 trained the same steps without logging")
-    say(f"  the two workers' final weights: largest difference {difference:.1e}")
+    lesson.record({"workers_difference": difference})
+    print(f"  worker 0 (chief) logged to {chief['run_dir']}; worker 1 trained the same steps without logging")
+    print(f"  the two workers' final weights: largest difference {difference:.1e}")
     logged = chief["history"]
     history = training.History(epoch=list(range(1, len(logged["loss"]) + 1)),
                                **{k: logged[k] for k in ("loss", "accuracy", "val_loss", "val_accuracy", "steps")},
                                stop=training.Stop(**logged["stop"]) if logged["stop"] else None)
-    run_ = RunResult("two_workers", run_dir=Path(chief["run_dir"]), history=history, model=None,
-                     metrics=history.final())
+    run_ = lesson.keep(RunResult("two_workers", run_dir=Path(chief["run_dir"]), history=history, model=None,
+                                 metrics=history.final()))
     return run_, chief["seconds"], total - chief["seconds"], [np.asarray(w, np.float32) for w in chief["weights"]]
 
 
+def takeaways(lesson) -> None:
+    differences = [lesson.numbers[key] for key in ("two_replicas_max_difference", "two_workers_max_difference")
+                   if key in lesson.numbers]
+    shown = differences and all(np.isfinite(differences)) and max(differences) <= 1e-3
+    lesson.takeaways([
+        "Data parallelism: every replica holds the whole model and takes a slice of each global batch; the "
+        "all-reduce sums their gradients, so every copy applies the one-device update of that batch.",
+        "Divide each replica's summed loss by the GLOBAL batch size (tf.nn.compute_average_loss): a per-replica mean "
+        f"would make the summed gradient {REPLICAS} times too large.",
+        "The same global batch gives the same weights, to float32 rounding, on one device, two replicas or two "
+        + (f"processes (here they differ by at most {max(differences):.1e}); more replicas usually means a larger "
+           "global batch: retune the learning rate." if shown else
+           "processes at a workable learning rate; here the runs cannot show it (see the table)."),
+        "Several GPUs: the same code under MirroredStrategy. Several machines: the same program on each, with "
+        "TF_CONFIG listing every worker's address and its own index (see --help); the chief logs."])
+
+
 def run(config: Config, workers_on_network: bool = False) -> LessonResult:
-    say = print
-    result = LessonResult(LESSON, config.logdir)
+    lesson = Lesson(LESSON, config)
     # Check everything first: a bad setting stops the lesson before it writes anything.
     ds = data.load(config.dataset, seed=config.seed)
     if ds.n_classes != 2:
@@ -272,44 +326,11 @@ def run(config: Config, workers_on_network: bool = False) -> LessonResult:
     # New: the devices are fixed before TensorFlow runs anything (split_cpu needs a fresh process).
     strategy = distribute.mirrored_strategy(REPLICAS)
 
-    # --- 1. replicas ---------------------------------------------------------------------
-    say(f"== 1. Replicas: {strategy.num_replicas_in_sync} copies of {describe_model(build_model(ds, config.seed))}")
-    say("  A replica is one copy of the model on one device. MirroredStrategy keeps the copies' weights equal")
-    say("  (mirrored variables); every step each replica takes its slice of the global batch, computes its")
-    say("  gradient, the gradients are all-reduced (summed over the replicas) and every copy applies the")
-    say("  same update. Devices here: " + ", ".join(_short(d) for d in strategy.extended.worker_devices))
-    on_gpus = any("GPU" in d.upper() for d in strategy.extended.worker_devices)
-    say("  (two of this machine's GPUs)\n" if on_gpus else
-        "  (fewer than two GPUs here: the CPU split in two logical devices; with GPUs the same code uses them)\n")
-
-    # --- 2. one step, replica by replica ---------------------------------------------------
-    say(f"== 2. One step, replica by replica, on {ds}")
-    first_step_by_replica(ds, config, strategy, say, result)
-    say("")
-
-    # --- 3. train: one device, two replicas, two workers -----------------------------------
-    say(f"== 3. Training the same MLP three ways, {count(config.epochs, 'epoch')}")
-    train_three_ways(ds, config, strategy, say, result, workers_on_network)
-    say("")
-
-    # --- takeaways -----------------------------------------------------------------------
-    say(result.takeaways_title())
-    say("  - Data parallelism: every replica holds the whole model and takes a slice of each global batch;")
-    say("    the all-reduce sums their gradients, so every copy applies the one-device update of that batch.")
-    say("  - Divide each replica's summed loss by the GLOBAL batch size (tf.nn.compute_average_loss): a")
-    say(f"    per-replica mean would make the summed gradient {REPLICAS} times too large.")
-    differences = [result.numbers[key] for key in ("two_replicas_max_difference", "two_workers_max_difference")
-                   if key in result.numbers]
-    if differences and all(np.isfinite(differences)) and max(differences) <= 1e-3:
-        say("  - The same global batch gives the same weights, to float32 rounding, on one device, two replicas")
-        say(f"    or two processes (here they differ by at most {max(differences):.1e}); more replicas usually means a "
-            "larger global batch: retune the learning rate.")
-    else:
-        say("  - The same global batch gives the same weights, to float32 rounding, on one device, two replicas")
-        say("    or two processes at a workable learning rate; here the runs cannot show it (see the table).")
-    say("  - Several GPUs: the same code under MirroredStrategy. Several machines: the same program on each,")
-    say("    with TF_CONFIG listing every worker's address and its own index (see --help); the chief logs.")
-    return result
+    what_a_replica_is(lesson, ds, strategy)                    # 1. replicas
+    first_step_by_replica(lesson, ds, strategy)                # 2. one step, replica by replica
+    train_three_ways(lesson, ds, strategy, workers_on_network)  # 3. one device, two replicas, two workers
+    takeaways(lesson)
+    return lesson.result
 
 
 def main(argv=None, prog=None) -> int:

@@ -18,13 +18,12 @@ mini-batch run), 100 and 1000. Only the first run of each part prints its first 
 from __future__ import annotations
 
 from course import cli
-from course.config import Config, ConfigError
+from course.config import FLOAT32_MAX, FLOAT32_TINY, Config, ConfigError
 
 LESSON = "day7_gradient_descent"
 DEFAULTS = Config(epochs=10, learning_rate=0.5, batch_size=32, optimizer="sgd", dataset="moons")
 DATASETS = ("moons", "circles", "xor_noisy", "blobs")
 LR_FACTORS = (("too_small", 0.02), ("about_right", 1.0), ("too_large", 100.0), ("diverging", 1000.0))
-FLOAT32_TINY, FLOAT32_MAX = 1.1754943508222875e-38, 3.4028234663852886e+38
 
 
 def check_ladder(config: Config) -> None:
@@ -44,10 +43,10 @@ import numpy as np
 
 from course import data, models, reference
 from course.config import check_batch_size
-from course.experiment import describe_model, train_and_log
-from course.runs import LessonResult
-from course.training import EpochTimer, Recorder
+from course.experiment import describe_model
 from course.numbers import count
+from course.runs import Lesson, LessonResult
+from course.training import EpochTimer, Recorder
 
 HIDDEN = (8,)            # the MLP 2 -> 8 relu -> 1 sigmoid: relu lets a too-large step blow up for real
 # TensorBoard's Custom Scalars: every run's epoch loss as log10 (a chart shows every run's series, and a learning rate
@@ -101,45 +100,55 @@ def loss_noise(recorder, epoch) -> float:
     return float(np.std(losses)) if len(losses) else float("nan")
 
 
-def compare_variants(ds, config, say, result):
+# --- 1. three ways to average the gradient -------------------------------------------
+
+def compare_variants(lesson, ds) -> dict:
     """Batch, stochastic and mini-batch gradient descent: same data, model, initial weights, examples."""
-    n = len(ds.y_train)
-    variants = (("batch", n), ("stochastic", 1), ("minibatch", config.batch_size))
-    rows = []
-    for i, (name, batch_size) in enumerate(variants):
-        steps_per_epoch = -(-n // batch_size)
-        say(f"-- {name} gradient descent: batch size {batch_size}, {steps_per_epoch} update "
-            f"step{'s' * (steps_per_epoch > 1)} per epoch")
-        recorder, timer = Recorder(), EpochTimer()        # the timer last: it times the logging too
-        run_config = config.replace(batch_size=batch_size, trace_steps=config.trace_steps if i == 0 else 0)
-        log_options = {**VARIANTS_LOG, **(RATES_LOG if name == "minibatch" else {})}   # minibatch: both
-        run_ = train_and_log(build_model(ds, config.seed), ds, run_config, lesson=LESSON, name=name,
-                             goal=VARIANT_GOALS[name], observers=[recorder, timer],
-                             hparams=hparams(name, "about_right"), log_options=log_options)
-        row = {"batch_size": batch_size, "steps_per_epoch": steps_per_epoch, "steps": run_.history.steps,
-               "examples_seen": examples_seen(recorder, n, batch_size),
-               "loss": run_.metrics["loss"], "val_accuracy": run_.metrics["val_accuracy"],
-               "loss_noise": loss_noise(recorder, config.epochs),
-               "ms_per_epoch": 1000 * float(np.median(timer.per_epoch())) if timer.per_epoch() else float("nan"),
-               "ms_per_update": 1000 * timer.per_update()}
-        rows.append((name, row))
-        result.runs[name] = run_
-        for key, value in row.items():
-            result.numbers[f"{name}_{key}"] = value
-        if not config.quiet:
-            say("")
-    say(f"  Same data ({n} training examples), same MLP and initial weights, {count(config.epochs, 'epoch')}, "
-        f"lr {config.learning_rate:g}:")
-    say("  variant     | batch | steps/epoch | updates | examples seen | final loss | val acc "
-        "| loss noise* | ms/epoch** | ms/update**")
-    for name, r in rows:
-        say(f"  {name:<11} | {r['batch_size']:5d} | {r['steps_per_epoch']:11d} | {r['steps']:7d} "
-            f"| {r['examples_seen']:13d} | {_number(r['loss'])} | {r['val_accuracy']:7.3f} "
-            f"| {r['loss_noise']:11.4f} | {_ms(r['ms_per_epoch'], 10)} | {_ms(r['ms_per_update'], 11)}")
-    say("  * loss noise: standard deviation of the batch losses over the last epoch's update steps.")
-    say("  ** the median epoch and the mean update from epoch 2 on, after compiling, logging included "
-        "(this machine's times)")
-    return dict(rows)
+    config, n = lesson.config, len(ds.y_train)
+    print(f"== 1. Batch vs stochastic vs mini-batch gradient descent\n   {describe_model(build_model(ds, config.seed))}"
+          f" on {ds}")
+    rows = {}
+    for name, batch_size in (("batch", n), ("stochastic", 1), ("minibatch", config.batch_size)):
+        rows[name] = train_variant(lesson, ds, name, batch_size, traced=not rows)
+        lesson.record({f"{name}_{key}": value for key, value in rows[name].items()})
+    print(f"  Same data ({n} training examples), same MLP and initial weights, {count(config.epochs, 'epoch')}, "
+          f"lr {config.learning_rate:g}:")
+    print("  variant     | batch | steps/epoch | updates | examples seen | final loss | val acc "
+          "| loss noise* | ms/epoch** | ms/update**")
+    for name, r in rows.items():
+        print(f"  {name:<11} | {r['batch_size']:5d} | {r['steps_per_epoch']:11d} | {r['steps']:7d} "
+              f"| {r['examples_seen']:13d} | {_number(r['loss'])} | {r['val_accuracy']:7.3f} "
+              f"| {r['loss_noise']:11.4f} | {_ms(r['ms_per_epoch'], 10)} | {_ms(r['ms_per_update'], 11)}")
+    print("  * loss noise: standard deviation of the batch losses over the last epoch's update steps.")
+    print("  ** the median epoch and the mean update from epoch 2 on, after compiling, logging included "
+          "(this machine's times)")
+    print("  Batch GD takes one smooth step per epoch; stochastic GD takes one step per example, each")
+    print("  gradient from a single point, so its loss jumps around; mini-batches sit in between.")
+    for line in variant_takeaway(rows, config.epochs, config.log_every_step):
+        print(line)
+    print("")
+    return rows
+
+
+def train_variant(lesson, ds, name, batch_size, traced) -> dict:
+    """One variant's run (only the first ``traced`` prints its first update steps) and its row of the table."""
+    config, n = lesson.config, len(ds.y_train)
+    steps_per_epoch = -(-n // batch_size)
+    print(f"-- {name} gradient descent: batch size {batch_size}, {steps_per_epoch} update "
+          f"step{'s' * (steps_per_epoch > 1)} per epoch")
+    recorder, timer = Recorder(), EpochTimer()        # the timer last: it times the logging too
+    run_config = config.replace(batch_size=batch_size, trace_steps=config.trace_steps if traced else 0)
+    log_options = {**VARIANTS_LOG, **(RATES_LOG if name == "minibatch" else {})}   # minibatch: both
+    run_ = lesson.train(build_model(ds, config.seed), ds, name=name, config=run_config, goal=VARIANT_GOALS[name],
+                        observers=[recorder, timer], hparams=hparams(name, "about_right"), log_options=log_options)
+    if not config.quiet:
+        print("")
+    return {"batch_size": batch_size, "steps_per_epoch": steps_per_epoch, "steps": run_.history.steps,
+            "examples_seen": examples_seen(recorder, n, batch_size),
+            "loss": run_.metrics["loss"], "val_accuracy": run_.metrics["val_accuracy"],
+            "loss_noise": loss_noise(recorder, config.epochs),
+            "ms_per_epoch": 1000 * float(np.median(timer.per_epoch())) if timer.per_epoch() else float("nan"),
+            "ms_per_update": 1000 * timer.per_update()}
 
 
 def _ms(value, width) -> str:
@@ -174,37 +183,44 @@ def variant_takeaway(rows, epochs: int = 2, every_step: bool = False) -> list:
     return lines
 
 
-def compare_learning_rates(ds, config, say, result):
+# --- 2. the learning rate ------------------------------------------------------------
+
+def compare_learning_rates(lesson, ds) -> list:
     """The same mini-batch run at four learning rates; the diverging one stops and says so.
 
     The rung "about right" is --learning-rate itself: part 1's mini-batch run, not trained twice.
     """
-    rows = []
-    first = True
+    config = lesson.config
+    print(f"== 2. The learning rate: mini-batches of {config.batch_size}, {count(config.epochs, 'epoch')}, "
+          "the same initial weights")
+    rows, first = [], True             # only the first rung trained here prints its first update steps
     for name, factor in LR_FACTORS:
         lr = config.learning_rate * factor
         if factor == 1.0:
-            run_ = result.runs["minibatch"]
-            say(f"-- learning rate {lr:g} (about right): the mini-batch run of part 1")
+            print(f"-- learning rate {lr:g} (about right): the mini-batch run of part 1")
+            run_ = lesson.runs["minibatch"]
         else:
-            say(f"-- learning rate {lr:g} ({name.replace('_', ' ')})")
+            print(f"-- learning rate {lr:g} ({name.replace('_', ' ')})")
             run_config = config.replace(learning_rate=lr, trace_steps=config.trace_steps if first else 0)
-            run_ = train_and_log(build_model(ds, config.seed), ds, run_config, lesson=LESSON, name=f"lr_{name}",
-                                 goal=LR_GOALS[name], hparams=hparams("minibatch", name), log_options=RATES_LOG)
-            result.runs[f"lr_{name}"] = run_
+            run_ = lesson.train(build_model(ds, config.seed), ds, name=f"lr_{name}", config=run_config,
+                                goal=LR_GOALS[name], hparams=hparams("minibatch", name), log_options=RATES_LOG)
             first = False
-        history = run_.history
         rows.append((name, lr, run_))
-        result.numbers[f"lr_{name}_learning_rate"] = lr
-        result.numbers[f"lr_{name}_diverged"] = history.diverged
-        result.numbers[f"lr_{name}_steps"] = history.steps
-        result.numbers[f"lr_{name}_loss"] = run_.metrics["loss"]
-        result.numbers[f"lr_{name}_val_accuracy"] = run_.metrics["val_accuracy"]
+        lesson.record({f"lr_{name}_learning_rate": lr, f"lr_{name}_diverged": run_.history.diverged,
+                       f"lr_{name}_steps": run_.history.steps, f"lr_{name}_loss": run_.metrics["loss"],
+                       f"lr_{name}_val_accuracy": run_.metrics["val_accuracy"]})
         if not config.quiet:
-            say("")
-    # Every rung starts from the same weights: their loss before the first update is the yardstick of "grew".
-    start = start_loss(ds, config.seed)
-    say(f"  learning rate |  label      | updates | final loss | val acc | outcome (the loss at the start: {start:.4f})")
+            print("")
+    rate_table(lesson, ds, rows)
+    print("")
+    return rows
+
+
+def rate_table(lesson, ds, rows) -> None:
+    """Each rung's updates, final loss and outcome, against the loss every rung started from."""
+    start = start_loss(ds, lesson.config.seed)     # every rung starts from the same weights: the yardstick of "grew"
+    print(f"  learning rate |  label      | updates | final loss | val acc | outcome (the loss at the start: "
+          f"{start:.4f})")
     grew = []
     for name, lr, run_ in rows:
         h = run_.history
@@ -217,18 +233,16 @@ def compare_learning_rates(ds, config, say, result):
             outcome = "finished"
         loss = _number(run_.metrics["loss"]) if h.epoch else f"{'-':>10}"
         acc = f"{run_.metrics['val_accuracy']:7.3f}" if h.epoch else f"{'-':>7}"
-        say(f"  {lr:13g} | {name:<11} | {h.steps:7d} | {loss} | {acc} | {outcome}")
+        print(f"  {lr:13g} | {name:<11} | {h.steps:7d} | {loss} | {acc} | {outcome}")
     diverged = [name for name, _, run_ in rows if run_.history.diverged]
-    say(f"  Runs that overflowed to NaN/inf: {', '.join(diverged)} (each reported and stopped at that step, not "
-        "crashed on)." if diverged else "  No run overflowed to NaN/inf here.")
+    print(f"  Runs that overflowed to NaN/inf: {', '.join(diverged)} (each reported and stopped at that step, not "
+          "crashed on)." if diverged else "  No run overflowed to NaN/inf here.")
     for lr, loss in grew:
-        say(f"  lr {lr:g}: the loss grew from {start:.4f} to {_number(loss).strip()}: diverging, though float32 "
-            "(up to 3.4e38) still holds it.")
-    result.numbers["lr_start_loss"] = start
-    result.numbers["lr_grew"] = [lr for lr, _ in grew]
-    for line in ladder_verdict(rows, config.optimizer):
-        say(line)
-    return rows
+        print(f"  lr {lr:g}: the loss grew from {start:.4f} to {_number(loss).strip()}: diverging, though float32 "
+              "(up to 3.4e38) still holds it.")
+    lesson.record({"lr_start_loss": start, "lr_grew": [lr for lr, _ in grew]})
+    for line in ladder_verdict(rows, lesson.config.optimizer):
+        print(line)
 
 
 def start_loss(ds, seed) -> float:
@@ -254,9 +268,25 @@ def ladder_verdict(rows, optimizer: str) -> list:
     return lines
 
 
+def takeaways(lesson) -> None:
+    n = lesson.numbers
+    diverged = [n[f"lr_{name}_learning_rate"] for name, _ in LR_FACTORS if n.get(f"lr_{name}_diverged")]
+    grew = n.get("lr_grew", [])
+    here = "; ".join([f"here lr {', '.join(f'{lr:g}' for lr in diverged)} overflowed"] * bool(diverged)
+                     + [f"lr {', '.join(f'{lr:g}' for lr in grew)} grew without overflowing"] * bool(grew))
+    here = here or "none of this run's rates did either"
+    lesson.takeaways([
+        "For the same examples seen, smaller batches make more, noisier updates: batch GD takes one smooth step per "
+        "epoch; stochastic GD takes a step per example, so its loss jumps around and every step pays the "
+        "framework's overhead (the ms/update column).",
+        "Mini-batches are the usual compromise: vectorised steps, enough of them, moderate noise.",
+        "Too small a learning rate crawls, too large bounces or stalls, far too large makes the loss grow and can "
+        f"overflow to NaN/inf ({here}): an overflow stops training at that step and says so; try a rate ten times "
+        "smaller."], title="Takeaways:")      # the diverging rung stops by design: no caveat in the title
+
+
 def run(config: Config) -> LessonResult:
-    say = print
-    result = LessonResult(LESSON, config.logdir)
+    lesson = Lesson(LESSON, config)
     # Load and check everything first: a bad setting stops the lesson before it writes anything.
     ds = data.load(config.dataset, seed=config.seed)
     if ds.n_classes != 2:
@@ -264,38 +294,10 @@ def run(config: Config) -> LessonResult:
     check_batch_size(config, ds)
     check_ladder(config)               # each rung of the ladder must be a valid rate
 
-    # --- 1. three ways to average the gradient -------------------------------------------
-    say(f"== 1. Batch vs stochastic vs mini-batch gradient descent\n   {describe_model(build_model(ds, config.seed))}"
-        f" on {ds}")
-    rows = compare_variants(ds, config, say, result)
-    say("  Batch GD takes one smooth step per epoch; stochastic GD takes one step per example, each")
-    say("  gradient from a single point, so its loss jumps around; mini-batches sit in between.")
-    for line in variant_takeaway(rows, config.epochs, config.log_every_step):
-        say(line)
-    say("")
-
-    # --- 2. the learning rate ------------------------------------------------------------
-    say(f"== 2. The learning rate: mini-batches of {config.batch_size}, {count(config.epochs, 'epoch')}, "
-        "the same initial weights")
-    compare_learning_rates(ds, config, say, result)
-    say("")
-
-    # --- takeaways -----------------------------------------------------------------------
-    say("Takeaways:")
-    say("  - For the same examples seen, smaller batches make more, noisier updates: batch GD takes one")
-    say("    smooth step per epoch; stochastic GD takes a step per example, so its loss jumps around and")
-    say("    every step pays the framework's overhead (the ms/update column).")
-    say("  - Mini-batches are the usual compromise: vectorised steps, enough of them, moderate noise.")
-    diverged = [result.numbers[f"lr_{name}_learning_rate"] for name, _ in LR_FACTORS
-                if result.numbers.get(f"lr_{name}_diverged")]
-    grew = result.numbers.get("lr_grew", [])
-    here = "; ".join([f"here lr {', '.join(f'{lr:g}' for lr in diverged)} overflowed"] * bool(diverged)
-                     + [f"lr {', '.join(f'{lr:g}' for lr in grew)} grew without overflowing"] * bool(grew))
-    say("  - Too small a learning rate crawls, too large bounces or stalls, far too large makes the loss grow")
-    here = here or "none of this run's rates did either"
-    say(f"    and can overflow to NaN/inf ({here}):")
-    say("    an overflow stops training at that step and says so; try a rate ten times smaller.")
-    return result
+    compare_variants(lesson, ds)           # 1. three ways to average the gradient
+    compare_learning_rates(lesson, ds)     # 2. the learning rate
+    takeaways(lesson)
+    return lesson.result
 
 
 def main(argv=None, prog=None) -> int:

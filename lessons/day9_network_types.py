@@ -43,19 +43,15 @@ import numpy as np
 from matplotlib.figure import Figure
 from sklearn.decomposition import PCA
 
-from course import data, families
+from course import data, families, plots
 from course.config import ConfigError, check_batch_size
-from course.experiment import settings, train_and_log
+from course.experiment import StepsLogger, picture_epochs
 from course.families import autoencoding, gan, sequences, summary
 from course.models import parameter_count
-from course.pictures import generative as generative_plots
-from course.runs import LessonResult, RunResult
-from course.runs.figures import open_run
-from course.tensorboard.snapshots import picture_epochs
-from course.numbers import bullet, count
-from course.reference.noise import compare_accuracies
-from course.tensorboard.steps import StepsLogger
-from course.trace.console import EpochPrinter
+from course.numbers import count, table
+from course.reference import compare_accuracies
+from course.runs import Lesson, LessonResult, RunResult
+from course.trace import EpochPrinter
 from course.training import KeepBest, Observer, fit_steps
 
 # Each family's recipe as multiples of --epochs and --learning-rate: (epochs x, learning rate x).
@@ -83,22 +79,22 @@ PURPOSE = {   # family -> what it is for (the table's second column)
 }
 
 
-def table(say, headers, rows, indent="  "):
-    """Print rows of strings as an aligned text table."""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    say((indent + " | ".join(f"{h:<{w}}" for h, w in zip(headers, widths))).rstrip())
-    say(indent + "-+-".join("-" * w for w in widths))
-    for row in rows:
-        say((indent + " | ".join(f"{c:<{w}}" for c, w in zip(row, widths))).rstrip())
+def print_lines(lines) -> None:
+    for line in lines:
+        print(line)
 
 
-def own_run(config, name, model_text, parameters):
+def print_table(headers, rows, indent="  ") -> None:
+    print_lines(table(headers, rows, indent))
+
+
+def own_run(lesson, config, name, model_text, parameters):
     """A run directory and logger for a family that brings its own step, with the run's hyperparameters."""
-    return open_run(config.logdir, LESSON, name, goal=PURPOSE[name],
-                    hparams=settings(config, lesson=LESSON, name=name, model=model_text, parameters=parameters))
+    return lesson.open_run(name, goal=PURPOSE[name],
+                           hparams=lesson.settings(name, config, model=model_text, parameters=parameters))
 
 
-def recipe(config, family, say):
+def recipe(config, family):
     """The config of one family: --epochs and --learning-rate times the family's factors (RECIPES); only the
     recurrent nets clip their gradients (--clip-norm)."""
     epoch_factor, lr_factor = RECIPES[family]
@@ -106,80 +102,90 @@ def recipe(config, family, say):
                             learning_rate=config.learning_rate * lr_factor,
                             clip_norm=config.clip_norm if family == "rnn" else 0.0)
     clip = (f", gradients clipped to a global norm of {config.clip_norm:g}" if config.clip_norm else "")
-    say(f"   Training: {count(config.epochs, 'epoch')}, learning rate {config.learning_rate:g}, batch size "
-        f"{config.batch_size}, {config.optimizer}{clip}.")
+    print(f"   Training: {count(config.epochs, 'epoch')}, learning rate {config.learning_rate:g}, batch size "
+          f"{config.batch_size}, {config.optimizer}{clip}.")
     return config
 
 
 # --- the families ----------------------------------------------------------------------------
 
-def cnn_part(config, digits, say):
-    model = families.cnn(seed=config.seed)
-    say("== A convolutional network (CNN) reads 8x8 handwritten digits")
-    say("   Each conv layer slides small 3x3 filters over the image: the same weights at every position,")
-    say("   so a stroke is found wherever it is; pooling halves the image and keeps the strongest responses.")
-    for line in summary.format_table(model):
-        say(line)
-    config = recipe(config, "cnn", say)
-    run_ = train_and_log(model, digits, config, lesson=LESSON, name="cnn", goal=PURPOSE["cnn"], print_fn=say)
+# Each part trains its family through the lesson (its runs and numbers are kept there) and returns its rows of
+# the table that compares the families.
+
+def cnn_part(lesson, digits) -> list:
+    model = families.cnn(seed=lesson.config.seed)
+    print("== A convolutional network (CNN) reads 8x8 handwritten digits")
+    print("   Each conv layer slides small 3x3 filters over the image: the same weights at every position,")
+    print("   so a stroke is found wherever it is; pooling halves the image and keeps the strongest responses.")
+    print_lines(summary.format_table(model))
+    run_ = lesson.train(model, digits, name="cnn", config=recipe(lesson.config, "cnn"), goal=PURPOSE["cnn"])
     accuracy = run_.metrics["val_accuracy"]
-    say(f"  validation accuracy on digits: {accuracy:.3f}   (10 classes: chance is 0.10)\n")
-    return {"cnn": run_}, {"cnn_val_accuracy": accuracy}, [
-        ("CNN", PURPOSE["cnn"], f"{parameter_count(model):,}", f"digits: accuracy {accuracy:.3f}")]
+    print(f"  validation accuracy on digits: {accuracy:.3f}   (10 classes: chance is 0.10)\n")
+    lesson.record({"cnn_val_accuracy": accuracy})
+    return [("CNN", PURPOSE["cnn"], f"{parameter_count(model):,}", f"digits: accuracy {accuracy:.3f}")]
 
 
-def recurrent_part(config, gaps, say):
-    say("== Recurrent networks (RNN, LSTM) recall a marked value")
-    long_ = LENGTHS["long"]
-    example = sequences.as_steps(gaps["long"].x_train[:1], long_)[0]      # (60, 2): one sequence
-    where = int(example[:, 1].argmax())
-    say("   The task: at every step a value +1 or -1 and a marker 0 or 1; exactly one of the first")
-    say(f"   {WINDOW} steps is marked. Answer 1 if the marked value is +1, after reading the whole sequence.")
-    say("   The first 8 steps of a long sequence (value/marker):")
-    say("     " + "  ".join(f"{v:+.0f}/{m:.0f}" for v, m in example[:8]) + "  ...")
-    say(f"     the mark is at step {where}, its value {example[where, 0]:+.0f}: the answer is "
-        f"{int(example[where, 0] > 0)}, to be given after step {long_ - 1}.")
-    say(f"   Short gap: sequences of {LENGTHS['short']} steps. Long gap: {long_} steps, so the value must be carried")
-    say(f"   across at least {long_ - WINDOW} steps of distractors.")
-    say("   RNN: h_t = tanh(x_t W + h_(t-1) U + b). Every step rewrites the whole state, and the gradient")
-    say(f"   that reaches the mark is a product of {long_ - WINDOW}+ step Jacobians: it shrinks towards 0 (vanishes).")
-    say("   LSTM: a cell c_t = f * c_(t-1) + i * g beside h_t, with gates f (forget), i (input), o (output)")
-    say(f"   in 0..1. With f near 1 the cell keeps a value unchanged; its forget bias starts at {FORGET_BIAS:g},")
-    say(f"   f = sigmoid({FORGET_BIAS:g}) = {1 / (1 + np.exp(-FORGET_BIAS)):.2f}, so from the first step the gradient reaches far back.")
+def recurrent_part(lesson, gaps) -> list:
+    print("== Recurrent networks (RNN, LSTM) recall a marked value")
+    explain_the_task(gaps["long"])
     for kind in families.RECURRENT_KINDS:
-        say(f"  {kind.upper()} (long sequences):")
-        for line in summary.format_table(families.recurrent(kind, long_, seed=config.seed), indent="    "):
-            say(line)
-    config = recipe(config, "rnn", say)
-    say("   Each run keeps the weights of its best epoch (by validation accuracy), as a checkpoint would.")
-    runs, numbers = {}, {}
+        print(f"  {kind.upper()} (long sequences):")
+        print_lines(summary.format_table(families.recurrent(kind, LENGTHS["long"], seed=lesson.config.seed),
+                                         indent="    "))
+    config = recipe(lesson.config, "rnn")
+    print("   Each run keeps the weights of its best epoch (by validation accuracy), as a checkpoint would.")
+    numbers = {}
     for gap, ds in gaps.items():
         for kind in families.RECURRENT_KINDS:
-            name = f"{kind}_{gap}"
-            say(f"-- {kind.upper()}, {gap} gap ({ds.description.split('; ')[1]})")
-            model = families.recurrent(kind, LENGTHS[gap], seed=config.seed, forget_bias=FORGET_BIAS)
-            keep = KeepBest()          # New: the best epoch's weights are put back at the end
-            run_ = train_and_log(model, ds, config, lesson=LESSON, name=name, observers=[keep],
-                                 goal=f"{PURPOSE[kind]}: the marked value across the {gap} gap", print_fn=say)
-            runs[name] = run_
-            best = keep.best.val_accuracy if keep.best else float("nan")      # nan: no epoch finished
-            numbers.update({f"{name}_val_accuracy": best, f"{name}_best_epoch": keep.best.epoch if keep.best else 0,
-                            f"{name}_last_val_accuracy": run_.metrics["val_accuracy"],
-                            f"{kind}_parameters": parameter_count(model)})
-            for line in kept_lines(keep, len(ds.y_val)):
-                say(line)
-    say("  validation accuracy of each run's kept (best) epoch (chance is 0.50):")
-    table(say, ("gap", "RNN", "LSTM"), [(gap, f"{numbers[f'rnn_{gap}_val_accuracy']:.3f}",
-                                         f"{numbers[f'lstm_{gap}_val_accuracy']:.3f}") for gap in gaps], indent="    ")
-    for line in recurrent_verdict(numbers["rnn_long_val_accuracy"], numbers["lstm_long_val_accuracy"],
-                                  len(gaps["long"].y_val)):
-        say(line)
-    say("")
+            numbers.update(train_recurrent(lesson, kind, gap, ds, config))
+    print("  validation accuracy of each run's kept (best) epoch (chance is 0.50):")
+    print_table(("gap", "RNN", "LSTM"), [(gap, f"{numbers[f'rnn_{gap}_val_accuracy']:.3f}",
+                                          f"{numbers[f'lstm_{gap}_val_accuracy']:.3f}") for gap in gaps], indent="    ")
+    print_lines(recurrent_verdict(numbers["rnn_long_val_accuracy"], numbers["lstm_long_val_accuracy"],
+                                  len(gaps["long"].y_val)))
+    print("")
     numbers["long_gap_validation_examples"] = len(gaps["long"].y_val)
-    rows = [(kind.upper(), PURPOSE[kind], f"{numbers[f'{kind}_parameters']:,}",
+    lesson.record(numbers)
+    return [(kind.upper(), PURPOSE[kind], f"{numbers[f'{kind}_parameters']:,}",
              (f"recall: short gap {numbers[f'{kind}_short_val_accuracy']:.3f}, "
               f"long {numbers[f'{kind}_long_val_accuracy']:.3f}")) for kind in families.RECURRENT_KINDS]
-    return runs, numbers, rows
+
+
+def explain_the_task(long_gap) -> None:
+    """The marked-value task, one long sequence's first steps, and why an RNN and an LSTM differ on it."""
+    long_ = LENGTHS["long"]
+    example = sequences.as_steps(long_gap.x_train[:1], long_)[0]      # (60, 2): one sequence
+    where = int(example[:, 1].argmax())
+    print("   The task: at every step a value +1 or -1 and a marker 0 or 1; exactly one of the first")
+    print(f"   {WINDOW} steps is marked. Answer 1 if the marked value is +1, after reading the whole sequence.")
+    print("   The first 8 steps of a long sequence (value/marker):")
+    print("     " + "  ".join(f"{v:+.0f}/{m:.0f}" for v, m in example[:8]) + "  ...")
+    print(f"     the mark is at step {where}, its value {example[where, 0]:+.0f}: the answer is "
+          f"{int(example[where, 0] > 0)}, to be given after step {long_ - 1}.")
+    print(f"   Short gap: sequences of {LENGTHS['short']} steps. Long gap: {long_} steps, so the value must be "
+          "carried")
+    print(f"   across at least {long_ - WINDOW} steps of distractors.")
+    print("   RNN: h_t = tanh(x_t W + h_(t-1) U + b). Every step rewrites the whole state, and the gradient")
+    print(f"   that reaches the mark is a product of {long_ - WINDOW}+ step Jacobians: it shrinks towards 0 "
+          "(vanishes).")
+    print("   LSTM: a cell c_t = f * c_(t-1) + i * g beside h_t, with gates f (forget), i (input), o (output)")
+    print(f"   in 0..1. With f near 1 the cell keeps a value unchanged; its forget bias starts at {FORGET_BIAS:g},")
+    print(f"   f = sigmoid({FORGET_BIAS:g}) = {1 / (1 + np.exp(-FORGET_BIAS)):.2f}, so from the first step the "
+          "gradient reaches far back.")
+
+
+def train_recurrent(lesson, kind, gap, ds, config) -> dict:
+    """One recurrent net on one gap; its kept (best) epoch's accuracy."""
+    name = f"{kind}_{gap}"
+    print(f"-- {kind.upper()}, {gap} gap ({ds.description.split('; ')[1]})")
+    model = families.recurrent(kind, LENGTHS[gap], seed=config.seed, forget_bias=FORGET_BIAS)
+    keep = KeepBest()          # New: the best epoch's weights are put back at the end
+    run_ = lesson.train(model, ds, name=name, config=config, observers=[keep],
+                        goal=f"{PURPOSE[kind]}: the marked value across the {gap} gap")
+    print_lines(kept_lines(keep, len(ds.y_val)))
+    best = keep.best.val_accuracy if keep.best else float("nan")      # nan: no epoch finished
+    return {f"{name}_val_accuracy": best, f"{name}_best_epoch": keep.best.epoch if keep.best else 0,
+            f"{name}_last_val_accuracy": run_.metrics["val_accuracy"], f"{kind}_parameters": parameter_count(model)}
 
 
 BRIDGES, FAILS = 0.9, 0.7     # validation accuracy that counts as carrying the value across the gap, or not
@@ -220,54 +226,57 @@ def recurrent_verdict(rnn: float, lstm: float, n_val: int) -> list:
             "  more --epochs may tell them apart)."]
 
 
-def autoencoder_part(config, digits, say):
+def autoencoder_part(lesson, digits) -> list:
     # New: no labels. The target of the step is its input (course.families.autoencoding).
     pixels = functools.partial(to_pixels, digits)
     x_train, x_val = pixels(digits.x_train), pixels(digits.x_val)          # (n, 64) in [0, 1]
-    model = families.autoencoder(n_features=64, code=CODE_SIZE, seed=config.seed)
-    say(f"== An autoencoder squeezes each digit through {CODE_SIZE} numbers and rebuilds it")
-    say("   Trained to output its own input, through a layer too narrow to copy it: it must learn what")
-    say("   digits have in common. Loss: mean squared error per pixel (pixels scaled to 0..1).")
-    for line in summary.format_table(model):
-        say(line)
-    config = recipe(config, "autoencoder", say)
+    model = families.autoencoder(n_features=64, code=CODE_SIZE, seed=lesson.config.seed)
+    print(f"== An autoencoder squeezes each digit through {CODE_SIZE} numbers and rebuilds it")
+    print("   Trained to output its own input, through a layer too narrow to copy it: it must learn what")
+    print("   digits have in common. Loss: mean squared error per pixel (pixels scaled to 0..1).")
+    print_lines(summary.format_table(model))
+    config = recipe(lesson.config, "autoencoder")
+    history = train_autoencoder(lesson, model, x_train, x_val, config)
+    mse = history.final()["val_loss"]
+    baseline = autoencoding.mean_image_error(x_train, x_val)
+    pca = PCA(CODE_SIZE, random_state=config.seed).fit(x_train)
+    pca_mse = float(np.mean((pca.inverse_transform(pca.transform(x_val)) - x_val) ** 2))
+    print(f"  validation error (MSE per pixel): {mse:.4f}")
+    print(f"    every digit answered with the mean image: {baseline:.4f}   (the baseline to beat)")
+    print(f"    PCA with {CODE_SIZE} components (the best *linear* code of that size): {pca_mse:.4f}")
+    print(f"  the autoencoder's error is {mse / baseline:.0%} of the baseline's.\n" if np.isfinite(mse) else
+          "  (no error to compare: the run stopped early)\n")
+    lesson.record({"autoencoder_val_mse": mse, "autoencoder_baseline_mse": baseline, "autoencoder_pca_mse": pca_mse,
+                   "autoencoder_parameters": parameter_count(model)})
+    return [("Autoencoder", PURPOSE["autoencoder"], f"{parameter_count(model):,}",
+             f"{CODE_SIZE}-number code: MSE {mse:.4f} ({mse / baseline:.0%} of baseline)")]
+
+
+def train_autoencoder(lesson, model, x_train, x_val, config):
+    """The autoencoder's own step in the course's loop, logged as the run "autoencoder"; its History."""
     epochs = config.epochs
-    run_dir, logger = own_run(config, "autoencoder", summary.describe(model), parameter_count(model))
+    run_dir, logger = own_run(lesson, config, "autoencoder", summary.describe(model), parameter_count(model))
     shown = x_val[:SHOWN_DIGITS]
 
     class Reconstructions(Observer):      # the reconstructions after the first and the last epoch
         def on_epoch_end(self, record):
             if record.complete and record.epoch in (1, epochs):
-                figure = generative_plots.reconstructions(
-                    shown, np.asarray(model(shown)), title=f"Validation digits (top) and reconstructions, epoch "
-                                                           f"{record.epoch}")
+                title = f"Validation digits (top) and reconstructions, epoch {record.epoch}"
+                figure = plots.reconstructions(shown, np.asarray(model(shown)), title=title)
                 logger.log_figure("reconstructions", figure, step=record.first_step + len(record.step_sizes) - 1,
                                   save_to=run_dir / "reconstructions.png" if record.epoch == epochs else None)
 
     observers = [StepsLogger(logger, autoencoding.TAGS), Reconstructions()]
-    observers += [] if config.quiet else [EpochPrinter(print_fn=say, line=autoencoding.epoch_line)]
+    observers += [] if config.quiet else [EpochPrinter(line=autoencoding.epoch_line)]
     try:
         # New: no labels. The step's target is its input; the course's loop runs it (engine.fit_steps).
         history = fit_steps(autoencoding.steps(model, x_train, x_val, config), config, observers)
     finally:
         logger.close()
     if history.stop:
-        say(f"Stopped early: {history.stop}")
-    mse = history.final()["val_loss"]
-    baseline = autoencoding.mean_image_error(x_train, x_val)
-    pca = PCA(CODE_SIZE, random_state=config.seed).fit(x_train)
-    pca_mse = float(np.mean((pca.inverse_transform(pca.transform(x_val)) - x_val) ** 2))
-    say(f"  validation error (MSE per pixel): {mse:.4f}")
-    say(f"    every digit answered with the mean image: {baseline:.4f}   (the baseline to beat)")
-    say(f"    PCA with {CODE_SIZE} components (the best *linear* code of that size): {pca_mse:.4f}")
-    say(f"  the autoencoder's error is {mse / baseline:.0%} of the baseline's.\n" if np.isfinite(mse) else
-        "  (no error to compare: the run stopped early)\n")
-    numbers = {"autoencoder_val_mse": mse, "autoencoder_baseline_mse": baseline, "autoencoder_pca_mse": pca_mse,
-               "autoencoder_parameters": parameter_count(model)}
-    run_ = RunResult("autoencoder", run_dir, history, model, {"val_mse": mse})
-    return {"autoencoder": run_}, numbers, [
-        ("Autoencoder", PURPOSE["autoencoder"], f"{parameter_count(model):,}",
-         f"{CODE_SIZE}-number code: MSE {mse:.4f} ({mse / baseline:.0%} of baseline)")]
+        print(f"Stopped early: {history.stop}")
+    lesson.keep(RunResult("autoencoder", run_dir, history, model, {"val_mse": history.final()["val_loss"]}))
+    return history
 
 
 def to_pixels(digits, x):
@@ -275,30 +284,51 @@ def to_pixels(digits, x):
     return np.clip((x * digits.std + digits.mean) / 16.0, 0.0, 1.0).astype(np.float32)
 
 
-def gan_part(config, real, say):
+def gan_part(lesson, real) -> list:
     # New: two networks, each with its own loss and optimizer, updated in one step (course.families.gan).
-    generator = families.generator(noise_dim=NOISE_SIZE, seed=config.seed)
-    discriminator = families.discriminator(seed=config.seed + 100)
+    generator = families.generator(noise_dim=NOISE_SIZE, seed=lesson.config.seed)
+    discriminator = families.discriminator(seed=lesson.config.seed + 100)
     mean, std = np.array(gan.TARGET_MEAN), np.array(gan.TARGET_STD)
-    say("== A GAN learns to imitate a 2-D distribution")
-    say(f"   Real points: a tilted Gaussian, mean ({mean[0]:g}, {mean[1]:g}), standard deviations "
-        f"({std[0]:g}, {std[1]:g}), correlation {gan.TARGET_CORRELATION:g}.")
-    say("   The generator G turns random noise into points; the discriminator D says how likely a point")
-    say("   is real. D is trained to tell them apart, G to make D say 'real': a game with two losses")
-    say("   and two optimizers in one step. Neither ever sees the formula of the distribution.")
+    print("== A GAN learns to imitate a 2-D distribution")
+    print(f"   Real points: a tilted Gaussian, mean ({mean[0]:g}, {mean[1]:g}), standard deviations "
+          f"({std[0]:g}, {std[1]:g}), correlation {gan.TARGET_CORRELATION:g}.")
+    print("   The generator G turns random noise into points; the discriminator D says how likely a point")
+    print("   is real. D is trained to tell them apart, G to make D say 'real': a game with two losses")
+    print("   and two optimizers in one step. Neither ever sees the formula of the distribution.")
     for model in (generator, discriminator):
-        say(f"  {model.name}:")
-        for line in summary.format_table(model, indent="    "):
-            say(line)
-    parameters = parameter_count(generator) + parameter_count(discriminator)
-    config = recipe(config, "gan", say)
+        print(f"  {model.name}:")
+        print_lines(summary.format_table(model, indent="    "))
+    config = recipe(lesson.config, "gan")
+    history = train_gan(lesson, generator, discriminator, real, config)
+    final = history.final()             # NaN where it stopped before the end of epoch 1
+    m, s = np.array([final["mean_x1"], final["mean_x2"]]), np.array([final["std_x1"], final["std_x2"]])
+    r = final["correlation"]
+    when = f"at step {history.steps}, where it stopped" if history.stopped else f"after {count(config.epochs, 'epoch')}"
+    print(f"  {gan.SAMPLE_COUNT} generated points {when} vs the real distribution:")
+    print_table(("", "mean x1", "mean x2", "std x1", "std x2", "correlation", "inside 2 sd*"), [
+        ("generated", *(f"{v:.2f}" for v in (*m, *s, r, final["inside"]))),
+        ("real", *(f"{v:.2f}" for v in (*mean, *std, gan.TARGET_CORRELATION, gan.INSIDE_A_GAUSSIAN)))], indent="    ")
+    print("    * the share of the points inside the real distribution's ellipse of 2 standard deviations")
+    print_lines(discriminator_verdict(final, mean, std, gan.TARGET_CORRELATION))
+    lesson.record({"gan_sample_mean": m, "gan_sample_std": s, "gan_sample_correlation": r,
+                   "gan_sample_inside": final["inside"], "gan_d_real": final["d_real"],
+                   "gan_d_generated": final["d_generated"],
+                   "gan_parameters": parameter_count(generator) + parameter_count(discriminator)})
+    return [("GAN", PURPOSE["gan"], f"{parameter_count(generator):,} + {parameter_count(discriminator):,}",
+             (f"mean ({m[0]:.2f}, {m[1]:.2f}) std ({s[0]:.2f}, {s[1]:.2f}); real ({mean[0]:g}, {mean[1]:g}) "
+              f"({std[0]:g}, {std[1]:g})"))]
+
+
+def train_gan(lesson, generator, discriminator, real, config):
+    """The GAN's own step in the course's loop, logged as the run "gan" with its generated points as it learns;
+    its History."""
     epochs = config.epochs
-    run_dir, logger = own_run(config, "gan", f"G: {summary.describe(generator)}; D: {summary.describe(discriminator)}",
-                              parameters)
+    parameters = parameter_count(generator) + parameter_count(discriminator)
+    run_dir, logger = own_run(lesson, config, "gan",
+                              f"G: {summary.describe(generator)}; D: {summary.describe(discriminator)}", parameters)
     snapshot_epochs = sorted({1, max(1, epochs // 4), max(1, epochs // 2), epochs})
     snapshots = Figure(figsize=(4.2 * len(snapshot_epochs), 3.6), layout="constrained")
     panels = dict(zip(snapshot_epochs, snapshots.subplots(1, len(snapshot_epochs), squeeze=False)[0]))
-
     pictured = picture_epochs(epochs)          # the epochs a run's pictures are taken at (10 of them)
     measured = gan.fixed_noise(generator, config.seed)
 
@@ -309,15 +339,15 @@ def gan_part(config, real, say):
             points = gan.generated(generator, measured)
             if record.epoch in pictured:
                 title = f"epoch {record.epoch}: real (blue), generated (orange), green = D says real"
-                logger.log_figure("generated_points", generative_plots.generated_points(
+                logger.log_figure("generated_points", plots.generated_points(
                     real[:gan.SAMPLE_COUNT], points, discriminator=discriminator, title=title, colorbar=False),
                     step=record.first_step + len(record.step_sizes) - 1)
             if record.epoch in panels:
-                generative_plots.generated_points(real[:gan.SAMPLE_COUNT], points, discriminator=discriminator,
-                                                  ax=panels[record.epoch], title=f"epoch {record.epoch}", colorbar=False)
+                plots.generated_points(real[:gan.SAMPLE_COUNT], points, discriminator=discriminator,
+                                       ax=panels[record.epoch], title=f"epoch {record.epoch}", colorbar=False)
 
     observers = [StepsLogger(logger, gan.TAGS), Pictures()]
-    observers += [] if config.quiet else [EpochPrinter(print_fn=say, line=gan.epoch_line)]
+    observers += [] if config.quiet else [EpochPrinter(line=gan.epoch_line)]
     try:
         # New: two networks, two optimizers, one step; the course's loop runs it (engine.fit_steps).
         history = fit_steps(gan.steps(generator, discriminator, real, config), config, observers)
@@ -326,26 +356,12 @@ def gan_part(config, real, say):
     finally:
         logger.close()
     if history.stop:
-        say(f"Stopped early: {history.stop}")
-    final = history.final()             # NaN where it stopped before the end of epoch 1
-    m, s = np.array([final["mean_x1"], final["mean_x2"]]), np.array([final["std_x1"], final["std_x2"]])
-    r = final["correlation"]
-    when = f"at step {history.steps}, where it stopped" if history.stopped else f"after {count(epochs, 'epoch')}"
-    say(f"  {gan.SAMPLE_COUNT} generated points {when} vs the real distribution:")
-    table(say, ("", "mean x1", "mean x2", "std x1", "std x2", "correlation", "inside 2 sd*"), [
-        ("generated", *(f"{v:.2f}" for v in (*m, *s, r, final["inside"]))),
-        ("real", *(f"{v:.2f}" for v in (*mean, *std, gan.TARGET_CORRELATION, gan.INSIDE_A_GAUSSIAN)))], indent="    ")
-    say("    * the share of the points inside the real distribution's ellipse of 2 standard deviations")
-    for line in discriminator_verdict(final, mean, std, gan.TARGET_CORRELATION):
-        say(line)
-    numbers = {"gan_sample_mean": m, "gan_sample_std": s, "gan_sample_correlation": r,
-               "gan_sample_inside": final["inside"],
-               "gan_d_real": final["d_real"], "gan_d_generated": final["d_generated"], "gan_parameters": parameters}
-    run_ = RunResult("gan", run_dir, history, generator, {"sample_mean": m, "sample_std": s})
-    return {"gan": run_}, numbers, [
-        ("GAN", PURPOSE["gan"], f"{parameter_count(generator):,} + {parameter_count(discriminator):,}",
-         (f"mean ({m[0]:.2f}, {m[1]:.2f}) std ({s[0]:.2f}, {s[1]:.2f}); real ({mean[0]:g}, {mean[1]:g}) "
-          f"({std[0]:g}, {std[1]:g})"))]
+        print(f"Stopped early: {history.stop}")
+    final = history.final()
+    lesson.keep(RunResult("gan", run_dir, history, generator, {
+        "sample_mean": np.array([final["mean_x1"], final["mean_x2"]]),
+        "sample_std": np.array([final["std_x1"], final["std_x2"]])}))
+    return history
 
 
 def discriminator_verdict(final, mean, std, correlation) -> list:
@@ -370,35 +386,36 @@ def discriminator_verdict(final, mean, std, correlation) -> list:
             ""]
 
 
-def transformer_part(config, long_gap, say):
-    model = families.transformer(LENGTHS["long"], seed=config.seed)
-    say("== A Transformer encoder block attends straight to the marked step")
-    say("   No recurrence: self-attention lets every step look at every other step in one layer, with")
-    say("   weights softmax(q.k / sqrt(d)) it learns (q and k: the query and key vectors of two steps, d numbers")
-    say("   each); positions are added as learned vectors. The same long-gap task as the RNN and the LSTM:")
-    say(f"   to attention, {LENGTHS['long'] - WINDOW} steps are no farther than one.")
-    for line in summary.format_table(model):
-        say(line)
+def transformer_part(lesson, long_gap) -> list:
+    model = families.transformer(LENGTHS["long"], seed=lesson.config.seed)
+    print("== A Transformer encoder block attends straight to the marked step")
+    print("   No recurrence: self-attention lets every step look at every other step in one layer, with")
+    print("   weights softmax(q.k / sqrt(d)) it learns (q and k: the query and key vectors of two steps, d numbers")
+    print("   each); positions are added as learned vectors. The same long-gap task as the RNN and the LSTM:")
+    print(f"   to attention, {LENGTHS['long'] - WINDOW} steps are no farther than one.")
+    print_lines(summary.format_table(model))
     attention = model.get_layer("attention")
-    say(f"   ({attention.num_heads}x{attention.key_dim}: {attention.num_heads} heads, each with its own q, k and v of "
-        f"d = {attention.key_dim} numbers)")
-    config = recipe(config, "transformer", say)
-    run_ = train_and_log(model, long_gap, config, lesson=LESSON, name="transformer", goal=PURPOSE["transformer"],
-                         print_fn=say)
+    print(f"   ({attention.num_heads}x{attention.key_dim}: {attention.num_heads} heads, each with its own q, k and v "
+          f"of d = {attention.key_dim} numbers)")
+    run_ = lesson.train(model, long_gap, name="transformer", config=recipe(lesson.config, "transformer"),
+                        goal=PURPOSE["transformer"])
     accuracy = run_.metrics["val_accuracy"]
-    say(f"  validation accuracy, long gap: {accuracy:.3f}   (chance is 0.50)\n")
-    return {"transformer": run_}, {"transformer_val_accuracy": accuracy,
-                                   "transformer_parameters": parameter_count(model)}, [
-        ("Transformer", PURPOSE["transformer"], f"{parameter_count(model):,}",
-         f"recall: long gap {accuracy:.3f}")]
+    print(f"  validation accuracy, long gap: {accuracy:.3f}   (chance is 0.50)\n")
+    lesson.record({"transformer_val_accuracy": accuracy, "transformer_parameters": parameter_count(model)})
+    return [("Transformer", PURPOSE["transformer"], f"{parameter_count(model):,}", f"recall: long gap {accuracy:.3f}")]
+
+
+def side_by_side(rows) -> None:
+    print("== The families side by side")
+    print_table(("family", "what it is for", "parameters", "what it learned here"), rows)
+    print("")
 
 
 def run(config: Config, family: str = "all") -> LessonResult:
-    say = print
     if family not in FAMILIES:
         raise ValueError(f"family must be one of {', '.join(FAMILIES)}; got {family!r}")
     chosen = FAMILIES[1:] if family == "all" else (family,)
-    result = LessonResult(LESSON, config.logdir)
+    lesson = Lesson(LESSON, config)
     # Every data set is made and checked first: a bad setting stops the lesson before it writes anything.
     digits = data.digits(seed=config.seed)                                    # 1797 digits, 64 pixels
     gaps = {gap: sequences.marked_sign(seed=config.seed, length=length, lag=length - WINDOW, window=WINDOW)
@@ -410,69 +427,54 @@ def run(config: Config, family: str = "all") -> LessonResult:
         raise ConfigError(f"batch_size {config.batch_size} is larger than the {len(real)} points the GAN learns "
                           f"from; use at most {len(real)}")
 
-    rows = []
-    parts = {"cnn": lambda: cnn_part(config, digits, say),
-             "rnn": lambda: recurrent_part(config, gaps, say),
-             "autoencoder": lambda: autoencoder_part(config, digits, say),
-             "gan": lambda: gan_part(config, real, say),
-             "transformer": lambda: transformer_part(config, gaps["long"], say)}
-    for name in chosen:
-        runs, numbers, part_rows = parts[name]()
-        result.runs.update(runs)
-        result.numbers.update(numbers)
-        rows += part_rows
-
-    # --- the families side by side ---------------------------------------------------------
-    say("== The families side by side")
-    table(say, ("family", "what it is for", "parameters", "what it learned here"), rows)
-    say("")
-
-    # --- takeaways -------------------------------------------------------------------------
-    say(result.takeaways_title())
-    for line in takeaways(chosen, result.numbers):
-        say(line)
-    return result
+    parts = {"cnn": lambda: cnn_part(lesson, digits),
+             "rnn": lambda: recurrent_part(lesson, gaps),
+             "autoencoder": lambda: autoencoder_part(lesson, digits),
+             "gan": lambda: gan_part(lesson, real),
+             "transformer": lambda: transformer_part(lesson, gaps["long"])}
+    rows = [row for name in chosen for row in parts[name]()]     # each family, then its rows of the table
+    side_by_side(rows)
+    lesson.takeaways(takeaways(chosen, lesson.numbers))
+    return lesson.result
 
 
 def takeaways(families_run, n) -> list:
     """One takeaway per family that ran, each worded from this run's numbers (a family whose run stopped early,
-    its numbers nan, is said to have stopped instead)."""
-    lines = ["  - The training step is the same GradientTape step for every family; what changes is the layers",
-             "    between input and loss, and what the loss compares (labels, the input itself, another network)."]
+    its numbers nan, is said to have stopped instead); each a text ``Lesson.takeaways`` prints as a bullet."""
+    texts = ["The training step is the same GradientTape step for every family; what changes is the layers between "
+             "input and loss, and what the loss compares (labels, the input itself, another network)."]
 
     def ran(*values):
         return all(np.all(np.isfinite(v)) for v in values)
 
     if "cnn" in families_run:
-        lines += [f"  - A CNN shares a few small filters across the whole image: {n['cnn_val_accuracy']:.3f} on digits "
-                  "with few parameters." if ran(n["cnn_val_accuracy"]) else
-                  "  - The CNN's run stopped early here (see above): no accuracy to report."]
+        texts.append(f"A CNN shares a few small filters across the whole image: {n['cnn_val_accuracy']:.3f} on digits "
+                     "with few parameters." if ran(n["cnn_val_accuracy"]) else
+                     "The CNN's run stopped early here (see above): no accuracy to report.")
     if "rnn" in families_run:
         rnn, lstm = n["rnn_long_val_accuracy"], n["lstm_long_val_accuracy"]
         if ran(rnn, lstm):
             comparison = compare_accuracies(lstm, rnn, n["long_gap_validation_examples"]).says("the LSTM", "the RNN")
-            lines += bullet(f"The long gap: plain RNN {rnn:.3f}, LSTM {lstm:.3f}. An RNN's gradient through many "
-                            "steps tends to vanish; an LSTM's gated cell can carry a value across the gap unchanged. "
-                            f"This run: {comparison}.")
+            texts.append(f"The long gap: plain RNN {rnn:.3f}, LSTM {lstm:.3f}. An RNN's gradient through many steps "
+                         "tends to vanish; an LSTM's gated cell can carry a value across the gap unchanged. "
+                         f"This run: {comparison}.")
         else:
-            lines += ["  - The recurrent runs stopped early here (see above): no long-gap accuracy to compare."]
+            texts.append("The recurrent runs stopped early here (see above): no long-gap accuracy to compare.")
     if "transformer" in families_run:
         accuracy = n["transformer_val_accuracy"]
-        lines += [f"  - A Transformer attends to any step directly, whatever the distance: {accuracy:.3f} on the long "
-                  "gap." if ran(accuracy) else "  - The Transformer's run stopped early here (see above)."]
+        texts.append(f"A Transformer attends to any step directly, whatever the distance: {accuracy:.3f} on the long "
+                     "gap." if ran(accuracy) else "The Transformer's run stopped early here (see above).")
     if "autoencoder" in families_run:
-        if ran(n["autoencoder_val_mse"]):
-            share = n["autoencoder_val_mse"] / n["autoencoder_baseline_mse"]
-            lines += [f"  - An autoencoder learns a compact code from unlabelled data: its error is {share:.0%} of the "
-                      "mean image's."]
-        else:
-            lines += ["  - The autoencoder's run stopped early here (see above): no reconstruction error to report."]
+        share = n["autoencoder_val_mse"] / n["autoencoder_baseline_mse"]
+        texts.append(f"An autoencoder learns a compact code from unlabelled data: its error is {share:.0%} of the "
+                     "mean image's." if ran(n["autoencoder_val_mse"]) else
+                     "The autoencoder's run stopped early here (see above): no reconstruction error to report.")
     if "gan" in families_run:
         m = n["gan_sample_mean"]
-        lines += [f"  - A GAN learns to sample new data from two networks trained against each other: its points' "
-                  f"mean ({m[0]:.2f}, {m[1]:.2f})", "    against the real one's (2, 1)."] if ran(m) else [
-                  "  - The GAN's run stopped early here (see above): its generator has no points to compare."]
-    return lines
+        texts.append(f"A GAN learns to sample new data from two networks trained against each other: its points' "
+                     f"mean ({m[0]:.2f}, {m[1]:.2f}) against the real one's (2, 1)." if ran(m) else
+                     "The GAN's run stopped early here (see above): its generator has no points to compare.")
+    return texts
 
 
 def main(argv=None, prog=None) -> int:

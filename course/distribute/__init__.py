@@ -17,7 +17,8 @@ import importlib
 _NAMES = {"mirrored_strategy": "course.distribute.devices", "split_cpu": "course.distribute.devices",
           "strategy_of": "course.engine.replicas", "split_batch": "course.engine.replicas",
           "make_distributed_step": "course.engine.replicas", "replica_step": "course.core.step",
-          "per_example_loss_for": "course.core.step"}
+          "per_example_loss_for": "course.core.step", "run_workers": "course.distribute.workers",
+          "WorkerError": "course.distribute.cluster", "IsolationUnavailable": "course.distribute.cluster"}
 
 __all__ = list(_NAMES)
 

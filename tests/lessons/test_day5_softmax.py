@@ -135,31 +135,40 @@ class _Model:
         return self.outputs
 
 
-def test_a_diverged_model_gets_no_confusion_matrix_and_ties_are_all_named():
+class _Lesson:
+    """A stand-in for the lesson: the figures it is asked to add to a run, kept."""
+    def __init__(self):
+        self.added = []
+
+    def add_figures(self, run, figures):
+        self.added.append(sorted(figures))
+
+
+def test_a_diverged_model_gets_no_confusion_matrix_and_ties_are_all_named(capsys):
     iris = data.iris(seed=0)
-    said = []
+    lesson = _Lesson()
     run = type("Run", (), {"model": _Model(np.full((len(iris.y_val), 3), np.nan))})()
-    counts, predicted, accuracy = day5_softmax.confusion_part(run, iris, said.append)
+    counts, predicted, accuracy = day5_softmax.confusion_part(lesson, run, iris)
+    said = capsys.readouterr().out.splitlines()
     assert said == ["  no confusion matrix: the model's outputs are not numbers (the run diverged)"]
+    assert lesson.added == []
     assert counts.sum() == 0 and predicted is None and np.isnan(accuracy)
     # two different mistakes, once each: both named, "once", not "1 times"
     y = iris.y_val
     wrong = [int(np.flatnonzero(y == 1)[0]), int(np.flatnonzero(y == 2)[0])]
     guess = y.copy()
     guess[wrong] = [2, 1]
-    said.clear()
     run = type("Run", (), {"model": _Model(np.eye(3)[guess]), "run_dir": None,
                            "history": type("History", (), {"stopped": ""})()})()
-    import unittest.mock
-    with unittest.mock.patch.object(day5_softmax, "add_figures"):
-        counts, _, accuracy = day5_softmax.confusion_part(run, iris, said.append)
+    counts, _, accuracy = day5_softmax.confusion_part(lesson, run, iris)
+    said = capsys.readouterr().out.splitlines()
+    assert lesson.added == [["confusion_matrix"]]
     np.testing.assert_array_equal(counts, sk_confusion_matrix(y, guess, labels=[0, 1, 2]))
     assert said[-1] == "  most frequent mistakes (once each): versicolor taken for virginica; virginica taken for versicolor"
     assert said[0] == "  confusion matrix on the validation split (rows: true class, columns: predicted):"
     # a run that stopped early with finite (huge) weights: the matrix is of the weights where it stopped, and says so
-    said.clear()
     run.history = type("History", (), {"stopped": "diverged at step 4 (epoch 1, batch 4): ..."})()
-    with unittest.mock.patch.object(day5_softmax, "add_figures"):
-        day5_softmax.confusion_part(run, iris, said.append)
+    day5_softmax.confusion_part(lesson, run, iris)
+    said = capsys.readouterr().out.splitlines()
     assert said[0] == ("  confusion matrix of the weights where training stopped on the validation split (rows: true "
                        "class, columns: predicted):")

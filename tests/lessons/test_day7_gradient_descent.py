@@ -84,7 +84,8 @@ def test_lesson_tiny_run(tmp_path, capsys, trained_seed, claim):
     grew = [lr for lr, name in zip((0.01, 0.5, 50.0), ("too_small", "about_right", "too_large"))
             if n[f"lr_{name}_loss"] > start]
     assert n["lr_grew"] == grew
-    assert ("far too large makes the loss grow\n    and can overflow to NaN/inf (here lr 500 overflowed" in out)
+    assert ("far too large makes the loss grow and can overflow to NaN/inf (here lr 500 overflowed"
+            in " ".join(out.split()))                  # a takeaway, wrapped to 100 columns
     # the timing sentence quotes the table, which times epoch 2 on (not the compile)
     row = {name: re.search(rf"^  {name} +\|.*\| +([0-9.]+) \| +([0-9.]+)$", out, re.M).groups()
            for name in ("batch", "stochastic")}

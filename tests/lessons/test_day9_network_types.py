@@ -11,6 +11,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 from course.families import gan, sequences
+from course.numbers import bullet
 from lessons import day9_network_types as day9
 from tests.helpers import BACKGROUND, event_files, fresh_process, python, read_events
 
@@ -255,12 +256,17 @@ def test_a_diverging_gan_is_reported_not_a_traceback(tmp_path):
     assert np.isnan(result.numbers["gan_sample_mean"]).all()
 
 
+def _printed(texts) -> list:
+    """Takeaway texts as Lesson.takeaways prints them: each a bullet wrapped to 100 columns."""
+    return [line for text in texts for line in bullet(text)]
+
+
 def test_takeaways_of_families_that_stopped_early_say_so_instead_of_printing_nan():
     nan = float("nan")
     n = {"cnn_val_accuracy": nan, "rnn_long_val_accuracy": 0.47, "lstm_long_val_accuracy": 0.362,
          "transformer_val_accuracy": nan, "autoencoder_val_mse": nan, "autoencoder_baseline_mse": 0.074,
          "gan_sample_mean": np.array([nan, nan]), "long_gap_validation_examples": 400}
-    text = "\n".join(day9.takeaways(["cnn", "rnn", "transformer", "autoencoder", "gan"], n))
+    text = "\n".join(_printed(day9.takeaways(["cnn", "rnn", "transformer", "autoencoder", "gan"], n)))
     assert "nan" not in text
     for family in ("The CNN's run", "The Transformer's run", "The autoencoder's run", "The GAN's run"):
         assert f"  - {family} stopped early here (see above)" in text
@@ -268,13 +274,13 @@ def test_takeaways_of_families_that_stopped_early_say_so_instead_of_printing_nan
     # 0.470 against 0.362 on 400 sequences: 0.108 apart, beyond 2 standard errors (0.069): the RNN did better
     assert "LSTM 0.362" in said and "This run: the RNN did better (0.108 apart; 2 standard errors of 400" in said
     n.update(cnn_val_accuracy=0.97, lstm_long_val_accuracy=0.99)
-    said = " ".join("\n".join(day9.takeaways(["cnn", "rnn"], n)).split())
+    said = " ".join("\n".join(_printed(day9.takeaways(["cnn", "rnn"], n))).split())
     assert "0.970 on digits" in said and "This run: the LSTM did better (0.520 apart;" in said
     n.update(rnn_long_val_accuracy=0.502, lstm_long_val_accuracy=0.512)           # the issue's collapsed run
-    said = " ".join("\n".join(day9.takeaways(["rnn"], n)).split())
+    said = " ".join("\n".join(_printed(day9.takeaways(["rnn"], n))).split())
     assert ("This run: no real difference here (0.010 apart; 2 standard errors of 400 validation examples are "
             "0.071).") in said and "did better" not in said
-    assert all(len(line) <= 100 for line in day9.takeaways(["cnn", "rnn"], n))
+    assert all(len(line) <= 100 for line in _printed(day9.takeaways(["cnn", "rnn"], n)))
 
 
 def test_the_recurrent_verdict_follows_the_numbers_and_never_asks_a_collapsed_run_for_more_epochs():
