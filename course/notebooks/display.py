@@ -36,22 +36,30 @@ def show_figures(lesson, *names: str) -> None:
             _show_png(png, f"{run.name}: {png.stem.replace('_', ' ')}  ({png})")
 
 
-def _show_png(path: Path, caption: str) -> None:
+def _display():
+    """IPython's ``display`` when a notebook's kernel runs this; None elsewhere (a script prints instead)."""
     try:
-        from IPython.display import Image, display
+        from IPython import get_ipython
+        from IPython.display import display
     except ImportError:
-        print(caption)
-        return
+        return None
+    return display if get_ipython() is not None else None
+
+
+def _show_png(path: Path, caption: str) -> None:
     print(caption)
-    display(Image(filename=str(path)))
+    display = _display()
+    if display is not None:
+        from IPython.display import Image
+        display(Image(filename=str(path)))
 
 
 def show_code(function) -> None:
     """Show the source of ``function`` (a lesson's part), highlighted in a notebook, printed elsewhere."""
     source = inspect.getsource(function)
-    try:
-        from IPython.display import Code, display
-    except ImportError:
-        print(source)
+    display = _display()
+    if display is None:
+        print(source, end="")
         return
+    from IPython.display import Code
     display(Code(source, language="python"))

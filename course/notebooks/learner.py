@@ -37,7 +37,7 @@ def check(exercise_id: str, function) -> None:
         print("        the course's solution, to compare with yours:")
         print(textwrap.indent(function_text(the, solution=True, docstring=False), " " * 12))
         if the.train:
-            print(f"        train the lesson's Keras model with your function: train({exercise_id!r}, "
+            print(f"        train the lesson's Keras model with your function: train(\"{exercise_id}\", "
                   f"{the.function})")
 
 
