@@ -24,15 +24,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+FAILED = []     # "test (seed S, oneDNN O): what failed", for the tests that failed other than by a claim
+
+
 def run_claims(seed: int, onednn: str, claims_file: Path) -> int:
     """The trained tests at one seed and oneDNN setting; their claims appended to ``claims_file``."""
     env = {**os.environ, "TF_ENABLE_ONEDNN_OPTS": onednn}
     # "--option=value": a separate value that names an existing file would be taken for a test path
-    command = [sys.executable, "-m", "pytest", "-m", "trained", "-q", "-p", "no:cacheprovider",
+    command = [sys.executable, "-m", "pytest", "-m", "trained", "-q", "-rf", "-p", "no:cacheprovider",
                f"--trained-seed={seed}", f"--claims-file={claims_file}"]
     proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr.strip()[-200:]
     print(f"  seed {seed}, oneDNN {onednn}: {last}", flush=True)
+    FAILED.extend(f"{line[len('FAILED '):].split(' - ')[0]} (seed {seed}, oneDNN {onednn})"
+                  f"{': ' + line.split(' - ', 1)[1] if ' - ' in line else ''}"
+                  for line in proc.stdout.splitlines() if line.startswith("FAILED "))
     return proc.returncode
 
 
@@ -72,10 +78,15 @@ def main(argv=None) -> int:
     for row in sorted(table, key=lambda r: (r["test"], r["claim"])):
         print(f"{row['claim'][:52]:<52} {row['op']:>2} {row['bound']:<7g} {row['worst']:>10.4g} "
               f"{row['margin']:>9.3g}  {row['worst_at']}{'' if row['holds'] else '  FAILS'}")
+    if FAILED:                 # a test can fail before it reaches its claims: each such failure, by name
+        print("\nTests that failed:")
+        for line in FAILED:
+            print(f"  {line}")
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"seed_margins_{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps({"seeds": args.seeds, "onednn": args.onednn, "claims": table}, indent=1))
+    path.write_text(json.dumps({"seeds": args.seeds, "onednn": args.onednn, "claims": table, "failed": FAILED},
+                               indent=1))
     print(f"\nwritten to {path.relative_to(ROOT)}")
     return 0 if all(code == 0 for code in codes) else 1
 

@@ -27,9 +27,11 @@ EXIT = "Exit status: 0 all that was checked passes, 1 something fails, 2 a usage
 def add_commands(sub) -> None:
     """The subcommands, on the ``course`` parser's subparsers."""
     exercises = sub.add_parser("exercises", help="make a workspace of exercises, or list them with their status",
-                               description="Exercises of Days 1-8: you write the math, the course checks it.")
+                               description="Exercises of Days 1-10: you write the math, the GradientTape step, "
+                                           "the loop and its logging; the course checks them.")
     actions = exercises.add_subparsers(dest="action", metavar="ACTION", parser_class=type(exercises))
-    init = actions.add_parser("init", help="write the starters into DIR (default ./course-exercises)")
+    init = actions.add_parser("init", help="write the starters into DIR (default ./course-exercises); in a "
+                                           "workspace of an earlier version, add the ones it lacks")
     init.add_argument("dir", nargs="?", default="course-exercises", metavar="DIR")
     listing = actions.add_parser("list", help="every exercise with its status, and your progress")
     listing.add_argument("--dir", metavar="DIR", help=WORKSPACE_HELP)
@@ -41,7 +43,8 @@ def add_commands(sub) -> None:
     check.add_argument("--watch", action="store_true", help="check again each time you save a file (Ctrl-C stops)")
     check.add_argument("--train", action="store_true",
                        help="once EXERCISE passes, train the lesson's Keras model with your function and log it "
-                            "to TensorBoard beside the course's own rule (update-rule and gradient exercises)")
+                            "to TensorBoard beside the course's own run (update rules, gradients, the training step, "
+                            "the epoch loops)")
     check.add_argument("--logdir", default="logs", metavar="DIR", help="TensorBoard root for --train (default: logs)")
     hint = sub.add_parser("hint", help="one more hint for an exercise each time you ask")
     hint.add_argument("exercise", metavar="EXERCISE")
@@ -96,7 +99,14 @@ def cmd_exercises(args, parser) -> int:
                 return err.status
             parser.error(str(err))
         from course.exercises import EXERCISES
-        print(f"{len(EXERCISES)} exercises written to {ws.shown}/ (day1/ ... day8/, one file each).")
+        if len(ws.added) == len(EXERCISES):
+            print(f"{len(EXERCISES)} exercises written to {ws.shown}/ (day1/ ... day10/, one file each).")
+        elif ws.added:
+            from course.numbers import count
+            print(f"{ws.shown}/ was made by an earlier version of the course: {count(len(ws.added), 'new exercise')} "
+                  f"added ({', '.join(ws.added)}); your files are as they were.")
+        else:
+            print(f"{ws.shown}/ is up to date: it has all {len(EXERCISES)} exercises, and nothing was changed.")
         print("Write a function's body, then: course check   (or course check --watch, and course hint EXERCISE)")
         return 0
     if args.action == "list":
@@ -138,7 +148,8 @@ def _check(ws, checker, ids, said) -> dict:
         if ids is None and result.status == "passed":
             print(f"ok      {eid}")
         elif ids is None and result.status == "not implemented":
-            print(f"not yet {eid}: not implemented yet")
+            print(f"not yet {eid}: " + ("not implemented yet" if result.diagnosis == "not_implemented" else
+                                        result.summary))
         else:
             print(result.report(str(ws.shown_path(eid))))
         if ids is not None and result.passed:
@@ -183,7 +194,7 @@ def _train_usage(args, parser) -> None:
         parser.error("--train trains one exercise: course check EXERCISE --train")
     if not EXERCISES[args.exercise].train:
         trainable = [eid for eid, e in EXERCISES.items() if e.train]
-        parser.error(f"{args.exercise} is not an update rule or a gradient; --train takes {', '.join(trainable)}")
+        parser.error(f"{args.exercise} does not train a model; --train takes {', '.join(trainable)}")
     from course.runs.dirs import check_logdir
     try:
         check_logdir(args.logdir)

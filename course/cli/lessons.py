@@ -50,14 +50,18 @@ def lesson_goal(name: str) -> str:
 
 
 def practice_lines(lesson: str) -> list:
-    """The closing lines that name the lesson's exercises ([] for a lesson without any)."""
+    """The closing lines that name the lesson's exercises, the math and the Keras side ([] for a lesson without any)."""
     from course.exercises import EXERCISES
     day = lesson.split("_")[0]
     ids = [eid for eid in EXERCISES if eid.split(".")[0] == day]
     if not ids:
         return []
-    return [*textwrap.wrap(f"Practise: write this lesson's math yourself, and the course checks it: {', '.join(ids)}",
-                           width=WIDTH, subsequent_indent="  ", break_on_hyphens=False),
+    math = [eid for eid in ids if not EXERCISES[eid].tensorflow]
+    keras = [eid for eid in ids if EXERCISES[eid].tensorflow]
+    parts = [f"write this lesson's math yourself, and the course checks it: {', '.join(math)}"] if math else []
+    parts += [f"{'and its' if math else 'write its'} Keras side, checked by running it: {', '.join(keras)}"] if keras \
+        else []
+    return [*textwrap.wrap("Practise: " + "; ".join(parts), width=WIDTH, subsequent_indent="  ", break_on_hyphens=False),
             f"  course exercises init   (once), then   course check {ids[0]}   (course hint {ids[0]} for a hint)"]
 
 

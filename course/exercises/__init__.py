@@ -4,18 +4,22 @@
     result = check("day3.sgd_step", my_sgd_step)      # prints the verdict
     result.passed, result.diagnosis
 
-From the command line: ``course exercises init`` writes the starters into ./course-exercises,
-``course check`` checks them (``--watch`` on every save, ``--train`` in a real Keras loop),
-``course hint EXERCISE`` gives one more hint each time, ``course grade DIR...`` grades a class.
-Checking never imports TensorFlow: the oracles are the NumPy references of ``course.reference``,
-themselves tested against Keras.
+From the command line: ``course exercises init`` writes the starters into ./course-exercises (in a workspace of
+an earlier version, the ones it lacks), ``course check`` checks them (``--watch`` on every save, ``--train`` in a
+real Keras loop), ``course hint EXERCISE`` gives one more hint each time, ``course grade DIR...`` grades a class.
+Checking a NumPy exercise never imports TensorFlow: the oracles are the NumPy references of ``course.reference``,
+themselves tested against Keras. A TensorFlow exercise (``Exercise.tensorflow``: the GradientTape step, the
+tf.data loop, the logging) runs the learner's code in the worker only, driven as a loop would (``drive``); where
+its oracle is the course's own TensorFlow code, that runs in the worker too, before any learner code there.
 
-Modules: ``exercise`` (what an exercise is: one definition), ``days`` (the 20 exercises of Days 1-8),
+Modules: ``exercise`` (what an exercise is: one definition), ``days`` (the 31 exercises of Days 1-10),
 ``texts`` (the starter and the solution written from it), ``checker`` (cases, the worker, verdicts),
 ``verdicts`` and ``locate`` (what is wrong, and where), ``result`` (a verdict), ``process``,
 ``worker``, ``calls`` and ``wire`` (the learner's code in a worker process, and what crosses the pipe),
+``references`` (a TensorFlow exercise's right answers), ``observed``, ``tfsteps``, ``tfmodels``, ``tfepochs``,
+``tflogs`` (the TensorFlow exercises driven: what the learner's step, model or loop did, as data),
 ``workspace`` and ``safefiles`` (a learner's folder, written only inside it), ``grading`` (a class),
-``train``, ``learner_training`` and ``supervised`` (a passing function in the course's Keras loop).
+``train``, ``tftrain``, ``learner_training`` and ``supervised`` (a passing function in the course's Keras loop).
 """
 from __future__ import annotations
 

@@ -43,7 +43,7 @@ class _Printed(io.TextIOBase):
         return out + (f"... ({self.size - MAX_PRINTED} more characters)" if self.size > MAX_PRINTED else "")
 
 
-class _Captured:
+class Captured:
     """Learner code runs inside: its prints kept, its warnings silent, NumPy's floating-point errors quiet."""
 
     def __enter__(self):
@@ -78,7 +78,7 @@ def load(path: str, source: bytes, function_name: str):
     _remember_lines(path, source)
     module = types.ModuleType(f"exercise_{function_name}")
     module.__file__ = path
-    with _Captured() as captured:
+    with Captured() as captured:
         try:
             exec(code, module.__dict__)
         except BaseException as err:               # noqa: BLE001 - sys.exit, KeyboardInterrupt: all the learner's
@@ -117,11 +117,13 @@ def _remember_lines(path: str, source: bytes) -> None:
     linecache.cache[path] = (len(source), None, lines, path)
 
 
-def call(function, kwargs: dict, path: str, passthrough: tuple = (), to_data=None) -> dict:
+def call(function, kwargs: dict, path: str, passthrough: tuple = (), to_data=None, drive=None) -> dict:
     """Call ``function(**kwargs)`` once: {"value", "after" (the array arguments after the call), "printed",
     "error" (None, or what it raised), "locals" (the shapes of its local arrays as it returned or raised)}.
     ``passthrough``: exceptions raised on (a notebook's time-out and Ctrl-C), not recorded. ``to_data``: the
-    exercise's course function that turns what the learner returned (a Keras model) into numbers."""
+    exercise's course function that turns what the learner returned (a Keras model) into numbers. ``drive``:
+    the exercise's course function that calls ``function`` as a loop would, ``drive(function, **kwargs)``, and
+    returns the numbers instead (a TensorFlow exercise: k training steps)."""
     watched = {"locals": {}}
     code = getattr(function, "__code__", None)
 
@@ -130,11 +132,11 @@ def call(function, kwargs: dict, path: str, passthrough: tuple = (), to_data=Non
             watched["locals"] = shapes(frame.f_locals)
 
     value, error = None, None
-    with _Captured() as captured:
+    with Captured() as captured:
         previous = sys.getprofile()
         sys.setprofile(profile if code is not None else previous)
         try:
-            value = function(**kwargs)
+            value = drive(function, **kwargs) if drive is not None else function(**kwargs)
             value = plain(to_data(value) if to_data is not None else value)
         except passthrough:
             raise

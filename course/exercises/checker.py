@@ -13,6 +13,7 @@ being run. ``check_function`` checks a function in this process (a notebook's), 
 """
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import stat
@@ -20,13 +21,13 @@ import threading
 import time
 
 from course.exercises import calls, verdicts, wire
-from course.exercises.exercise import copy_case
 from course.exercises.process import LearnerProcess, WorkerFault
+from course.exercises.references import made, reference
 from course.exercises.result import Result
 from course.exercises.texts import untouched
-from course.exercises.verdicts import TIMEOUT
 
 MAX_SOURCE = 1 << 20       # bytes of a learner's file
+COURSE_TIME = 300.0        # seconds the course's own work in the worker may take (TensorFlow's import, a reference)
 
 
 def read_source(exercise, path):
@@ -54,11 +55,16 @@ def read_source(exercise, path):
 
 
 class Checker:
-    """Checks exercises with one worker process (started on first need, again only after one ended)."""
+    """Checks exercises with one worker process (started on first need, again only after one ended).
 
-    def __init__(self, process: LearnerProcess | None = None, seed: int = 0):
+    A TensorFlow exercise's right answers come from the course's own function, driven in a worker before any
+    learner code has run there (``prepare``, or a fresh worker); they are kept in ``references``, which
+    checkers may share (a class graded learner by learner)."""
+
+    def __init__(self, process: LearnerProcess | None = None, seed: int = 0, references: dict | None = None):
         self.process = process if process is not None else LearnerProcess()
         self.seed = seed
+        self.references = references if references is not None else {}
 
     def __enter__(self):
         return self
@@ -70,6 +76,33 @@ class Checker:
     def close(self) -> None:
         self.process.close()
 
+    def prepare(self, exercises_and_paths) -> None:
+        """The right answers of the TensorFlow exercises about to be checked (those written in), computed before
+        any learner code runs: then a learner's file cannot change them."""
+        for exercise, path in exercises_and_paths:
+            key = (exercise.id, self.seed)
+            if exercise.reference_in_worker and key not in self.references:
+                source = read_source(exercise, path)
+                if isinstance(source, bytes) and not untouched(exercise, source):
+                    self._reference(exercise)
+
+    def _reference(self, exercise):
+        """The oracle's outputs per case (a list), or a Result saying the course could not compute them."""
+        key = (exercise.id, self.seed)
+        if key not in self.references:
+            if self.process.proc is not None and self.process.loads > 0:
+                self.process.kill()           # a worker no learner code has run in
+            try:
+                reply = self.process.ask({"op": "reference", "exercise": exercise.id, "seed": self.seed}, COURSE_TIME)
+                if "expected" not in reply:
+                    raise WorkerFault("garbled", str(reply.get("error", "no answer")))
+                self.process.tensorflow = True
+                self.references[key] = wire.decode(reply["expected"])
+            except (WorkerFault, wire.WireError) as err:
+                return Result(exercise, "error", "the course could not compute this exercise's right answers: this "
+                              "is the course's fault, not your code's", [f"    {err}"], diagnosis="worker")
+        return self.references[key]
+
     def check_file(self, exercise, path) -> Result:
         """The verdict on the learner's file at ``path`` (absolute)."""
         source = read_source(exercise, path)
@@ -77,37 +110,51 @@ class Checker:
             return source
         if untouched(exercise, source):
             return verdicts.not_implemented(exercise)
+        expected = self._reference(exercise) if exercise.reference_in_worker else None
+        if isinstance(expected, Result):
+            return expected
         shared = self.process.proc is not None and self.process.loads > 0
-        result = self._run(exercise, path, source)
+        result = self._run(exercise, path, source, expected)
         if shared and result.diagnosis in ("exit", "signal", "channel") and result.status == "error" and \
                 self.process.proc is None:
             # The worker ended while it held other exercises' code too (a thread of theirs may have ended it):
             # this exercise gets a worker of its own before it is blamed.
-            result = self._run(exercise, path, source)
+            result = self._run(exercise, path, source, expected)
         return result
 
-    def _run(self, exercise, path, source: bytes) -> Result:
+    def _tensorflow(self) -> None:
+        """TensorFlow loaded in the worker, on the course's time: the learner's ``import tensorflow`` is then free."""
+        if not self.process.tensorflow:
+            self.process.ask({"op": "tensorflow"}, COURSE_TIME)
+            self.process.tensorflow = True
+
+    def _run(self, exercise, path, source: bytes, expected=None) -> Result:
         message = {"op": "load", "key": exercise.id, "path": str(path), "source": wire.encode(source),
                    "function": exercise.function}
         try:
             self.process.start()
+            if exercise.tensorflow:
+                self._tensorflow()
+        except WorkerFault as fault:
+            return verdicts.fault(exercise, WorkerFault("broken", fault.detail or fault.kind), loading=True)
+        try:
             self.process.loads += 1
-            reply = self.process.ask(message, TIMEOUT)
+            reply = self.process.ask(message, exercise.seconds)
             if "error" in reply:
                 return verdicts.load_error(exercise, _record(wire.decode(reply["error"])))
         except (WorkerFault, wire.WireError) as err:
             return self._fault(exercise, err, loading=True)
         cases = exercise.seeded_cases(self.seed)
-        deadline = time.monotonic() + TIMEOUT
-        for case in cases:
+        deadline = time.monotonic() + exercise.seconds
+        for i, case in enumerate(cases):
             try:
                 message = {"op": "call", "key": exercise.id, "kwargs": wire.encode(case),
-                           "to_data": wire.encode(exercise.to_data)}
+                           "to_data": wire.encode(exercise.to_data), "drive": wire.encode(exercise.drive)}
                 reply = self.process.ask(message, max(deadline - time.monotonic(), 0.001))
                 record = _record(wire.decode(reply.get("record")))
             except (WorkerFault, wire.WireError) as err:
                 return self._fault(exercise, err, loading=False)
-            result = verdicts.judge(exercise, case, record)
+            result = verdicts.judge(exercise, case, record, None if expected is None else expected[i])
             if result is not None:
                 return result
         return verdicts.passed(exercise, cases)
@@ -169,6 +216,12 @@ class _Deadline:
         return False
 
 
+@functools.lru_cache(maxsize=64)
+def _reference(exercise, seed):
+    """The course's outputs for a TensorFlow exercise, computed once in this process (a notebook checks again)."""
+    return reference(exercise, seed)
+
+
 def check_function(exercise, function, *, filename: str = "", seed: int = 0) -> Result:
     """Check ``function`` in this process (a notebook's function, with the same verdicts as ``course check``).
 
@@ -177,14 +230,13 @@ def check_function(exercise, function, *, filename: str = "", seed: int = 0) -> 
     """
     path = filename or getattr(getattr(function, "__code__", None), "co_filename", "")
     cases = exercise.seeded_cases(seed)
+    expected = _reference(exercise, seed) if exercise.reference_in_worker else [None] * len(cases)
     try:
-        with _Deadline(TIMEOUT):
-            for case in cases:
-                kwargs = {k: v.function(**v.kwargs) if isinstance(v, wire.Build) else v
-                          for k, v in copy_case(case).items()}
-                record = calls.call(function, kwargs, path, passthrough=(TimedOut, KeyboardInterrupt),
-                                    to_data=exercise.to_data)
-                result = verdicts.judge(exercise, case, record)
+        with _Deadline(exercise.seconds):
+            for case, right in zip(cases, expected):
+                record = calls.call(function, made(case), path, passthrough=(TimedOut, KeyboardInterrupt),
+                                    to_data=exercise.to_data, drive=exercise.drive)
+                result = verdicts.judge(exercise, case, record, right)
                 if result is not None:
                     return result
     except TimedOut:

@@ -19,12 +19,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+SECONDS = 2.0      # seconds a learner's file may take to load, and its function on all of an exercise's cases
+TF_SECONDS = 8.0   # the same for a TensorFlow exercise: Keras models built, a few eager steps (well under 1 s)
+TF_IMPORTS = "import numpy as np\nimport tensorflow as tf\nimport keras"     # a TensorFlow exercise's first lines
+
 
 @dataclass(frozen=True)
 class Mistake:
     name: str            # a short name, e.g. "sign"
-    diagnosis: str       # what the learner reads when their answer equals ``model``'s
+    diagnosis: str       # what the learner reads when their answer equals ``model``'s ({fields} from ``when``)
     model: object        # the wrong version: same arguments as the exercise, same outputs
+    when: object = None  # when(case, actual, expected) -> falsy, True or a dict of the diagnosis's {fields}: the
+    #                      mistake recognised by what the learner's code did (every gradient None, two updates a
+    #                      step), not by equal numbers; ``model`` is then a learner's function making it (the tests')
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,15 @@ class Exercise:
     look_at: tuple = ()  # (output, what to look at when only it is wrong), e.g. ("dW1", "delta1")
     to_data: object = None   # a course function run in the worker on what the learner returned, when that is not
     #                          data (a Keras model): it returns the numbers the oracle's output is compared with
+    # --- TensorFlow exercises: the learner's code uses TensorFlow, and runs in the worker only -------------------
+    drive: object = None     # a course function run in the worker: drive(function, **case) -> the outputs. It calls
+    #                          the learner's function as a loop would (k training steps, a model built and described)
+    reference_in_worker: bool = False   # the oracle is a function like the learner's (the course's own), driven the
+    #                          same way in the worker before any learner code runs there; every mistake has ``when``
+    tensorflow: bool = False  # TensorFlow loads in the worker before the learner's file does (the course's time)
+    seconds: float = SECONDS  # the learner's time for loading the file, and for all the cases
+    imports: str = "import numpy as np"     # the first lines of the starter and the solution
+    shown: tuple = ()        # the outputs a verdict shows, expected and got (default: all of them)
 
     @property
     def day(self) -> int:
@@ -97,7 +113,10 @@ def numeric(value):
 
 
 def close(actual, expected, rtol, atol) -> bool:
-    """Same shape, NaN and inf in the same places, and equal within the tolerances elsewhere."""
+    """Same shape, NaN and inf in the same places, and equal within the tolerances elsewhere. An expected value
+    that is not an array of numbers (layer descriptions, tag names, ragged lists) is compared item by item."""
+    if numeric(expected) is None:
+        return _same_structure(actual, expected, rtol, atol)
     a = numeric(actual)
     if a is None:
         return False
@@ -106,9 +125,26 @@ def close(actual, expected, rtol, atol) -> bool:
         np.allclose(a, e, rtol=rtol, atol=atol, equal_nan=True))
 
 
+def _same_structure(actual, expected, rtol, atol) -> bool:
+    if isinstance(expected, (list, tuple)):
+        return isinstance(actual, (list, tuple)) and len(actual) == len(expected) and all(
+            close(a, e, rtol, atol) for a, e in zip(actual, expected))
+    return type(actual) is type(expected) and bool(actual == expected)
+
+
 def same_outputs(exercise: Exercise, actual: tuple, expected: tuple) -> bool:
     return len(actual) == len(expected) and all(close(a, e, exercise.rtol, exercise.atol)
                                                 for a, e in zip(actual, expected))
+
+
+def equals(wrong, rtol: float = 1e-6, atol: float = 1e-9):
+    """``Mistake.when`` for a mistake that NumPy computes from the case: the learner's outputs equal
+    ``wrong(**case)``'s (a driven exercise, whose ``model`` is a learner's function, not the case's)."""
+    def when(case, actual, expected):
+        outputs = wrong(**copy_case(case))
+        outputs = outputs if isinstance(outputs, tuple) else (outputs,)
+        return len(actual) == len(outputs) and all(close(a, e, rtol, atol) for a, e in zip(actual, outputs))
+    return when
 
 
 def copy_case(case: dict) -> dict:

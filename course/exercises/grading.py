@@ -79,11 +79,13 @@ def find_learners(directories) -> list:
     return learners
 
 
-def _grade_one(learner: str, root, seed: int, limit: float, checkers: list) -> list:
+def _grade_one(learner: str, root, seed: int, limit: float, checkers: list, references: dict) -> list:
     grades, start = [], time.monotonic()
-    checker = Checker(seed=seed)
+    checker = Checker(seed=seed, references=references)     # the course's right answers, computed once a class
     checkers.append(checker)
     with checker:
+        if root is not None:
+            checker.prepare([(exercise, root / exercise.path) for exercise in EXERCISES.values()])
         for eid, exercise in EXERCISES.items():
             if root is None:
                 grades.append(Grade(learner, eid, "error", "missing_file", 0, "no workspace in this directory"))
@@ -100,9 +102,9 @@ def _grade_one(learner: str, root, seed: int, limit: float, checkers: list) -> l
 
 def grade(learners, *, seed: int = 0, jobs: int = 2, limit: float = LEARNER_LIMIT) -> list:
     """Every learner's verdicts, in the order of ``learners`` then of the exercises."""
-    checkers = []
+    checkers, references = [], {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(_grade_one, name, root, seed, limit, checkers) for name, root in learners]
+        futures = [pool.submit(_grade_one, name, root, seed, limit, checkers, references) for name, root in learners]
         try:
             return [g for future in futures for g in future.result()]
         except BaseException:

@@ -17,11 +17,15 @@ from course.exercises import EXERCISES, calls, wire
 from course.exercises.exercise import as_outputs
 
 
+RETURNS = {"step": ("loss",), "epoch": ("losses",), "logged": ("step",)}   # a TensorFlow exercise's, in training
+
+
 class _Guard:
     """Calls the learner's function for the training loop: reported, contained, its outputs checked."""
 
     def __init__(self, exercise, path, send):
         self.exercise, self.path, self.send, self.n = exercise, path, send, 0
+        self.outputs = RETURNS.get(exercise.train, exercise.outputs)
 
     def __call__(self, function, kwargs, where):
         from course.exercises.train import LearnerFault
@@ -32,15 +36,15 @@ class _Guard:
         place = {"step": int(where.get("step", 0)), "call": self.n, "variable": str(where.get("variable", ""))}
         if record["error"]:
             raise LearnerFault({"kind": "exception", "error": record["error"], **place})
-        outputs = as_outputs(self.exercise, record["value"])
-        for name, value in zip(self.exercise.outputs, outputs):
+        outputs = (record["value"],) if len(self.outputs) == 1 else as_outputs(self.exercise, record["value"])
+        for name, value in zip(self.outputs, outputs):
             try:
                 finite = bool(np.all(np.isfinite(np.asarray(value, dtype=np.float32))))
             except (TypeError, ValueError):
                 finite = False
             if not finite:
                 raise LearnerFault({"kind": "not_finite", "output": name, "value": value, **place})
-        return outputs if len(self.exercise.outputs) > 1 else outputs[0]
+        return outputs if len(self.outputs) > 1 else outputs[0]
 
 
 def train(worker, message: dict) -> None:
@@ -60,6 +64,8 @@ def train(worker, message: dict) -> None:
             worker.send({"event": "line", "text": text})
 
     from course.exercises.train import LearnerFault, train_exercise
+    if exercise.train in RETURNS:
+        from course.exercises.tftrain import train_tensorflow_exercise as train_exercise    # noqa: F811
     try:
         runs = train_exercise(exercise, function, logdir=message["logdir"], seed=int(message.get("seed", 0)),
                               print_fn=print_fn, call=_Guard(exercise, path, worker.send))

@@ -25,17 +25,19 @@ def locate(exercise, case, actual, expected, local_shapes=None):
     if found:
         return found
     wrong = [i for i, (a, e) in enumerate(zip(actual, expected)) if not close(a, e, exercise.rtol, exercise.atol)]
-    finite = [bool(np.all(np.isfinite(numeric(a)))) for a in actual]
-    if not all(finite) and all(np.all(np.isfinite(np.asarray(e, float))) for e in expected):
-        where = _where_not_finite(case, actual, expected)
-        return "not_finite", ("your result holds NaN or inf where the right one is finite: a number overflowed "
-                              f"(an exp of a large value?) or was divided by zero{where}")
-    if all(close(-numeric(a), e, exercise.rtol, exercise.atol) for a, e in zip(actual, expected)):
-        return "negated", "your result has the right size but the opposite sign: a sign is flipped somewhere"
-    swapped = _swapped(exercise, actual, expected)
-    if swapped:
-        return "swapped_outputs", swapped
-    clauses = [c for c in (_one_output(exercise, case, i, actual, expected) for i in wrong) if c]
+    numbers = [numeric(e) is not None for e in expected]     # the others: descriptions, compared item by item
+    if all(numbers):
+        finite = [bool(np.all(np.isfinite(numeric(a)))) for a in actual]
+        if not all(finite) and all(np.all(np.isfinite(np.asarray(e, float))) for e in expected):
+            where = _where_not_finite(case, actual, expected)
+            return "not_finite", ("your result holds NaN or inf where the right one is finite: a number overflowed "
+                                  f"(an exp of a large value?) or was divided by zero{where}")
+        if all(close(-numeric(a), e, exercise.rtol, exercise.atol) for a, e in zip(actual, expected)):
+            return "negated", "your result has the right size but the opposite sign: a sign is flipped somewhere"
+        swapped = _swapped(exercise, actual, expected)
+        if swapped:
+            return "swapped_outputs", swapped
+    clauses = [c for c in (_one_output(exercise, case, i, actual, expected) for i in wrong if numbers[i]) if c]
     if len(exercise.outputs) > 1 and len(wrong) < len(exercise.outputs):
         right = [n for i, n in enumerate(exercise.outputs) if i not in wrong]
         names = [exercise.outputs[i] for i in wrong]
@@ -110,6 +112,8 @@ def _one_output(exercise, case, i, actual, expected):
 
 
 def _neighbour(exercise, case, i, a) -> str:
+    if exercise.reference_in_worker:          # its oracle runs in the worker only
+        return ""
     for k, v in case.items():
         if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
             for step in (1, -1):

@@ -40,6 +40,7 @@ class LearnerProcess:
 
     def __init__(self, env: dict | None = None):
         self.proc, self.env, self.started, self.stderr, self.closed, self.loads = None, env, 0, None, False, 0
+        self.tensorflow = False
 
     def __enter__(self):
         return self
@@ -69,7 +70,7 @@ class LearnerProcess:
             os.close(from_worker_w)
         self.wfd, self.rfd = to_worker_w, from_worker_r
         self.started, self.loads = self.started + 1, 0      # loads: files this worker has run
-        self.ready = False
+        self.ready, self.tensorflow = False, False           # tensorflow: loaded in this worker (by the course)
 
     def ask(self, message: dict, seconds: float) -> dict:
         """Send ``message``, return the answer; WorkerFault when none comes within ``seconds`` (counted once the

@@ -62,7 +62,8 @@ def show(value) -> str:
 def values(exercise, outputs) -> str:
     if len(exercise.outputs) == 1:
         return show(outputs[0])
-    return ", ".join(f"{name} = {show(value)}" for name, value in zip(exercise.outputs, outputs))
+    shown = exercise.shown or exercise.outputs
+    return ", ".join(f"{name} = {show(value)}" for name, value in zip(exercise.outputs, outputs) if name in shown)
 
 
 def case_details(exercise, case, actual, expected) -> list:

@@ -17,7 +17,7 @@ import time
 from course.exercises import wire
 from course.exercises.process import WorkerFault
 from course.exercises.result import show
-from course.exercises.verdicts import TIMEOUT, raised
+from course.exercises.verdicts import raised
 
 COURSE_LIMIT = 600.0     # seconds the course's own part may go without a word (TensorFlow's import, a compile)
 
@@ -34,7 +34,7 @@ def train(process, exercise, path, source: bytes, *, logdir, seed=0, print_fn=pr
         except WorkerFault as fault:
             return _lost(exercise, fault, None, print_fn)
         while True:
-            limit = TIMEOUT if call else COURSE_LIMIT
+            limit = exercise.seconds if call else COURSE_LIMIT
             try:
                 event = process.next(time.monotonic() + limit)
             except WorkerFault as fault:
@@ -66,8 +66,8 @@ def _lost(exercise, fault, call, print_fn) -> int:
     if fault.kind == "broken":
         print_fn(f"Stopped: the course's worker process could not start ({fault.detail}); nothing was trained")
     elif fault.kind == "timeout" and call:
-        print_fn(f"FAIL    {exercise.id}: your function did not return within {TIMEOUT:g} s{_at(call)}: it was "
-                 "stopped, and the training with it (an endless loop on some inputs?)")
+        print_fn(f"FAIL    {exercise.id}: your function did not return within {exercise.seconds:g} s{_at(call)}: it "
+                 "was stopped, and the training with it (an endless loop on some inputs?)")
     elif fault.kind == "timeout":
         print_fn(f"FAIL    {exercise.id}: the training made no progress for {COURSE_LIMIT:g} s and was stopped")
     else:
@@ -119,12 +119,26 @@ def _done(event, print_fn, shown_logdir) -> int:
     if compared:
         print_fn(f"  batch loss after {steps} steps: yours {event['yours']:.6f}, the course's {event['course']:.6f}; "
                  f"largest difference over the {compared} steps {event['gap']:.1e}")
+        print_fn(coincide(event["gap"], max(abs(event["yours"]), abs(event["course"]))))
     else:
         print_fn("  no step was taken")
     runs = shown_logdir or event.get("runs")
     print_fn(f"\nBoth runs are in {runs}; their loss curves overlay in TensorBoard:")
     print_fn(f"  course tensorboard --logdir {runs}")
     return 0
+
+
+def coincide(gap: float, size: float) -> str:
+    """What the two loss curves look like on one chart, from their largest difference ``gap`` (``size``: the
+    losses' size, for float32's precision)."""
+    if gap == 0:
+        return ("  The two loss curves coincide exactly, step for step: TensorBoard draws yours on top of the "
+                "course's, so you see one line. batch_loss_difference (yours minus the course's) is 0 at every step.")
+    if gap <= 1e-6 * max(size, 1.0):
+        return (f"  The two loss curves coincide to float32 precision (they differ by {gap:.1e} at most): on the chart "
+                "they lie on top of each other, one line. batch_loss_difference shows yours minus the course's.")
+    return (f"  The two loss curves differ by up to {gap:.1e}: batch_loss_difference shows yours minus the course's, "
+            "step by step.")
 
 
 def _stop(process, print_fn, grace: float = 1.0) -> None:

@@ -57,14 +57,14 @@ def _signature(exercise) -> str:
 def starter_text(exercise) -> str:
     """The file a learner starts from: it asks (the task, the shapes, an example, the trap), it does not answer."""
     body = "    " + NOT_WRITTEN.format(function=exercise.function)
-    return "\n".join([_module_docstring(exercise, solution=False), "import numpy as np", "", "",
+    return "\n".join([_module_docstring(exercise, solution=False), exercise.imports, "", "",
                       _signature(exercise), _function_docstring(exercise), body]) + "\n"
 
 
 def solution_text(exercise) -> str:
     """The course's solution: the same docstring as the starter, then the body."""
     body = textwrap.indent(exercise.solution.strip("\n"), "    ")
-    return "\n".join([_module_docstring(exercise, solution=True), "import numpy as np", "", "",
+    return "\n".join([_module_docstring(exercise, solution=True), exercise.imports, "", "",
                       _signature(exercise), _function_docstring(exercise), body]) + "\n"
 
 

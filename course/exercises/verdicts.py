@@ -12,11 +12,12 @@ import warnings
 
 import numpy as np
 
-from course.exercises.exercise import as_outputs, copy_case, same_outputs
+from course.exercises.exercise import SECONDS, as_outputs, copy_case, same_outputs
 from course.exercises.locate import locate
 from course.exercises.result import Result, case_details, printed_lines
 
-TIMEOUT = 2.0      # seconds a learner's file may take to load, and its function on all of an exercise's cases
+TIMEOUT = SECONDS  # seconds a learner's file may take to load, and its function on all of an exercise's cases
+#                   (a TensorFlow exercise has more: ``Exercise.seconds``)
 
 
 def not_implemented(exercise) -> Result:
@@ -28,15 +29,18 @@ def passed(exercise, cases) -> Result:
     return Result(exercise, "passed", f"passed all {len(cases)} cases")
 
 
-def judge(exercise, case, record: dict):
-    """The verdict if ``record`` (the learner's function on ``case``) is wrong; None if it is right."""
+def judge(exercise, case, record: dict, expected=None):
+    """The verdict if ``record`` (the learner's function on ``case``) is wrong; None if it is right. ``expected``:
+    the oracle's outputs when the worker computed them (``reference_in_worker``), else the oracle runs here."""
     error = record.get("error")
     if error:
         return raised(exercise, error, record.get("locals") or {}, record.get("printed", ""), case)
     actual = as_outputs(exercise, record.get("value"))
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        expected = as_outputs(exercise, exercise.oracle(**copy_case(case)))
+        if expected is None:
+            expected = exercise.oracle(**copy_case(case))
+        expected = as_outputs(exercise, expected)
         if not same_outputs(exercise, actual, expected):
             name, sentence = diagnose(exercise, case, actual, expected, record.get("locals") or {})
             return Result(exercise, "failed", sentence, case_details(exercise, case, actual, expected) +
@@ -55,6 +59,14 @@ def judge(exercise, case, record: dict):
 def diagnose(exercise, case: dict, actual: tuple, expected: tuple, local_shapes=None):
     """(name, sentence) of what is wrong with ``actual`` on ``case``: a catalogued mistake, else ``locate``."""
     for mistake in exercise.mistakes:
+        if mistake.when is not None:
+            fields = recognised(mistake, case, actual, expected)
+            if fields:
+                return mistake.name, mistake.diagnosis.format(**fields) if isinstance(fields, dict) else \
+                    mistake.diagnosis
+            continue
+        if exercise.reference_in_worker:       # its models are TensorFlow code: recognised by ``when`` alone
+            continue
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wrong = as_outputs(exercise, mistake.model(**copy_case(case)))
@@ -63,13 +75,23 @@ def diagnose(exercise, case: dict, actual: tuple, expected: tuple, local_shapes=
     return locate(exercise, case, actual, expected, local_shapes)
 
 
+def recognised(mistake, case, actual, expected):
+    """``mistake.when`` on what the learner's code gave: a value of any kind or shape only fails to match."""
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return mistake.when(case, actual, expected)
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError, ZeroDivisionError):
+        return None
+
+
 def _where(error: dict) -> list:
     return [f"    line {lineno}, in {name}: {line}" for lineno, name, line in error.get("frames", [])[-2:]]
 
 
 def raised(exercise, error: dict, local_shapes: dict, printed: str = "", case=None) -> Result:
     """What the learner's code raised (or how it exited), at the learner's own lines."""
-    kind, message = str(error.get("type", "")), str(error.get("message", ""))
+    kind, message = str(error.get("type", "")), tensorflow_message(str(error.get("message", "")))
     if kind == "NotImplementedError":
         return not_implemented(exercise)
     where, printed = _where(error), printed_lines(printed)
@@ -83,6 +105,12 @@ def raised(exercise, error: dict, local_shapes: dict, printed: str = "", case=No
         f"    {kind} is not an error a function returns with: the checker stopped this exercise there"]
     summary = f"your code raised {kind}" + (f": {message}" if message else "")
     return Result(exercise, "error", summary, [*where, *hint, *printed], diagnosis="exception", case=case)
+
+
+def tensorflow_message(message: str) -> str:
+    """A TensorFlow error's message as a learner reads it: without the name of the kernel that raised it
+    ("{{function_node __wrapped__MatMul_device_/job:localhost/...}} ") and the empty "name: " at its end."""
+    return re.sub(r"\s*name:\s*$", "", re.sub(r"^\{\{function_node [^}]*\}\}\s*", "", message))
 
 
 SHAPE = re.compile(r"\((\d+(?:\s*,\s*\d+)*)?,?\)")
@@ -142,10 +170,10 @@ def fault(exercise, fault, loading: bool) -> Result:
     """The worker gave no answer: a time-out, an exit, a signal, or a channel the learner's code broke."""
     if fault.kind == "timeout":
         if loading:
-            return Result(exercise, "timeout", f"loading the file did not finish within {TIMEOUT:g} s (a loop at "
-                          "the top level of the file, or input()?)", diagnosis="timeout")
-        return Result(exercise, "timeout", f"time-out: your function did not return within {TIMEOUT:g} s (an "
-                      "endless loop? a loop condition that never becomes false?)", diagnosis="timeout")
+            return Result(exercise, "timeout", f"loading the file did not finish within {exercise.seconds:g} s (a loop "
+                          "at the top level of the file, or input()?)", diagnosis="timeout")
+        return Result(exercise, "timeout", f"time-out: your function did not return within {exercise.seconds:g} s "
+                      "(an endless loop? a loop condition that never becomes false?)", diagnosis="timeout")
     if fault.kind == "broken":
         return Result(exercise, "error", "the course's worker process could not start: this is the course's fault, "
                       "not your code's", [f"    {fault.detail}"] if fault.detail else [], diagnosis="worker")

@@ -6,6 +6,9 @@ its standard output and input going nowhere; it reads requests on one pipe and a
 
     {"op": "load", "key": K, "path": P, "source": <bytes>, "function": "sgd_step"}  -> {"ok": true} | {"error": ...}
     {"op": "call", "key": K, "kwargs": {...}}       -> the call's record (``course.exercises.calls.call``)
+    {"op": "tensorflow"}                            -> {"ok": true} once TensorFlow is loaded (the course's time)
+    {"op": "reference", "exercise": ID, "seed": 0}  -> {"expected": [outputs per case]} (``references``): the
+        course's own function driven as the learner's will be, asked before any learner code runs here
     {"op": "train", "key": K, "exercise": ID, "logdir": DIR, "seed": 0}
         -> {"event": "line"|"call"|"returned", ...} while it trains, then {"event": "done"|"fault", ...}
 
@@ -40,6 +43,11 @@ class Worker:
                 self.send(self.load(message))
             elif op == "call":
                 self.send(self.call(message))
+            elif op == "tensorflow":
+                from course.core import runtime  # noqa: F401  (quiet, deterministic; the learner's import is then free)
+                self.send({"ok": True})
+            elif op == "reference":
+                self.send(self.reference(message))
             elif op == "train":
                 from course.exercises.learner_training import train   # TensorFlow loads here, only for --train
                 train(self, message)
@@ -53,11 +61,23 @@ class Worker:
         self.functions[message["key"]], self.paths[message["key"]] = function, path
         return {"ok": True} if error is None else {"error": wire.encode(error)}
 
+    def reference(self, message: dict) -> dict:
+        from course.exercises import EXERCISES
+        from course.exercises.references import reference
+        try:
+            with calls.Captured():
+                expected = reference(EXERCISES[message["exercise"]], int(message.get("seed", 0)))
+        except Exception as err:  # noqa: BLE001 - the course's own failure: the checker says so
+            return {"error": f"{type(err).__name__}: {err}"[:500]}
+        return {"expected": wire.encode(expected)}
+
     def call(self, message: dict) -> dict:
         key = message["key"]
         kwargs = wire.decode(message["kwargs"], refs=True)
         to_data = wire.decode(message.get("to_data"), refs=True)
-        return {"record": wire.encode(calls.call(self.functions[key], kwargs, self.paths[key], to_data=to_data))}
+        drive = wire.decode(message.get("drive"), refs=True)
+        return {"record": wire.encode(calls.call(self.functions[key], kwargs, self.paths[key], to_data=to_data,
+                                                 drive=drive))}
 
 
 def main(argv=None) -> int:

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from course.exercises import EXERCISES, exercise
+from course.exercises.result import Result
 from course.exercises.safefiles import Refused, read_inside, set_aside, write_inside
 from course.exercises.texts import solution_text, starter_text
 
@@ -60,7 +61,7 @@ class Workspace:
     def __init__(self, root, shown=None):
         self.root = Path(os.path.abspath(root))          # absolute from the start: a chdir changes nothing
         self.shown = Path(shown if shown is not None else root)
-        self.notes, self.warnings = [], []
+        self.notes, self.warnings, self.added = [], [], []
 
     def _note(self, text: str) -> None:
         if text not in self.notes:
@@ -69,13 +70,20 @@ class Workspace:
     # --- making and finding one -------------------------------------------------------------
     @classmethod
     def init(cls, directory=DEFAULT) -> "Workspace":
-        """Write every starter into ``directory``. Existing work, or a link on the way, stops it: nothing changes."""
+        """Write every starter into ``directory``; in a workspace made by an earlier version, the starters it lacks
+        (``added``), beside the learner's files, which stay as they are. Other work there, or a link on the way,
+        stops it: nothing changes."""
         ws = cls(directory)
         root = ws.root
         if os.path.lexists(root) and not root.is_dir():
             raise WorkspaceError(f"{directory} exists and is not a directory; pick another place")
         files = {e.path: starter_text(e) for e in EXERCISES.values()}
-        files.update({"README.txt": README, MARKER: json.dumps({"hints": {}}, indent=1)})
+        earlier = os.path.isfile(root / MARKER) and not os.path.islink(root / MARKER)
+        if earlier:                     # only what is missing: a file that is there is the learner's
+            files = {relative: text for relative, text in files.items() if not os.path.lexists(root / relative)}
+        else:
+            files.update({"README.txt": README, MARKER: json.dumps({"hints": {}}, indent=1)})
+        ws.added = [e.id for e in EXERCISES.values() if e.path in files]
         for relative in files:
             parts = relative.split("/")
             for k in range(1, len(parts) + 1):
@@ -134,13 +142,20 @@ class Workspace:
 
     def check(self, exercise_id: str, checker):
         """The verdict on the learner's file; a solved exercise's solution is written beside it."""
+        path = self.path(exercise_id)
+        if not os.path.lexists(path) and (path.parent.is_dir() or not os.path.lexists(path.parent)) and \
+                os.path.isfile(self.root / MARKER):           # a workspace of an earlier version, or a file deleted
+            return Result(exercise(exercise_id), "not implemented", "no file for it in this workspace: course "
+                          "exercises init writes its starter, and changes no other file", diagnosis="not_here")
         result = checker.check_file(exercise(exercise_id), self.path(exercise_id))
         if result.passed:
             self.reveal(exercise_id)
         return result
 
     def check_all(self, checker, ids=None) -> dict:
-        return {eid: self.check(eid, checker) for eid in (ids or EXERCISES)}
+        ids = list(ids or EXERCISES)
+        checker.prepare([(exercise(eid), self.path(eid)) for eid in ids])
+        return {eid: self.check(eid, checker) for eid in ids}
 
     def solution_path(self, exercise_id: str) -> Path:
         return self.shown / "solutions" / exercise(exercise_id).path

@@ -27,7 +27,7 @@ def test_init_then_check_lists_every_exercise_as_not_done_fast_and_without_tenso
     wall = time.perf_counter() - start
     assert proc.stderr == ""
     lines = proc.stdout.splitlines()
-    assert lines[0] == f"{len(EXERCISES)} exercises written to course-exercises/ (day1/ ... day8/, one file each)."
+    assert lines[0] == f"{len(EXERCISES)} exercises written to course-exercises/ (day1/ ... day10/, one file each)."
     assert lines[2:2 + len(EXERCISES)] == [f"not yet {eid}: not implemented yet" for eid in EXERCISES]
     assert lines[2 + len(EXERCISES)] == (f"0 of {len(EXERCISES)} done. Next: day1.sigmoid, in "
                                          "course-exercises/day1/sigmoid.py")
@@ -36,16 +36,20 @@ def test_init_then_check_lists_every_exercise_as_not_done_fast_and_without_tenso
     assert float(seconds) < 2.0 and wall < 2.0 + 1.0       # the interpreter's own start on top
 
 
-def test_init_a_second_time_exits_2_and_changes_nothing(tmp_path, monkeypatch, capsys):
+def test_init_a_second_time_says_the_workspace_is_up_to_date_and_changes_nothing(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["exercises", "init"]) == 0
     before = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")}
-    with pytest.raises(SystemExit) as exit_info:
-        main(["exercises", "init"])
-    assert exit_info.value.code == 2
-    err = capsys.readouterr().err
-    assert err.startswith("course: error: course-exercises already holds exercises") and err.count("\n") == 1
+    capsys.readouterr()
+    assert main(["exercises", "init"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"course-exercises/ is up to date: it has all {len(EXERCISES)} exercises, and nothing was changed.")
     assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")} == before
+    (tmp_path / "course-exercises" / "day9" / "attention.py").unlink()        # an earlier version's workspace
+    assert main(["exercises", "init"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == ("course-exercises/ was made by an earlier version of the "
+                                                       "course: 1 new exercise added (day9.attention); your files are "
+                                                       "as they were.")
 
 
 def test_check_exit_codes_and_list_progress(tmp_path, monkeypatch, capsys):
@@ -67,7 +71,7 @@ def test_check_exit_codes_and_list_progress(tmp_path, monkeypatch, capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["check", "day3.sgd_stp"], "no exercise 'day3.sgd_stp'; did you mean day3.sgd_step?"),
-    (["check", "day1.sigmoid", "--train"], "day1.sigmoid is not an update rule or a gradient; --train takes"),
+    (["check", "day1.sigmoid", "--train"], "day1.sigmoid does not train a model; --train takes"),
     (["check", "--train"], "--train trains one exercise"),
     (["hint", "nope"], "no exercise 'nope'"),
     (["exercises"], "say what to do: course exercises init [DIR] | course exercises list"),

@@ -8,6 +8,7 @@ import errno
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -56,19 +57,28 @@ def test_print_footer_names_the_runs_the_tensorboard_command_and_the_days_exerci
     print_footer(result, print_fn=out.append)
     logdir = tmp_path / "day1_perceptron"
     day1 = [eid for eid in EXERCISES if eid.startswith("day1.")]
-    practise = "Practise: write this lesson's math yourself, and the course checks it: " + ", ".join(day1)
-    assert day1 and out[:6] == ["", "Runs written:", f"  {logdir / 'x_blobs'}", *[f.format(logdir=logdir) for f in FOOTER]]
+    math, keras = [e for e in day1 if not EXERCISES[e].tensorflow], [e for e in day1 if EXERCISES[e].tensorflow]
+    practise = ("Practise: write this lesson's math yourself, and the course checks it: " + ", ".join(math) +
+                "; and its Keras side, checked by running it: " + ", ".join(keras))
+    assert math and keras and out[:6] == ["", "Runs written:", f"  {logdir / 'x_blobs'}",
+                                          *[f.format(logdir=logdir) for f in FOOTER]]
     assert out[6] == "" and " ".join(line.strip() for line in out[7:-1]) == practise
     assert out[-1] == f"  course exercises init   (once), then   course check {day1[0]}   (course hint {day1[0]} for a hint)"
     assert all(len(line) <= 100 for line in out[7:-1])
-    assert cli_lessons.practice_lines("day10_distributed") == []          # no exercises (and not day1's)
+    for lesson in cli_lessons.LESSONS:                       # every lesson names its day's exercises, and only those
+        day = lesson.split("_")[0]
+        named = " ".join(cli_lessons.practice_lines(lesson)[:-1])
+        assert {eid for eid in EXERCISES if eid.split(".")[0] == day} == set(re.findall(r"day\d+\.\w+", named))
     ten = []
     print_footer(LessonResult("day10_distributed", tmp_path), print_fn=ten.append)
-    assert ten == ["", "Runs written:", *[f.format(logdir=tmp_path / "day10_distributed") for f in FOOTER]]
+    assert ten == ["", "Runs written:", *[f.format(logdir=tmp_path / "day10_distributed") for f in FOOTER], "",
+                   "Practise: write this lesson's math yourself, and the course checks it: day10.all_reduce",
+                   "  course exercises init   (once), then   course check day10.all_reduce   (course hint "
+                   "day10.all_reduce for a hint)"]
     spaced = []                                            # a path with spaces pastes into a shell as one argument
     print_footer(LessonResult("day10_distributed", tmp_path / "my logs"), print_fn=spaced.append)
     quoted = "'" + str(tmp_path / "my logs" / "day10_distributed") + "'"
-    assert spaced[-2:] == [FOOTER[1].format(logdir=quoted), FOOTER[2].format(logdir=quoted)]
+    assert spaced[-5:-3] == [FOOTER[1].format(logdir=quoted), FOOTER[2].format(logdir=quoted)]
 
 
 def _main(run, argv, tmp_path, **kwargs):

@@ -1,6 +1,8 @@
 """The checker: every reference solution passes through the worker process, every untouched starter is "not
 implemented yet" without being run, every catalogued mistake draws its own diagnosis, and whatever a learner's
 code does (raise, loop, exit, patch the checker) ends in a verdict for that exercise alone."""
+import dataclasses
+import re
 import time
 
 import numpy as np
@@ -14,8 +16,12 @@ from tests.helpers import learner_text
 
 
 @pytest.fixture(scope="module")
-def checker():
+def checker(tmp_path_factory):
+    """One worker for the module, as `course check` has one: the TensorFlow exercises' right answers first."""
+    root = tmp_path_factory.mktemp("references")
     with Checker() as shared:
+        shared.prepare([(e, learner_file(root, e.id, "return None")) for e in EXERCISES.values()
+                        if e.reference_in_worker])
         yield shared
 
 
@@ -28,31 +34,64 @@ def learner_file(tmp_path, exercise_id, body, prelude=""):
 
 
 FORWARD = "a1 = 1 / (1 + np.exp(-(x @ W1 + b1)))\np = 1 / (1 + np.exp(-(a1 @ W2 + b2)))\n"
+STEP_TAPE, STEP_LOSS = "with tf.GradientTape() as tape:\n", "    loss = loss_fn(y, model(x, training=True))\n"
+STEP_APPLY = ("grads = tape.gradient(loss, model.trainable_variables)\n"
+              "optimizer.apply_gradients(zip(grads, model.trainable_variables))\nreturn loss")
 GRADS = "return x.T @ d1, d1.sum(axis=0), a1.T @ d2, d2.sum(axis=0)"
 
 
-def test_there_are_two_to_four_exercises_a_day_for_days_1_to_8():
+def test_there_are_thirty_exercises_or_more_one_to_six_a_day_for_days_1_to_10():
     per_day = {}
     for exercise in EXERCISES.values():
         per_day[exercise.day] = per_day.get(exercise.day, 0) + 1
-    assert sorted(per_day) == list(range(1, 9)) and all(2 <= n <= 4 for n in per_day.values())
-    assert len(EXERCISES) >= 16
+    assert sorted(per_day) == list(range(1, 11)) and all(1 <= n <= 6 for n in per_day.values())
+    assert len(EXERCISES) >= 30 and len([e for e in EXERCISES.values() if e.tensorflow]) >= 5
 
 
-def test_every_solution_passes_and_a_whole_workspace_checks_with_one_worker_in_under_two_seconds(tmp_path):
+def _solutions(tmp_path, exercises) -> dict:
     paths = {}
-    for exercise in EXERCISES.values():
+    for exercise in exercises:
         paths[exercise.id] = tmp_path / exercise.path
         paths[exercise.id].parent.mkdir(parents=True, exist_ok=True)
         paths[exercise.id].write_text(solution_text(exercise))
+    return paths
+
+
+def test_every_numpy_solution_passes_and_their_workspace_checks_with_one_worker_in_under_two_seconds(tmp_path):
+    paths = _solutions(tmp_path, [e for e in EXERCISES.values() if not e.tensorflow])
     start = time.perf_counter()
     with Checker() as fresh:
+        fresh.prepare([(EXERCISES[eid], path) for eid, path in paths.items()])
         results = {eid: fresh.check_file(EXERCISES[eid], path) for eid, path in paths.items()}
-        started = fresh.process.started
+        started, tensorflow = fresh.process.started, fresh.process.tensorflow
     seconds = time.perf_counter() - start
     assert {eid: r.summary for eid, r in results.items()} == {
-        eid: f"passed all {len(EXERCISES[eid].seeded_cases())} cases" for eid in EXERCISES}
-    assert started == 1 and seconds < 2.0
+        eid: f"passed all {len(EXERCISES[eid].seeded_cases())} cases" for eid in paths}
+    assert started == 1 and seconds < 2.0 and not tensorflow       # the worker never loaded TensorFlow
+
+
+def test_every_tensorflow_solution_passes_in_one_worker_each_within_three_seconds_of_tensorflows_import(tmp_path):
+    """What ``course check`` does: the right answers first, in a worker no learner code has run in, then the
+    learner's files. Each TensorFlow exercise takes under 3 s beyond the import (timed in the same worker)."""
+    exercises = [e for e in EXERCISES.values() if e.tensorflow]
+    paths = _solutions(tmp_path, exercises)
+    with Checker() as fresh:
+        start = time.perf_counter()
+        fresh.process.ask({"op": "tensorflow"}, 300)
+        imported, seconds = time.perf_counter() - start, {}
+        for exercise in exercises:
+            start = time.perf_counter()
+            fresh.prepare([(exercise, paths[exercise.id])])
+            seconds[exercise.id] = time.perf_counter() - start
+        results = {}
+        for exercise in exercises:
+            start = time.perf_counter()
+            results[exercise.id] = fresh.check_file(exercise, paths[exercise.id])
+            seconds[exercise.id] += time.perf_counter() - start
+        started = fresh.process.started
+    assert {eid: r.summary for eid, r in results.items()} == {
+        e.id: f"passed all {len(e.seeded_cases())} cases" for e in exercises}
+    assert started == 1 and max(seconds.values()) < 3.0, (imported, seconds)
 
 
 def test_untouched_starters_are_not_implemented_yet_without_starting_a_worker(tmp_path):
@@ -71,12 +110,20 @@ def test_a_starter_run_anyway_is_not_implemented_yet(tmp_path, checker):
     assert checker.check_file(EXERCISES["day3.sgd_step"], path).status == "not implemented"
 
 
+def fits(template: str, summary: str) -> bool:
+    """``summary`` is the diagnosis ``template`` with its {fields} filled in."""
+    pattern = re.sub(r"\\\{[^}]*\\\}", ".+?", re.escape(template))
+    return re.fullmatch(pattern, summary) is not None
+
+
 @pytest.mark.parametrize("exercise_id", list(EXERCISES))
 def test_every_catalogued_mistake_draws_its_own_diagnosis(exercise_id):
+    """Run in this process (``check()``): the TensorFlow exercises' mistakes are TensorFlow code too."""
     exercise = EXERCISES[exercise_id]
     for mistake in exercise.mistakes:
         result = check_function(exercise, mistake.model)
-        assert (result.status, result.diagnosis, result.summary) == ("failed", mistake.name, mistake.diagnosis)
+        assert (result.status, result.diagnosis) == ("failed", mistake.name), result.report()
+        assert fits(mistake.diagnosis, result.summary), result.summary
 
 
 # Typical mistakes typed as a learner would, and the catalogued diagnosis each must draw.
@@ -131,6 +178,43 @@ MISTAKES = [
     ("day8.adam_step", "m = 0.9 * m + 0.1 * grad\nv = 0.999 * v + 0.001 * grad ** 2\n"
                        "m_hat, v_hat = m / (1 - 0.9 ** t), v / (1 - 0.999 ** t)\n"
                        "return w - learning_rate * m_hat / (np.sqrt(v_hat) + 1e-7), m, v", "epsilon_placement"),
+    # the TensorFlow exercises, each in the worker, and Days 9-10 (issue 21)
+    ("day1.tape_gradients", "w, b = tf.Variable(w), tf.Variable(b)\nwith tf.GradientTape() as tape:\n"
+                            "    p = tf.sigmoid(x @ w + b)\nloss = keras.losses.BinaryCrossentropy()(y, p)\n"
+                            "return tape.gradient(loss, [w, b])", "no_gradient"),
+    ("day2.keras_mlp", "return keras.Sequential([keras.Input(shape=(n_features,))] + [keras.layers.Dense(units, "
+                       "activation=activation) for units in hidden] + [keras.layers.Dense(1, activation='sigmoid')])",
+     "names"),
+    ("day2.train_step", STEP_TAPE + "    predictions = model(x, training=True)\nloss = loss_fn(y, predictions)\n"
+                        + STEP_APPLY, "loss_outside_tape"),
+    ("day2.train_step", STEP_TAPE + STEP_LOSS + "grads = tape.gradient(loss, model.trainable_variables)\n"
+                        "optimizer.apply_gradients(zip(model.trainable_variables, grads))\nreturn loss", "pairs_order"),
+    ("day2.train_step", STEP_TAPE + STEP_LOSS + "grads = tape.gradient(loss, model.weights)\n"
+                        "optimizer.apply_gradients(zip(grads, model.weights))\nreturn loss", "non_trainable"),
+    ("day2.train_step", STEP_TAPE + STEP_LOSS + "grads = tape.gradient(loss, model.trainable_variables)\n"
+                        "for _ in range(2):\n    optimizer.apply_gradients(zip(grads, model.trainable_variables))\n"
+                        "return loss", "twice"),
+    ("day2.train_step", STEP_TAPE + "    predictions = model(x, training=True)\n"
+                        "    loss = tf.reduce_sum(keras.losses.get(loss_fn.get_config()['name'])(y, predictions))\n"
+                        + STEP_APPLY, "sum"),
+    ("day3.variable_update", "for v, g in zip(variables, grads):\n    v = v - learning_rate * g", "rebound"),
+    ("day7.train_epoch", "data = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed)\n"
+                         "return [train_step(model, loss_fn, optimizer, xb, yb) for xb, yb in "
+                         "data.batch(batch_size, drop_remainder=True)]", "dropped_last"),
+    ("day7.logged_epoch", "for xb, yb in dataset:\n    loss, _, grads = train_step(model, loss_fn, optimizer, xb, yb)\n"
+                          "    tf.summary.scalar('batch_loss', loss, step=step)\n    step += 1\nreturn step",
+     "nothing_written"),
+    ("day9.conv_output", "if padding == 'same':\n    out = (-(-height // strides), -(-width // strides))\nelse:\n"
+                         "    out = ((height - kernel_size) // strides + 1, (width - kernel_size) // strides + 1)\n"
+                         "return (*out, filters), kernel_size ** 2 * channels * filters", "no_bias"),
+    ("day9.lstm_step", "i, f, g, o = np.split(x @ kernel + h @ recurrent_kernel + bias, 4, axis=-1)\n"
+                       "s = lambda v: 1 / (1 + np.exp(-v))\nc = s(i) * c + s(f) * np.tanh(g)\n"
+                       "return s(o) * np.tanh(c), c", "swapped_gates"),
+    ("day9.attention", "s = q @ k.T\ne = np.exp(s - s.max(axis=-1, keepdims=True))\n"
+                       "w = e / e.sum(axis=-1, keepdims=True)\nreturn w @ v, w", "no_scale"),
+    ("day10.all_reduce", "m = len(y)\nshares = np.array([gradient(x[r * m // replicas:(r + 1) * m // replicas], "
+                         "y[r * m // replicas:(r + 1) * m // replicas]) / replicas for r in range(replicas)])\n"
+                         "return shares, shares.sum(axis=0)", "mean_of_means"),
 ]
 
 
@@ -140,10 +224,32 @@ def test_a_typical_mistake_written_as_a_learner_would_draws_its_own_diagnosis(tm
     result = checker.check_file(EXERCISES[exercise_id], learner_file(tmp_path, exercise_id, body))
     assert result.status == "failed" and result.diagnosis == diagnosis, result.report()
     mistake = next(m for m in EXERCISES[exercise_id].mistakes if m.name == diagnosis)
-    assert result.summary == mistake.diagnosis
+    assert fits(mistake.diagnosis, result.summary) and "Traceback" not in result.report()
     lines = result.report().splitlines()
     assert lines[1].startswith("    on the smallest failing case: ")
     assert lines[2].startswith("    expected: ") and lines[3].startswith("    got:      ")
+
+
+def test_a_tensorflow_exercise_raises_at_the_learners_own_line_in_plain_words(tmp_path, checker):
+    path = learner_file(tmp_path, "day2.train_step", STEP_TAPE + STEP_LOSS + "grads = tape.gradients(loss, "
+                        "model.trainable_variables)\n" + STEP_APPLY.split("\n", 1)[1])
+    result = checker.check_file(EXERCISES["day2.train_step"], path)
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "tape.gradients(" in text)
+    assert result.status == "error" and result.summary.startswith("your code raised AttributeError: ")
+    assert result.details[0] == f"    line {line}, in train_step: grads = tape.gradients(loss, model.trainable_variables)"
+    path = learner_file(tmp_path, "day2.train_step", "return tf.matmul(x, x)")
+    assert checker.check_file(EXERCISES["day2.train_step"], path).summary == (
+        "your code raised InvalidArgumentError: Matrix size-incompatible: In[0]: [8,2], In[1]: [8,2] [Op:MatMul]")
+
+
+def test_a_tensorflow_exercise_that_loops_forever_ends_in_its_own_time_out(tmp_path, checker):
+    """While the worker has TensorFlow loaded (the tests after it kill it): the exercise's limit cut to 1 s here."""
+    exercise = dataclasses.replace(EXERCISES["day2.train_step"], seconds=1.0)
+    start = time.perf_counter()
+    result = checker.check_file(exercise, learner_file(tmp_path, exercise.id, "while True:\n    pass"))
+    assert result.status == "timeout" and result.summary.startswith("time-out: your function did not return within "
+                                                                    "1 s")
+    assert time.perf_counter() - start < 1.0 + 1.5
 
 
 def test_the_smallest_failing_case_and_its_numbers_are_shown(tmp_path, checker):
@@ -270,3 +376,4 @@ def test_an_exercise_may_take_inputs_made_in_the_worker_and_turn_its_output_into
     path.write_text("def double(z):\n    return z * 3\n")
     assert checker.check_file(toy, path).status == "failed"
     assert check_function(toy, lambda z: z * 2).passed
+

@@ -1,5 +1,5 @@
 """Grading a class: a class of generated workspaces (complete, empty, raising, looping, exiting, missing) graded
-into grades.csv row by row, a feedback file per learner, grades.json and the class's table, in under 10 s; usage
+into grades.csv row by row, a feedback file per learner, grades.json and the class's table, in seconds; usage
 errors exit 2 and write nothing."""
 import contextlib
 import csv
@@ -71,9 +71,11 @@ def expected_rows():
     return rows
 
 
-def test_a_class_is_graded_row_by_row_in_under_ten_seconds_without_touching_the_workspaces(graded):
+def test_a_class_is_graded_row_by_row_in_seconds_without_touching_the_workspaces(graded):
+    """Two learners at a time, each in a worker of their own; alice's and carol's workers load TensorFlow for the
+    TensorFlow exercises (the course's right answers are computed once, for the whole class)."""
     code, seconds, out, untouched, _ = graded
-    assert code == 0 and seconds < 10.0 and untouched
+    assert code == 0 and seconds < 30.0 and untouched
     with open(out / "grades.csv", newline="") as file:
         rows = list(csv.reader(file))
     assert rows[0] == ["learner", "exercise", "status", "diagnosis", "points", "verdict"]
@@ -102,8 +104,8 @@ def test_the_class_table_says_per_exercise_how_many_passed_and_the_most_common_d
     assert lines[1] == f"{'exercise':<{width}}  passed   most common diagnosis of the others"
     assert lines[2 + list(EXERCISES).index("day3.sgd_step")] == f"{'day3.sgd_step':<{width}}   1 of 6   not_implemented (2)"
     assert lines[2 + list(EXERCISES).index("day1.sigmoid")].startswith(f"{'day1.sigmoid':<{width}}   2 of 6   ")
-    points = lines[lines.index("learner  points (of 20)") + 1:][:6]
-    assert points == ["alice    20", "bob      0", "carol    0", "dave     0", "erin     1", "frank    0"]
+    points = lines[lines.index(f"learner  points (of {len(EXERCISES)})") + 1:][:6]
+    assert points == [f"alice    {len(EXERCISES)}", "bob      0", "carol    0", "dave     0", "erin     1", "frank    0"]
 
 
 def test_usage_errors_exit_2_and_write_nothing(tmp_path, capsys, monkeypatch):

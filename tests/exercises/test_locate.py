@@ -104,6 +104,62 @@ CATALOGUE = [
     ("day8.adam_step", "m = 0.9 * m + 0.1 * grad\nv = 0.999 * v + 0.001 * grad ** 2\n"
                        "alpha = learning_rate * np.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t)\n"
                        "return w - alpha * m / (np.sqrt(v) + 1e-7), v, m", "m and v returned swapped"),
+    # the TensorFlow exercises and Days 9-10 (issue 21)
+    ("day1.tape_gradients", "w, b = tf.Variable(w), tf.Variable(b)\nwith tf.GradientTape() as tape:\n"
+                            "    loss = tf.reduce_mean(-(y * tf.math.log(tf.sigmoid(x @ w + b))\n"
+                            "                            + (1 - y) * tf.math.log(1 - tf.sigmoid(x @ w + b))))\n"
+                            "dw, db = tape.gradient(loss, [w, b])", "forgot the return"),
+    ("day1.tape_gradients", "w, b = tf.Variable(w), tf.Variable(b)\nwith tf.GradientTape() as tape:\n"
+                            "    p = tf.sigmoid(x @ w + b)\n    loss = tf.reduce_mean(-(y * tf.math.log(p)))\n"
+                            "return tape.gradient(loss, [w, b])", "the (1 - y) term left out"),
+    ("day2.keras_mlp", "layers = [keras.Input(shape=(n_features,))]\n"
+                       "layers += [keras.layers.Dense(u, activation=activation, name=f'hidden_{i}') "
+                       "for i, u in enumerate(hidden, start=1)]\n"
+                       "model = keras.Sequential(layers + [keras.layers.Dense(1, activation='sigmoid', name='output')])",
+     "forgot the return"),
+    ("day2.keras_mlp", "return keras.Sequential([keras.Input(shape=(n_features,))] + "
+                       "[keras.layers.Dense(u, activation=activation, name=f'hidden_{i}') "
+                       "for i, u in enumerate(hidden, start=1)])", "no output layer"),
+    ("day2.train_step", "with tf.GradientTape() as tape:\n    predictions = model(x, training=True)\n"
+                        "    loss = loss_fn(y, predictions)\n"
+                        "grads = tape.gradient(loss, model.trainable_variables)\n"
+                        "optimizer.apply_gradients(zip(grads, model.trainable_variables))\nreturn predictions",
+     "returned the predictions"),
+    ("day2.train_step", "with tf.GradientTape() as tape:\n    loss = loss_fn(y, model(x, training=True))\n"
+                        "grads = tape.gradient(loss, model.trainable_variables)\n"
+                        "optimizer.apply_gradients(zip([-g for g in grads], model.trainable_variables))\nreturn loss",
+     "the gradients negated: a step uphill"),
+    ("day3.variable_update", "variables[0].assign_sub(learning_rate * grads[0])", "only the first variable"),
+    ("day3.variable_update", "for v, g in zip(variables, grads):\n    v.assign(learning_rate * g)",
+     "assigned the step itself"),
+    ("day7.train_epoch", "data = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed)\n"
+                         "for xb, yb in data.batch(batch_size):\n    train_step(model, loss_fn, optimizer, xb, yb)",
+     "returned nothing"),
+    ("day7.train_epoch", "data = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(batch_size, seed=seed)\n"
+                         "return [train_step(model, loss_fn, optimizer, xb, yb) for xb, yb in data.batch(batch_size)]",
+     "a shuffle buffer of one batch"),
+    ("day7.logged_epoch", "for xb, yb in dataset:\n    loss, _, grads = train_step(model, loss_fn, optimizer, xb, yb)\n"
+                          "    with writer.as_default():\n        tf.summary.scalar('batch_loss', loss)\n"
+                          "    step += 1\nreturn step", "no step= given"),
+    ("day7.logged_epoch", "for xb, yb in dataset:\n    loss, _, grads = train_step(model, loss_fn, optimizer, xb, yb)\n"
+                          "    with writer.as_default():\n        tf.summary.scalar('batch_loss', loss, step=step)\n"
+                          "    step += 1\nreturn step", "the loss only, no histograms"),
+    ("day9.conv_output", "return (height - kernel_size + 1, width - kernel_size + 1, filters), "
+                         "kernel_size * channels * filters + filters", "valid always, kernel_size not squared"),
+    ("day9.conv_output", "out = (height // strides, width // strides, filters)\n"
+                         "return out, kernel_size ** 2 * channels * filters + filters", "n // s for both paddings"),
+    ("day9.conv2d_forward", "kh, kw = kernel.shape[:2]\nout = np.zeros((x.shape[0], x.shape[1] - kh + 1, "
+                            "x.shape[2] - kw + 1, kernel.shape[3]))\nfor i in range(kh):\n    for j in range(kw):\n"
+                            "        out += x[:, i:i + out.shape[1], j:j + out.shape[2], :] @ kernel[i, j]",
+     "forgot the return"),
+    ("day9.lstm_step", "i, f, g, o = np.split(x @ kernel + h @ recurrent_kernel + bias, 4, axis=-1)\n"
+                       "s = lambda v: 1 / (1 + np.exp(-v))\nc = s(f) * c + s(i) * np.tanh(g)\n"
+                       "return s(o) * np.tanh(c)", "returned h' alone"),
+    ("day9.attention", "e = np.exp(q @ k.T / np.sqrt(q.shape[-1]))\nw = e / e.sum(axis=-1, keepdims=True)\n"
+                       "return w @ v", "returned the output alone"),
+    ("day10.all_reduce", "m = len(y)\nshares = np.array([gradient(x[r * m // replicas:(r + 1) * m // replicas], "
+                         "y[r * m // replicas:(r + 1) * m // replicas]) for r in range(replicas)])\n"
+                         "return shares, shares.sum(axis=0) / replicas", "the shares unscaled, the sum divided by R"),
 ]
 
 
@@ -112,10 +168,12 @@ def verdicts(tmp_path_factory):
     """The verdict on each catalogued mistake, checked as `course check` checks a workspace: one worker."""
     root = tmp_path_factory.mktemp("mistakes")
     out = []
+    paths = [root / f"{k}.py" for k in range(len(CATALOGUE))]
+    for path, (eid, body, _) in zip(paths, CATALOGUE):
+        path.write_text(learner_text(eid, body))
     with Checker() as checker:
-        for k, (eid, body, _) in enumerate(CATALOGUE):
-            path = root / f"{k}.py"
-            path.write_text(learner_text(eid, body))
+        checker.prepare([(EXERCISES[eid], path) for path, (eid, _, _) in zip(paths, CATALOGUE)])
+        for path, (eid, body, _) in zip(paths, CATALOGUE):
             out.append(checker.check_file(EXERCISES[eid], path))
     return out
 
@@ -149,6 +207,11 @@ def test_nine_in_ten_mistakes_draw_a_verdict_that_names_or_locates_them(verdicts
     (35, "shape", "dW2 has shape (1, 3) where (3, 1) was expected: transposed (.T)?"),
     (37, "partly", "dW2 and db2 are right; dW1 and db1 are wrong: look at delta1 (dL/dz1)"),
     (48, "partly", "m and v are right; w is wrong; w is the right value for t = 2, not t = 1: an off-by-one"),
+    (52, "not_a_model", "your function returned None, not a Keras model"),
+    (54, "no_loss", "your train_step did not return the loss as one number"),
+    (56, "partly", "kernel is right; bias is wrong; bias is the argument bias unchanged"),
+    (58, "losses", "the training is right, but return every step's loss"),
+    (60, "exception", "your code raised ValueError: No step set."),
 ])
 def test_what_the_locating_verdicts_say(verdicts, index, diagnosis, words):
     assert verdicts[index].diagnosis == diagnosis and words in verdicts[index].report(), verdicts[index].report()

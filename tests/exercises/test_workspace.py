@@ -38,9 +38,34 @@ def test_init_over_existing_work_changes_nothing(tmp_path):
     ws = Workspace.init(tmp_path / "ws")
     (ws.root / "day3" / "sgd_step.py").write_text("my work")
     before = tree(ws.root)
+    assert Workspace.init(ws.root).added == [] and tree(ws.root) == before     # a workspace: nothing to add
+    (ws.root / workspace.MARKER).unlink()                    # exercises, but no workspace of the course's: refused
+    before = tree(ws.root)
     with pytest.raises(WorkspaceError, match="already holds exercises .* nothing was changed"):
         Workspace.init(ws.root)
     assert tree(ws.root) == before
+
+
+def test_init_in_a_workspace_of_an_earlier_version_adds_the_new_starters_and_leaves_the_learners_files(tmp_path):
+    """A workspace of the 20 exercises of Days 1-8 (issue 13), worked in: the new starters join it; the learner's
+    files, the hints' state and the solutions keep their bytes and their times."""
+    ws = Workspace.init(tmp_path / "ws")
+    new = [e for e in EXERCISES.values() if e.tensorflow or e.day >= 9]
+    for exercise in new:
+        (ws.root / exercise.path).unlink()
+    for directory in ("day9", "day10"):
+        (ws.root / directory).rmdir()
+    (ws.root / "day3" / "sgd_step.py").write_text("my work")
+    (ws.root / workspace.MARKER).write_text('{"hints": {"day3.sgd_step": 2}}')
+    (ws.root / "solutions" / "day1").mkdir(parents=True)
+    (ws.root / "solutions" / "day1" / "sigmoid.py").write_text("solved")
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in ws.root.rglob("*") if p.is_file()}
+    again = Workspace.init(ws.root)
+    assert again.added == [e.id for e in new] and len(new) >= 10
+    for exercise in new:
+        assert (ws.root / exercise.path).read_text() == starter_text(exercise)
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in before} == before
+    assert len([p for p in ws.root.rglob("*") if p.is_file()]) == len(before) + len(new)
 
 
 def test_init_into_a_file_or_an_unwritable_place_is_refused(tmp_path):

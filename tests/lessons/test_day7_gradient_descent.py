@@ -54,26 +54,33 @@ def test_lesson_tiny_run(tmp_path, capsys, trained_seed, claim):
     claim("stochastic loss noise - mini-batch loss noise", n["stochastic_loss_noise"] - n["minibatch_loss_noise"],
           ">", 0)
     claim("mini-batch loss noise", n["minibatch_loss_noise"], ">", 0)
-    # the learning-rate ladder: lr x 0.02, 1, 100, 1000; only the last one diverges, and says so
+    # the learning-rate ladder: lr x 0.02, 1, 100, 1000; the last one diverges, and says so; lr 50 bounces at most
+    # seeds and blows up too at some (seed 2 with oneDNN on and off): then it says so as well
     assert [n[f"lr_{k}_learning_rate"] for k, _ in day7.LR_FACTORS] == pytest.approx([0.01, 0.5, 50.0, 500.0])
-    assert [n[f"lr_{k}_diverged"] for k, _ in day7.LR_FACTORS] == [False, False, False, True]
+    too_small, about_right, too_large, diverging = (n[f"lr_{k}_diverged"] for k, _ in day7.LR_FACTORS)
+    assert (too_small, about_right, diverging) == (False, False, True)
     # "about right" is part 1's mini-batch run, not trained twice: its final loss is that run's last epoch,
     # the batch losses it logged weighted by their batch sizes (800 = 25 x 32)
     minibatch = np.array([float(v) for _, v in read_events(runs["minibatch"].run_dir / "train")["batch_loss"]])
     assert n["lr_about_right_loss"] == pytest.approx(float(np.mean(minibatch[-25:])), rel=1e-6)
     assert "lr_about_right" not in runs
     claim("steps before lr 500 diverges", n["lr_diverging_steps"], "<", 2 * 25)
-    assert np.isnan(n["lr_diverging_loss"])
     claim("loss at lr too small - about right", n["lr_too_small_loss"] - n["lr_about_right_loss"], ">", 0)
-    claim("loss at lr too large - too small", n["lr_too_large_loss"] - n["lr_too_small_loss"], ">", 0)
-    stopped = read_events(runs["lr_diverging"].run_dir / "train")["run/stopped"]
-    assert stopped[0][0] == n["lr_diverging_steps"] + 1                 # at the step that diverged
-    assert stopped[0][1].item().decode().startswith(f"diverged at step {n['lr_diverging_steps'] + 1} ")
-    for name in ("lr_too_small", "lr_too_large"):
-        assert "run/stopped" not in read_events(runs[name].run_dir / "train")
-    assert f"DIVERGED at step {n['lr_diverging_steps'] + 1} (epoch 1" in out
+    if not too_large:
+        claim("loss at lr too large - too small", n["lr_too_large_loss"] - n["lr_too_small_loss"], ">", 0)
+    for name in ("lr_too_small", "lr_too_large", "lr_diverging"):
+        train = read_events(runs[name].run_dir / "train")
+        if not n[f"{name}_diverged"]:
+            assert "run/stopped" not in train
+            continue
+        steps = n[f"{name}_steps"]
+        assert np.isnan(n[f"{name}_loss"])
+        assert train["run/stopped"][0][0] == steps + 1                 # at the step that diverged
+        assert train["run/stopped"][0][1].item().decode().startswith(f"diverged at step {steps + 1} ")
+        assert f"DIVERGED at step {steps + 1} (epoch 1" in out
     assert "Stopped early: diverged at step" in out
-    assert "Runs that overflowed to NaN/inf: diverging (each reported and stopped at that step, not crashed on)." in out
+    overflowed = ", ".join(name for name in ("too_large", "diverging") if n[f"lr_{name}_diverged"])
+    assert f"Runs that overflowed to NaN/inf: {overflowed} (each reported and stopped at that step, not crashed on)." in out
     assert f"| {2 * 800:13d} |" in out and "Takeaways:" in out
     start = n["lr_start_loss"]        # the initial weights' loss, against Keras's own loss of the same model
     import keras
@@ -84,7 +91,8 @@ def test_lesson_tiny_run(tmp_path, capsys, trained_seed, claim):
     grew = [lr for lr, name in zip((0.01, 0.5, 50.0), ("too_small", "about_right", "too_large"))
             if n[f"lr_{name}_loss"] > start]
     assert n["lr_grew"] == grew
-    assert ("far too large makes the loss grow and can overflow to NaN/inf (here lr 500 overflowed"
+    rates = "lr 50, 500" if too_large else "lr 500"
+    assert (f"far too large makes the loss grow and can overflow to NaN/inf (here {rates} overflowed"
             in " ".join(out.split()))                  # a takeaway, wrapped to 100 columns
     # the timing sentence quotes the table, which times epoch 2 on (not the compile)
     row = {name: re.search(rf"^  {name} +\|.*\| +([0-9.]+) \| +([0-9.]+)$", out, re.M).groups()
@@ -162,9 +170,13 @@ def _logs_compare_the_runs_readably(runs, n):
     assert charts[r"^by_examples/batch_loss$"] == set(sizes)
     assert charts[r"^log10/batch_loss$"] == {"minibatch", "lr_too_small", "lr_too_large", "lr_diverging"}
     assert charts[r"^log10/epoch_loss$"] == set(runs) and r"^epoch_loss$" not in charts   # no raw loss chart shared
-    too_large = read_events(runs["lr_too_large"].run_dir / "validation")
-    np.testing.assert_allclose([float(v) for _, v in too_large["log10/epoch_loss"]],
-                               np.log10([float(v) for _, v in too_large["epoch_loss"]]), rtol=1e-5)
+    for name in ("lr_too_small", "lr_too_large"):
+        validation = read_events(runs[name].run_dir / "validation")
+        if runs[name].history.diverged:       # lr 50 blows up in its first epoch at some seeds (seed 2): no epoch
+            assert name == "lr_too_large" and "epoch_loss" not in validation and "log10/epoch_loss" not in validation
+            continue
+        np.testing.assert_allclose([float(v) for _, v in validation["log10/epoch_loss"]],
+                                   np.log10([float(v) for _, v in validation["epoch_loss"]]), rtol=1e-5)
     diverging = read_events(runs["lr_diverging"].run_dir / "train")
     assert "epoch_loss" not in diverging and "by_examples/batch_loss" not in diverging
     raw = np.array([float(v) for _, v in diverging["batch_loss"]])

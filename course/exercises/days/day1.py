@@ -1,9 +1,10 @@
-"""Day 1's exercises: the sigmoid, the perceptron's forward pass, the binary cross-entropy."""
+"""Day 1's exercises: the sigmoid, the perceptron's forward pass, the binary cross-entropy, and its gradients by
+tf.GradientTape (a TensorFlow exercise: the learner's code runs in the worker, the oracle is NumPy)."""
 from __future__ import annotations
 
 import numpy as np
 
-from course.exercises.exercise import Example, Exercise, Mistake
+from course.exercises.exercise import TF_IMPORTS, TF_SECONDS, Example, Exercise, Mistake
 from course.reference import activations, losses
 
 sigmoid = activations.sigmoid
@@ -123,4 +124,84 @@ BINARY_CROSS_ENTROPY = Exercise(
     solution="""p = np.clip(p, 1e-7, 1 - 1e-7)
 return float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))""")
 
-EXERCISES = (SIGMOID, PERCEPTRON_FORWARD, BINARY_CROSS_ENTROPY)
+
+
+def _tape_cases(rng):
+    return [dict(x=np.array([[1.0, 2.0], [0.0, -1.0], [0.5, 0.5]]), y=np.array([[1.0], [0.0], [1.0]]),
+                 w=np.array([[0.5], [-0.25]]), b=np.array([0.1])),
+            dict(x=rng.normal(size=(6, 3)), y=rng.integers(0, 2, (6, 1)).astype(float), w=rng.normal(0, 0.5, (3, 1)),
+                 b=np.array([-0.2]))]
+
+
+def _tape_oracle(x, y, w, b):
+    dz = (sigmoid(x @ w + b) - y) / len(x)            # dL/dz of the mean cross-entropy, (n, 1)
+    return x.T @ dz, dz.sum(axis=0)
+
+
+def _mse_gradients(x, y, w, b):
+    p = sigmoid(x @ w + b)
+    dz = 2 * (p - y) * p * (1 - p) / len(x)
+    return x.T @ dz, dz.sum(axis=0)
+
+
+def _loss_outside_the_tape(x, y, w, b):
+    from course.core.runtime import tf
+    w, b = tf.Variable(w), tf.Variable(b)
+    with tf.GradientTape() as tape:
+        p = tf.sigmoid(x @ w + b)
+    loss = tf.reduce_mean(-(y * tf.math.log(p) + (1 - y) * tf.math.log(1 - p)))
+    return tuple(tape.gradient(loss, [w, b]))
+
+
+def _bias_not_watched(x, y, w, b):
+    from course.core.runtime import tf
+    w, b = tf.Variable(w), tf.constant(b)
+    with tf.GradientTape() as tape:
+        p = tf.sigmoid(x @ w + b)
+        loss = tf.reduce_mean(-(y * tf.math.log(p) + (1 - y) * tf.math.log(1 - p)))
+    return tuple(tape.gradient(loss, [w, b]))
+
+
+TAPE_GRADIENTS = Exercise(
+    id="day1.tape_gradients", title="dL/dw and dL/db of the perceptron, by tf.GradientTape",
+    function="tape_gradients", outputs=("dw", "db"), cases=_tape_cases, oracle=_tape_oracle,
+    tensorflow=True, seconds=TF_SECONDS, imports=TF_IMPORTS, rtol=1e-5, atol=1e-9,
+    mistakes=(
+        Mistake("no_gradient", "both gradients are None: the tape recorded no path from w and b to the loss. Make "
+                "w and b tf.Variable, and compute p and the loss inside `with tf.GradientTape() as tape:`",
+                _loss_outside_the_tape, when=lambda case, actual, expected: actual[0] is None and actual[1] is None),
+        Mistake("not_watched", "db is None: a tape follows tf.Variable objects (or what you tape.watch), and b was "
+                "not one: b = tf.Variable(b)", _bias_not_watched,
+                when=lambda case, actual, expected: actual[0] is not None and actual[1] is None),
+        Mistake("mean", "your gradients are n times too large: the loss is the mean over the examples "
+                "(tf.reduce_mean), not their sum",
+                lambda x, y, w, b: tuple(len(x) * g for g in _tape_oracle(x, y, w, b))),
+        Mistake("mse", "those are the gradients of the mean squared error: the perceptron's loss is the binary "
+                "cross-entropy, -mean(y log p + (1 - y) log(1 - p))", _mse_gradients),
+    ),
+    hints=("A tf.GradientTape records what TensorFlow computes inside its `with` block; afterwards "
+           "tape.gradient(loss, [w, b]) differentiates the recorded computation.",
+           "Make w and b tf.Variable (the tape follows variables); inside the block compute p = tf.sigmoid(x @ w + b) "
+           "and the mean binary cross-entropy of p against y.",
+           "with tf.GradientTape() as tape: p = tf.sigmoid(x @ w + b); loss = tf.reduce_mean(-(y * tf.math.log(p) + "
+           "(1 - y) * tf.math.log(1 - p))); then dw, db = tape.gradient(loss, [w, b])."),
+    heading="gradients by tf.GradientTape",
+    task="Let TensorFlow do Day 1's calculus: record the perceptron's forward pass p = sigmoid(x @ w + b) and its "
+         "mean binary cross-entropy against y on a tf.GradientTape, and return the gradient of the loss with respect "
+         "to w and to b.",
+    args=(("x", "(n, d) inputs, float64"), ("y", "(n, 1) labels, 0. or 1."), ("w", "(d, 1) the weights"),
+          ("b", "(1,) the bias")),
+    returns="(dw, db): dL/dw of shape (d, 1) and dL/db of shape (1,), tensors or arrays",
+    example=Example("[g.numpy() for g in tape_gradients(x, y, np.array([[0.5], [-0.25]]), np.array([0.1]))]",
+                    "[array([[-0.23751041], [-0.7683296 ]]), array([0.05579838])]",
+                    setup=("x, y = np.array([[1.0, 2.0], [0.0, -1.0]]), np.array([[1.0], [0.0]])",)),
+    trap="the tape records only inside its `with` block, and only what starts from variables: a loss computed after "
+         "the block, or from a plain array, has no gradient (tape.gradient returns None).",
+    solution="""w, b = tf.Variable(w), tf.Variable(b)            # the tape follows variables
+with tf.GradientTape() as tape:
+    p = tf.sigmoid(x @ w + b)                       # (n, d) @ (d, 1) + (1,) -> (n, 1)
+    loss = tf.reduce_mean(-(y * tf.math.log(p) + (1 - y) * tf.math.log(1 - p)))
+dw, db = tape.gradient(loss, [w, b])                # dL/dw (d, 1), dL/db (1,)
+return dw, db""")
+
+EXERCISES = (SIGMOID, PERCEPTRON_FORWARD, BINARY_CROSS_ENTROPY, TAPE_GRADIENTS)

@@ -1,9 +1,11 @@
-"""Day 3's exercises: one sigmoid neuron's gradients (mean squared error, cross-entropy), one SGD step."""
+"""Day 3's exercises: one sigmoid neuron's gradients (mean squared error, cross-entropy), one SGD step, and the same
+step on TensorFlow variables, in place (a TensorFlow exercise: the learner's code runs in the worker)."""
 from __future__ import annotations
 
 import numpy as np
 
-from course.exercises.exercise import Example, Exercise, Mistake
+from course.exercises import tfsteps
+from course.exercises.exercise import TF_IMPORTS, TF_SECONDS, Example, Exercise, Mistake, equals
 from course.reference import activations, neuron
 from course.reference.optimizers import first_update
 
@@ -138,4 +140,65 @@ SGD_STEP = Exercise(
     solution="return w - learning_rate * grad",
     train="update")
 
-EXERCISES = (NEURON_MSE, NEURON_BCE, SGD_STEP)
+
+def _variable_cases(rng):
+    return [dict(kernel=np.array([[0.5], [-0.25]]), bias=np.array([0.1]), grad_kernel=np.array([[0.2], [-0.4]]),
+                 grad_bias=np.array([0.3]), learning_rate=0.1),
+            dict(kernel=rng.normal(size=(3, 2)), bias=rng.normal(size=2), grad_kernel=rng.normal(size=(3, 2)),
+                 grad_bias=rng.normal(size=2), learning_rate=0.05)]
+
+
+def _update(rule):
+    """A learner's update applying ``rule(variable, grad, learning_rate)`` to every variable."""
+    def apply_update(variables, grads, learning_rate):
+        for v, g in zip(variables, grads):
+            rule(v, g, learning_rate)
+    return apply_update
+
+
+def _rebound(variables, grads, learning_rate):
+    for v, g in zip(variables, grads):
+        v = v - learning_rate * g                          # noqa: F841 - the mistake: a new tensor, thrown away
+
+
+VARIABLE_UPDATE = Exercise(
+    id="day3.variable_update", title="one SGD step on TensorFlow variables, in place, as apply_gradients does it",
+    function="apply_update", outputs=("kernel", "bias"), cases=_variable_cases, drive=tfsteps.update_variables,
+    oracle=lambda kernel, bias, grad_kernel, grad_bias, learning_rate: (kernel - learning_rate * grad_kernel,
+                                                                        bias - learning_rate * grad_bias),
+    tensorflow=True, seconds=TF_SECONDS, imports=TF_IMPORTS, rtol=1e-9, keeps_inputs=False,
+    mistakes=(
+        Mistake("rebound", "the variables did not change: v = v - learning_rate * g makes a new tensor and leaves "
+                "the variable as it was; change the variable itself, v.assign_sub(learning_rate * g)", _rebound,
+                when=lambda case, actual, expected: np.array_equal(actual[0], case["kernel"]) and np.array_equal(
+                    actual[1], case["bias"])),
+        Mistake("sign", "the variables moved up the slope: assign_sub subtracts the step, w <- w - lr * g",
+                _update(lambda v, g, lr: v.assign_add(lr * g)),
+                when=equals(lambda kernel, bias, grad_kernel, grad_bias, learning_rate: (
+                    kernel + learning_rate * grad_kernel, bias + learning_rate * grad_bias))),
+        Mistake("learning_rate", "the learning rate is missing: the step is learning_rate * g",
+                _update(lambda v, g, lr: v.assign_sub(g)),
+                when=equals(lambda kernel, bias, grad_kernel, grad_bias, learning_rate: (
+                    kernel - grad_kernel, bias - grad_bias))),
+    ),
+    hints=("A tf.Variable keeps its value between steps, like a model's weight: an update changes the variable "
+           "itself, it does not make a new one.",
+           "v.assign_sub(d) subtracts d from the variable v in place; v - d only computes a new tensor.",
+           "for v, g in zip(variables, grads): v.assign_sub(learning_rate * g), which is v <- v - learning_rate * g."),
+    heading="an SGD step on TensorFlow variables",
+    task="Apply one step of plain gradient descent to TensorFlow variables, the way a Keras optimizer does it: "
+         "every variable moves against its own gradient by learning_rate times it, changed in place (the model "
+         "that holds the variables sees the new values). Return nothing.",
+    args=(("variables", "a list of tf.Variable, e.g. a layer's kernel (d, units) and bias (units,)"),
+          ("grads", "a list of tensors: grads[i] is dL/d variables[i], of the same shape"),
+          ("learning_rate", "lr, a number")),
+    returns="None: the variables themselves hold the new values",
+    example=Example("apply_update([w], [tf.constant([0.2, -0.4], tf.float64)], 0.1) or w.numpy()",
+                    "array([ 0.48, -0.21])", "# the variable itself changed",
+                    setup=("w = tf.Variable(np.array([0.5, -0.25]))",)),
+    trap="w = w - learning_rate * g gives a new tensor the name w and leaves the variable, and the model holding it, "
+         "unchanged.",
+    solution="""for variable, grad in zip(variables, grads):
+    variable.assign_sub(learning_rate * grad)          # w <- w - lr * dL/dw, in place""")
+
+EXERCISES = (NEURON_MSE, NEURON_BCE, SGD_STEP, VARIABLE_UPDATE)
