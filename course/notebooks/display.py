@@ -12,28 +12,41 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
-_SHOWN: set = set()        # run directories whose figures this kernel has shown
+_SHOWN: set = set()        # (path, modification time) of the PNGs this kernel has shown
 
 
-def _runs(lesson, names) -> list:
+def _runs(lesson, names) -> tuple:
+    """The runs to show, and whether only the figures not shown yet (a lesson given without names)."""
     runs = getattr(lesson, "runs", None)
     if runs is None:                                  # a single run (a RunResult)
-        return [lesson]
+        return [lesson], False
     if names:
         missing = [n for n in names if n not in runs]
         if missing:
             raise ValueError(f"no run named {', '.join(map(repr, missing))}; this lesson's runs: {', '.join(runs)}")
-        return [runs[n] for n in names]
-    return [run for run in runs.values() if str(run.run_dir) not in _SHOWN]
+        return [runs[n] for n in names], False
+    return list(runs.values()), True
 
 
 def show_figures(lesson, *names: str) -> None:
-    """Show the figures of ``lesson``'s runs (``names``; default: those not shown yet), or of one run, each under
-    a line naming its run and its file. Returns None: the cell shows the figures and nothing else."""
-    for run in _runs(lesson, names):
-        _SHOWN.add(str(run.run_dir))
+    """Show the figures of ``lesson``'s runs (``names``; default: those not shown yet, a figure saved again
+    included), or of one run, each under a line naming its run and its file; a figure saved in several runs
+    once, then a line for each other run that holds it. Returns None: the cell shows the figures and nothing else."""
+    runs, fresh_only = _runs(lesson, names)
+    shown = {}                                        # the PNG's bytes -> the run it was shown from, in this call
+    for run in runs:
         for png in sorted(Path(run.run_dir).glob("*.png"), key=lambda p: (p.stat().st_mtime_ns, p.name)):
-            _show_png(png, f"{run.name}: {png.stem.replace('_', ' ')}  ({png})")
+            key = (str(png), png.stat().st_mtime_ns)
+            if fresh_only and key in _SHOWN:
+                continue
+            _SHOWN.add(key)
+            caption = f"{run.name}: {png.stem.replace('_', ' ')}"
+            data = png.read_bytes()
+            if data in shown:
+                print(f"{caption}: the same figure as {shown[data]}'s  ({png})")
+                continue
+            shown[data] = run.name
+            _show_png(png, f"{caption}  ({png})")
 
 
 def _display():

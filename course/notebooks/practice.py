@@ -58,12 +58,24 @@ def _intro(day: int, title: str, exercises: list) -> Cell:
     return Cell("markdown", "\n".join(lines))
 
 
+QUIET = {"import tensorflow as tf", "import keras"}   # imported through the course: started quietly, deterministic
+
+
 def _setup(exercises: list) -> Cell:
-    imports = ["import numpy as np", "", "from course.notebooks import check, hint" + (
-        ", train" if any(e.train for e in exercises) else "")]
+    """The imports the day's functions use (their starters' own), then check and hint (and train)."""
+    lines = []
+    for exercise in exercises:
+        lines += [line for line in exercise.imports.splitlines() if line.strip() and line not in lines]
+    standard = [line for line in lines if line not in QUIET and not line.startswith("import numpy")]
+    numpy = [line for line in lines if line.startswith("import numpy")]
+    course = ["from course.notebooks import check, hint" + (", train" if any(e.train for e in exercises) else "")]
+    if QUIET & set(lines):
+        course += ["# TensorFlow and Keras as the course starts them (quiet, deterministic): the modules "
+                   "`import tensorflow as tf` gives", "from course.training import keras, tf"]
     if any(e.train for e in exercises):
-        imports += ["", "%load_ext tensorboard"]
-    return Cell("code", "\n".join(imports))
+        course += ["", "%load_ext tensorboard"]
+    return Cell("code", "\n\n".join("\n".join(group) for group in (standard, numpy) if group) + "\n\n"
+                + "\n".join(course))
 
 
 def _train_cells(exercise) -> list:

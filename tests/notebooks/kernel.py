@@ -11,7 +11,10 @@ nbclient's CellExecutionError, which names the cell and the error.
 """
 from __future__ import annotations
 
+import os
 import re
+
+from tests.helpers import ROOT
 
 TENSORBOARD_TAG = "tensorboard"
 
@@ -27,17 +30,21 @@ def with_parameters(nb, **parameters):
     return nb
 
 
-def execute(text: str, cwd, timeout: int = 900, **parameters):
-    """Run the notebook ``text`` in a fresh python3 kernel whose working directory is ``cwd``; the executed notebook."""
+def execute(text: str, cwd, timeout: int = 900, after=(), **parameters):
+    """Run the notebook ``text`` in a fresh python3 kernel whose working directory is ``cwd``; the executed notebook.
+    ``after``: code cells run after the notebook's, in the same kernel (what the test reads from it)."""
     import nbformat
     from nbclient import NotebookClient
     nb = nbformat.reads(text, as_version=4)
     nbformat.validate(nb)
     if parameters:
         nb = with_parameters(nb, **parameters)
+    nb.cells += [nbformat.v4.new_code_cell(source) for source in after]
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", skip_cells_with_tag=TENSORBOARD_TAG,
                             resources={"metadata": {"path": str(cwd)}})
-    client.execute()
+    # the kernel imports this repository's course and lessons, whatever the environment has installed
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    client.execute(env={**os.environ, "PYTHONPATH": path})
     return nb
 
 

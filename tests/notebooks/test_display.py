@@ -48,3 +48,19 @@ def test_show_code_shows_the_function_s_own_source(capsys):
     show_code(run_with_pngs)
     out = capsys.readouterr().out
     assert out == inspect.getsource(run_with_pngs)          # outside a notebook: printed
+
+
+def test_a_figure_added_to_shown_runs_is_shown_once_with_a_line_for_each_other_run(tmp_path, capsys):
+    lesson = Lesson("mine", Config(logdir=str(tmp_path)))
+    sgd = lesson.keep(run_with_pngs(tmp_path, "sgd", ["curves"]))
+    adam = lesson.keep(run_with_pngs(tmp_path, "adam", []))
+    show_figures(lesson)
+    capsys.readouterr()
+    for run in (sgd, adam):                               # one figure, saved into every run (Day 8's paths)
+        (run.run_dir / "optimizer_paths.png").write_bytes(PNG_SIGNATURE + b"the paths")
+    show_figures(lesson)
+    assert capsys.readouterr().out.splitlines() == [
+        f"sgd: optimizer paths  ({sgd.run_dir / 'optimizer_paths.png'})",
+        f"adam: optimizer paths: the same figure as sgd's  ({adam.run_dir / 'optimizer_paths.png'})"]
+    show_figures(lesson)                                  # nothing new
+    assert capsys.readouterr().out == ""

@@ -1,6 +1,7 @@
 """A day's exercise notebook, written from the exercise registry: every exercise of the day, its starter as
 `course exercises init` writes it, a check under it, a hint behind a call, and training where it has --train."""
 import json
+import re
 
 import pytest
 
@@ -57,3 +58,18 @@ def test_the_solutions_variant_differs_only_in_the_functions_bodies():
 def test_a_day_without_exercises_is_refused():
     with pytest.raises(ValueError, match=r"day 42 has no exercises; the days with exercises are \[1, "):
         exercise_cells(42, "Day 42")
+
+
+@pytest.mark.parametrize("day", exercise_days())
+def test_the_setup_cell_binds_every_name_the_day_s_starters_import_to_the_same_module(day):
+    setup = shipped(day)[1][1]
+    code = "\n".join(line for line in setup.splitlines() if not line.startswith("%"))
+    ours = {}
+    exec(code, ours)                                     # TensorFlow, if any, through course.training: quiet
+    for exercise in (e for e in EXERCISES.values() if e.day == day):
+        theirs = {}
+        exec(exercise.imports, theirs)
+        assert {name: ours.get(name) for name in theirs if name != "__builtins__"} == \
+            {name: module for name, module in theirs.items() if name != "__builtins__"}, exercise.id
+    assert ("%load_ext tensorboard" in setup) == any(e.train for e in EXERCISES.values() if e.day == day)
+    assert not re.search(r"^(import|from) tensorflow", setup, re.M)     # its start-up lines: through the course
