@@ -28,12 +28,14 @@ WAIT = 15                   # seconds JupyterLab takes to open a notebook before
 OUT = ROOT / "docs" / "notebooks"
 WRONG_SGD = "    return w + learning_rate * grad"
 SHOTS = {   # name: (notebook, the text of the cell scrolled to the top, window size)
-    "lesson": ("day02_mlp.ipynb", "day2.learn_xor(lesson)", "1400,1500"),
-    "exercise": ("day03_weights_bias_exercises.ipynb", "`day3.sgd_step`", "1400,1250"),
+    "lesson": ("day02_mlp.ipynb", "day2.learn_xor(lesson)", "1400,1750"),
+    "exercise": ("day03_weights_bias_exercises.ipynb", "day3.sgd_step: ", "1400,1250"),
 }
-# JupyterLab without its news, its update check and anything else that would call the network
+# JupyterLab without its news, its update check and its extension manager (they would call the network); as
+# root (a container), JupyterLab wants to be told
 LAB = ["--no-browser", "--ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=", "--LabApp.news_url=None",
-       "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+       "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.extension_manager=readonly",
+       *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])]
 
 
 def run_notebook(path: Path, edit=None) -> None:
@@ -72,7 +74,10 @@ def screenshot(port, notebook, top, size, out):
                       " if (!cell) return false; cell.scrollIntoView({block: 'start'}); return true; })()")
             found = chromium.call("Runtime.evaluate", expression=script, returnByValue=True)["result"].get("value")
             if not found:
-                raise RuntimeError(f"{notebook}: no cell shows {top!r}")
+                Path(out).with_suffix(".failed.png").write_bytes(
+                    base64.b64decode(chromium.call("Page.captureScreenshot", format="png")["data"]))
+                raise RuntimeError(f"{notebook}: no cell shows {top!r} (what the page showed: "
+                                   f"{Path(out).with_suffix('.failed.png')})")
             time.sleep(3)
             Path(out).write_bytes(base64.b64decode(chromium.call("Page.captureScreenshot", format="png")["data"]))
         finally:
@@ -88,6 +93,10 @@ def main():
         subprocess.run([sys.executable, "-m", "course", "notebooks", str(folder)], check=True, cwd=tmp)
         run_notebook(folder / SHOTS["lesson"][0])
         run_notebook(folder / SHOTS["exercise"][0], write_exercises)
+        # no "Would you like to get notified about official Jupyter news?" over the picture, no news fetched
+        notification = Path(tmp) / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+        notification.parent.mkdir(parents=True)
+        notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
         port = free_port()
         env = {**os.environ, "JUPYTER_CONFIG_DIR": str(Path(tmp) / "config"), "JUPYTERLAB_SETTINGS_DIR":
                str(Path(tmp) / "settings"), "JUPYTERLAB_WORKSPACES_DIR": str(Path(tmp) / "workspaces")}
@@ -100,7 +109,11 @@ def main():
                     urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=5).read()
                     break
                 except OSError:
+                    if lab.poll() is not None:
+                        sys.exit(f"JupyterLab stopped (exit status {lab.returncode})")
                     time.sleep(1)
+            else:
+                sys.exit("JupyterLab did not answer within a minute")
             for name, (notebook, top, size) in SHOTS.items():
                 screenshot(port, notebook, top, size, OUT / f"{name}.png")
                 print(f"wrote {OUT / f'{name}.png'}")
