@@ -11,7 +11,6 @@ photographs each notebook scrolled to the cell shown.
 """
 from __future__ import annotations
 
-import base64
 import json
 import os
 import shutil
@@ -22,7 +21,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from screenshots import ROOT, Chromium, free_port
+from screenshots import ROOT, Chromium, free_port, stop
 
 WAIT = 15                   # seconds JupyterLab takes to open a notebook before its screenshot
 OUT = ROOT / "docs" / "notebooks"
@@ -64,7 +63,7 @@ def write_exercises(nb) -> None:
 
 
 def screenshot(port, notebook, top, size, out):
-    with tempfile.TemporaryDirectory() as profile:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:     # Chromium's helpers may write on
         chromium = Chromium(size, profile)
         try:
             chromium.call("Page.navigate", url=f"http://127.0.0.1:{port}/lab/tree/{notebook}?reset")
@@ -74,12 +73,11 @@ def screenshot(port, notebook, top, size, out):
                       " if (!cell) return false; cell.scrollIntoView({block: 'start'}); return true; })()")
             found = chromium.call("Runtime.evaluate", expression=script, returnByValue=True)["result"].get("value")
             if not found:
-                Path(out).with_suffix(".failed.png").write_bytes(
-                    base64.b64decode(chromium.call("Page.captureScreenshot", format="png")["data"]))
+                Path(out).with_suffix(".failed.png").write_bytes(chromium.capture())
                 raise RuntimeError(f"{notebook}: no cell shows {top!r} (what the page showed: "
                                    f"{Path(out).with_suffix('.failed.png')})")
             time.sleep(3)
-            Path(out).write_bytes(base64.b64decode(chromium.call("Page.captureScreenshot", format="png")["data"]))
+            Path(out).write_bytes(chromium.capture())
         finally:
             chromium.close()
 
@@ -118,11 +116,7 @@ def main():
                 screenshot(port, notebook, top, size, OUT / f"{name}.png")
                 print(f"wrote {OUT / f'{name}.png'}")
         finally:
-            lab.terminate()
-            try:
-                lab.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                lab.kill()
+            stop(lab)
 
 
 if __name__ == "__main__":
