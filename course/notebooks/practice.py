@@ -4,10 +4,11 @@ by itself, and a notebook can never disagree with ``course exercises init``'s st
     cells = exercise_cells(3, "Day 3 - Weights and bias")     # [Cell, ...]: the intro, then each exercise
     cells = exercise_cells(3, "...", solutions=True)          # the course's solutions filled in (the tests' run)
 
-First the imports the day's starters use (TensorFlow and Keras through ``course.training``, started quietly and
-deterministic, the same modules), then for each exercise: its title and task (Markdown), the starter (the function with its docstring: the shapes, an
-example, the trap; its body raises NotImplementedError), ``check(...)`` under it, ``hint(...)`` commented out (a
-hint is behind a call), and for an update rule or a gradient ``train(...)`` with TensorBoard on the two runs.
+First the imports the day's starters use (TensorFlow and Keras through ``course.training``: the same modules,
+started quietly and deterministic); then for each exercise: its title and task (Markdown), the starter (the
+function with its docstring: the shapes, an example, the trap; its body raises NotImplementedError),
+``check(...)`` under it, ``hint(...)`` commented out (a hint is behind a call), and for an update rule, a
+gradient, a step or a loop ``train(...)`` with TensorBoard on the two runs.
 """
 from __future__ import annotations
 
