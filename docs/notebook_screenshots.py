@@ -92,7 +92,8 @@ def main():
         run_notebook(folder / SHOTS["lesson"][0])
         run_notebook(folder / SHOTS["exercise"][0], write_exercises)
         # no "Would you like to get notified about official Jupyter news?" over the picture, no news fetched
-        notification = Path(tmp) / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+        settings = Path(tmp) / "settings" / "@jupyterlab" / "apputils-extension"
+        notification = settings / "notification.jupyterlab-settings"
         notification.parent.mkdir(parents=True)
         notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
         port = free_port()

@@ -7,7 +7,7 @@
     # %%
     # %load_ext tensorboard
 
-    cells = parse(text)          # [Cell("markdown", "## 2. Learning XOR"), Cell("code", "epochs = 50", ("parameters",)),
+    cells = parse(text)        # [Cell("markdown", "## 2. Learning XOR"), Cell("code", "epochs = 50", ("parameters",)),
                                  #  Cell("code", "%load_ext tensorboard")]
 
 The subset read here is the one jupytext writes: a cell starts at a ``# %%`` line, ``[markdown]`` makes it a
