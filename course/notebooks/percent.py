@@ -8,7 +8,7 @@
     # %load_ext tensorboard
 
     cells = parse(text)        # [Cell("markdown", "## 2. Learning XOR"), Cell("code", "epochs = 50", ("parameters",)),
-                                 #  Cell("code", "%load_ext tensorboard")]
+                               #  Cell("code", "%load_ext tensorboard")]
 
 The subset read here is the one jupytext writes: a cell starts at a ``# %%`` line, ``[markdown]`` makes it a
 Markdown cell (each line ``# text``), ``tags=[...]`` gives its tags; in a code cell a magic is kept commented
