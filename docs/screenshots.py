@@ -115,6 +115,10 @@ class Chromium:
             self.call(mouse, type="mouseReleased", x=x1, y=y1, button="left", clickCount=1)
         time.sleep(0.4)
 
+    def capture(self) -> bytes:
+        """The page as it is now, a PNG."""
+        return base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"])
+
     def close(self):
         self.process.kill()
         self.process.wait()
@@ -130,22 +134,27 @@ def screenshot(logdir, fragment, size, out, gestures=()):
         board.stdout.readline()                      # "TensorBoard is serving ..."
         time.sleep(3)                                # let it read the event files
         urllib.request.urlopen(f"http://127.0.0.1:{port}/data/runs", timeout=30).read()
-        with tempfile.TemporaryDirectory() as profile:
+        with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:     # Chromium's helpers may write on
             chromium = Chromium(size, profile)
             try:
                 chromium.call("Page.navigate", url=f"http://127.0.0.1:{port}/?darkMode=false{fragment}")
                 time.sleep(WAIT)
                 for gesture in gestures:
                     chromium.gesture(*gesture)
-                Path(out).write_bytes(base64.b64decode(chromium.call("Page.captureScreenshot", format="png")["data"]))
+                Path(out).write_bytes(chromium.capture())
             finally:
                 chromium.close()
     finally:
-        board.terminate()
-        try:
-            board.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            board.kill()
+        stop(board)
+
+
+def stop(server, grace=20):
+    """End a server started here: SIGTERM, then SIGKILL if it has not ended after ``grace`` seconds."""
+    server.terminate()
+    try:
+        server.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        server.kill()
 
 
 def main():

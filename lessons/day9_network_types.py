@@ -411,12 +411,10 @@ def side_by_side(rows) -> None:
     print("")
 
 
-def run(config: Config, family: str = "all") -> LessonResult:
-    if family not in FAMILIES:
-        raise ValueError(f"family must be one of {', '.join(FAMILIES)}; got {family!r}")
-    chosen = FAMILIES[1:] if family == "all" else (family,)
-    lesson = Lesson(LESSON, config)
-    # Every data set is made and checked first: a bad setting stops the lesson before it writes anything.
+def family_data(config) -> dict:
+    """Every family's data, made and checked against ``config``: {"digits": 1797 digits of 64 pixels, "gaps":
+    {"short": ..., "long": ...} the marked-value sequences (2000 each), "real": the (2000, 2) points the GAN
+    imitates}. A batch size too large for one of them raises ConfigError."""
     digits = data.digits(seed=config.seed)                                    # 1797 digits, 64 pixels
     gaps = {gap: sequences.marked_sign(seed=config.seed, length=length, lag=length - WINDOW, window=WINDOW)
             for gap, length in LENGTHS.items()}                               # 2000 sequences each
@@ -426,12 +424,22 @@ def run(config: Config, family: str = "all") -> LessonResult:
     if config.batch_size > len(real):
         raise ConfigError(f"batch_size {config.batch_size} is larger than the {len(real)} points the GAN learns "
                           f"from; use at most {len(real)}")
+    return {"digits": digits, "gaps": gaps, "real": real}
 
-    parts = {"cnn": lambda: cnn_part(lesson, digits),
-             "rnn": lambda: recurrent_part(lesson, gaps),
-             "autoencoder": lambda: autoencoder_part(lesson, digits),
-             "gan": lambda: gan_part(lesson, real),
-             "transformer": lambda: transformer_part(lesson, gaps["long"])}
+
+def run(config: Config, family: str = "all") -> LessonResult:
+    if family not in FAMILIES:
+        raise ValueError(f"family must be one of {', '.join(FAMILIES)}; got {family!r}")
+    chosen = FAMILIES[1:] if family == "all" else (family,)
+    lesson = Lesson(LESSON, config)
+    # Every data set is made and checked first: a bad setting stops the lesson before it writes anything.
+    found = family_data(config)
+
+    parts = {"cnn": lambda: cnn_part(lesson, found["digits"]),
+             "rnn": lambda: recurrent_part(lesson, found["gaps"]),
+             "autoencoder": lambda: autoencoder_part(lesson, found["digits"]),
+             "gan": lambda: gan_part(lesson, found["real"]),
+             "transformer": lambda: transformer_part(lesson, found["gaps"]["long"])}
     rows = [row for name in chosen for row in parts[name]()]     # each family, then its rows of the table
     side_by_side(rows)
     lesson.takeaways(takeaways(chosen, lesson.numbers))

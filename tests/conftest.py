@@ -35,6 +35,9 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     config.addinivalue_line("markers", "fresh_process(job): the test reads the result of a job that runs in a "
                                        "fresh process, started beside the in-process tests (tests/helpers.py)")
+    config.addinivalue_line("markers", "notebooks: the test runs notebooks in Jupyter kernels (needs the notebooks "
+                                       "extra; a few minutes): left out of the default run by setup.cfg's addopts, "
+                                       "run with python -m pytest -m notebooks, as .ci/run does")
     config.addinivalue_line("markers", "trained: the test asserts a trained result (an accuracy, a loss, an order "
                                        "of runs) through the claim fixture; benchmarks/seed_margins.py runs these "
                                        "over seeds 0-4 with oneDNN off and on, .ci/run again with oneDNN on")

@@ -11,7 +11,8 @@ COURSE = ROOT / "course"
 LESSONS = ROOT / "lessons"
 # ground first; the faces (course/<name>.py) sit above everything in course/ and only lessons use them
 LAYERS = {"checks": 0, "numbers": 0, "reference": 1, "core": 2, "engine": 3, "pictures": 3, "trace": 4, "tensorboard": 5,
-          "runs": 6, "families": 7, "distribute": 7, "exercises": 7, "cli": 8}
+          "runs": 6, "families": 7, "distribute": 7, "exercises": 7, "notebooks": 8,
+          "cli": 9}
 FACES = {"config", "data", "models", "training", "plots", "gradcheck", "experiment", "__main__", "__init__"}
 
 

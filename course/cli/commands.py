@@ -6,6 +6,7 @@
     course info                      # versions and devices
     course exercises init            # the exercises into ./course-exercises; then course check, course hint
     course grade DIR...              # a teacher's grades of many workspaces: grades.csv, feedback, a table
+    course notebooks [DIR]           # the lessons and exercises as Jupyter notebooks into ./course-notebooks
 
 Bad input exits with status 2 and one line that says what was wrong; nothing is written.
 TensorFlow is only imported by the commands that need it, so ``course list`` and ``course --help``
@@ -21,7 +22,7 @@ import sys
 import threading
 from pathlib import Path
 
-from course.cli import board, drill, grading
+from course.cli import board, drill, grading, notebooks
 from course.cli.flags import OneLineParser, positive_int
 from course.cli.lessons import LESSONS, lesson_goal
 
@@ -159,6 +160,7 @@ def build_parser() -> OneLineParser:
     sub.add_parser("info", help="versions of TensorFlow, Keras, TensorBoard and the devices found")
     drill.add_commands(sub)
     grading.add_command(sub)
+    notebooks.add_command(sub)
     return parser
 
 
@@ -178,7 +180,8 @@ def main(argv=None) -> int:
     command = {"list": lambda: _cmd_list(args), "info": lambda: _cmd_info(args),
                "exercises": lambda: drill.cmd_exercises(args, parser), "check": lambda: drill.cmd_check(args, parser),
                "hint": lambda: drill.cmd_hint(args, parser),
-               "grade": lambda: grading.cmd_grade(args, parser)}[args.command]
+               "grade": lambda: grading.cmd_grade(args, parser),
+               "notebooks": lambda: notebooks.cmd_notebooks(args, parser)}[args.command]
     try:
         code = command()
         if sys.stdout is not None:       # closed (`>&-`): the exercise commands said so with their status

@@ -63,12 +63,10 @@ def train(worker, message: dict) -> None:
         if not text.startswith("Stopped early: "):     # a run that diverged: the checker blames the function
             worker.send({"event": "line", "text": text})
 
-    from course.exercises.train import LearnerFault, train_exercise
-    if exercise.train in RETURNS:
-        from course.exercises.tftrain import train_tensorflow_exercise as train_exercise    # noqa: F811
+    from course.exercises.train import LearnerFault
     try:
-        runs = train_exercise(exercise, function, logdir=message["logdir"], seed=int(message.get("seed", 0)),
-                              print_fn=print_fn, call=_Guard(exercise, path, worker.send))
+        runs = trainer(exercise)(exercise, function, logdir=message["logdir"], seed=int(message.get("seed", 0)),
+                                 print_fn=print_fn, call=_Guard(exercise, path, worker.send))
     except LearnerFault as fault:
         worker.send({"event": "fault", "fault": wire.encode(fault.record)})
         return
@@ -79,9 +77,25 @@ def train(worker, message: dict) -> None:
         worker.send({"event": "fault", "fault": {"kind": "disk", "errno": err.errno or 0,
                                                   "message": err.strerror or str(err), "filename": str(err.filename)}})
         return
+    worker.send({"event": "done", **summary(runs)})
+
+
+def trainer(exercise):
+    """The function that trains ``exercise``'s model with a learner's function: ``train_exercise`` (NumPy update
+    rules and gradients) or ``train_tensorflow_exercise`` (a step, an epoch, a logged epoch)."""
+    if exercise.train in RETURNS:
+        from course.exercises.tftrain import train_tensorflow_exercise
+        return train_tensorflow_exercise
+    from course.exercises.train import train_exercise
+    return train_exercise
+
+
+def summary(runs) -> dict:
+    """The two runs' numbers (the "done" event's): the steps, the last losses, the largest difference, where they
+    are."""
     yours, course = (np.asarray(runs[key].metrics["step_losses"], np.float64) for key in ("yours", "course"))
     steps = min(len(yours), len(course))
     last = {key: float(losses[-1]) if len(losses) else None for key, losses in (("yours", yours), ("course", course))}
-    worker.send({"event": "done", "steps": len(course), "compared": steps, **last,
-                 "gap": float(np.max(np.abs(yours[:steps] - course[:steps]))) if steps else None,
-                 "runs": str(runs["yours"].run_dir.parent)})
+    return {"steps": len(course), "compared": steps, **last,
+            "gap": float(np.max(np.abs(yours[:steps] - course[:steps]))) if steps else None,
+            "runs": str(runs["yours"].run_dir.parent)}

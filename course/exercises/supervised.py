@@ -49,7 +49,7 @@ def train(process, exercise, path, source: bytes, *, logdir, seed=0, print_fn=pr
             elif kind == "fault":
                 return _fault(exercise, wire.decode(event.get("fault")), print_fn)
             elif kind == "done":
-                return _done(event, print_fn, shown_logdir)
+                return done(event, print_fn, shown_logdir)
             else:
                 print_fn(f"Training stopped: the worker said {kind!r}.")
                 return 1
@@ -114,7 +114,9 @@ def _fault(exercise, record, print_fn) -> int:
     return 1
 
 
-def _done(event, print_fn, shown_logdir) -> int:
+def done(event, print_fn, shown_logdir=None) -> int:
+    """Print the end of a training (the "done" event): the two runs' last losses, how their curves lie on one
+    chart, where they are; 0."""
     steps, compared = event.get("steps"), event.get("compared")
     if compared:
         print_fn(f"  batch loss after {steps} steps: yours {event['yours']:.6f}, the course's {event['course']:.6f}; "

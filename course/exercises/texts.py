@@ -81,3 +81,11 @@ def untouched(exercise, source: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return _normal(text) == _normal(starter_text(exercise))
+
+
+def function_text(exercise, *, solution: bool = False, docstring: bool = True) -> str:
+    """The function alone, as a notebook's cell holds it: its signature, its docstring (unless ``docstring`` is
+    False) and the starter's ``NotImplementedError`` line, or the course's body (``solution``)."""
+    body = (textwrap.indent(exercise.solution.strip("\n"), "    ") if solution
+            else "    " + NOT_WRITTEN.format(function=exercise.function))
+    return "\n".join([_signature(exercise), *([_function_docstring(exercise)] if docstring else []), body])
