@@ -66,14 +66,14 @@ def _cmd_tensorboard(args, parser) -> int:
     if logdir.exists() and not logdir.is_dir():
         parser.error(f"--logdir {str(logdir)!r} is a file, not a directory of runs")
     if not logdir.is_dir():
-        parser.error(f"no log directory {str(logdir)!r} yet: run a lesson first (course run day1_perceptron)")
+        parser.error(f"no log directory {str(logdir)!r} yet: run a lesson first, e.g. course run day1_perceptron")
     try:
         warning = board.check_host(args.host)
     except ValueError as err:
         parser.error(str(err))
     selection = board.select(logdir, everything=args.all)
     if not selection.runs:
-        parser.error(f"no runs in {str(logdir)!r} yet: run a lesson first (course run day1_perceptron)")
+        parser.error(f"no runs in {str(logdir)!r} yet: run a lesson first, e.g. course run day1_perceptron")
     import tempfile
     import time
 

@@ -49,8 +49,8 @@ def copy_notebooks(directory=DEFAULT, source=PACKAGED) -> list:
     if there:
         more = f" and {len(there) - 1} more" if len(there) > 1 else ""
         raise HandoutError(f"{directory} already holds the notebooks ({there[0]}{more}): nothing was changed, so "
-                           f"your work there is kept. Open them with: jupyter lab {directory}   (or copy a fresh set "
-                           "elsewhere: course notebooks OTHER_DIR)")
+                           f"your work there is kept. Open them with: jupyter lab {directory}; or copy a fresh set "
+                           "elsewhere: course notebooks OTHER_DIR")
     made = not os.path.lexists(root)
     written = []
     try:

@@ -99,7 +99,7 @@ def test_course_tensorboard_without_logs_is_a_clear_error(tmp_path, capsys):
         commands.main(["tensorboard", "--logdir", str(tmp_path / "none")])
     assert exit_info.value.code == 2
     assert capsys.readouterr().err == (f"course: error: no log directory {str(tmp_path / 'none')!r} yet: run a lesson "
-                                       "first (course run day1_perceptron) (see --help)\n")
+                                       "first, e.g. course run day1_perceptron (see --help)\n")
     with pytest.raises(SystemExit) as exit_info:
         commands.main(["tensorboard", "--port", "0"])
     assert exit_info.value.code == 2

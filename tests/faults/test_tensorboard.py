@@ -37,7 +37,8 @@ def test_an_empty_log_directory_is_a_usage_error(tmp_path, capsys):             
     with pytest.raises(SystemExit) as exit_info:
         commands.main(["tensorboard", "--logdir", str(tmp_path)])
     assert exit_info.value.code == 2
-    assert f"no runs in '{tmp_path}' yet: run a lesson first (course run day1_perceptron)" in capsys.readouterr().err
+    assert (f"no runs in '{tmp_path}' yet: run a lesson first, e.g. course run day1_perceptron (see --help)"
+            in capsys.readouterr().err)
 
 
 def test_a_corrupt_file_a_looping_link_and_a_dangling_link_are_served_around(tmp_path):                     # ours

@@ -69,8 +69,8 @@ def test_the_command_over_existing_work_exits_2_with_one_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(f"course: error: {tmp_path / 'nb'} already holds the notebooks "
                                                "(day01_perceptron.ipynb and ")
-    assert err[0].endswith(f"Open them with: jupyter lab {tmp_path / 'nb'}   (or copy a fresh set elsewhere: "
-                           "course notebooks OTHER_DIR) (see --help)")
+    assert err[0].endswith(f"Open them with: jupyter lab {tmp_path / 'nb'}; or copy a fresh set elsewhere: "
+                           "course notebooks OTHER_DIR (see --help)")      # one pair of brackets, not two in a row
 
 
 def test_a_file_size_limit_leaves_nothing_and_exits_74(tmp_path):
