@@ -62,3 +62,22 @@ def test_every_python_m_command_in_the_readme_names_a_runnable_module(module):
     assert spec is not None, module
     if spec.submodule_search_locations is not None:              # a package runs its __main__
         assert importlib.util.find_spec(f"{module}.__main__") is not None, module
+
+
+def test_what_the_course_writes_in_a_clone_is_ignored_by_git(tmp_path):
+    """Issue 19: a learner's workspace, notebooks, runs and a teacher's gradings never show up as changes. Git
+    itself reads the .gitignore (in a repository of its own, so that a checkout without .git works too)."""
+    import shutil
+    import subprocess
+    assert shutil.which("git"), "this test asks git itself what .gitignore ignores"
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    shutil.copy(ROOT / ".gitignore", tmp_path / ".gitignore")
+    paths = ["course-exercises/day1/sigmoid.py", "course-exercises/.course-exercises.json",
+             "course-notebooks/day01_perceptron.ipynb", ".ipynb_checkpoints/x.ipynb",
+             "logs/day1_perceptron/20261205-070000_blobs/train/events.out.tfevents.1",
+             "grades-20261205-070000/grades.csv", "benchmarks/results/20261205-072333.json"]
+    proc = subprocess.run(["git", "check-ignore", "--no-index", *paths], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.stdout.splitlines() == paths
+    kept = subprocess.run(["git", "check-ignore", "--no-index", "logs/README.md", "README.md", "course/cli/drill.py"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert kept.stdout == "" and kept.returncode == 1

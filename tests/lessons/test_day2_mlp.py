@@ -58,6 +58,11 @@ def test_day2_default_flags_meet_the_lessons_bars(tmp_path, capsys, trained_seed
     # the rule printed is the rule applied: plain SGD, every traced line before - lr x (gradient) = after
     assert out.count("The first 3 update steps (w <- w - lr * dL/dw with lr = 0.3):") == 2
     assert sgd_lines_hold(out) == len(TRACED.findall(out)) == 3 * (7 + 11)   # 3 steps x 2 entries a tensor, 1 of an output bias
+    # XOR's output bias gets a gradient of exactly 0 at step 1 (the standardised corners come in pairs x, -x with
+    # the same label and tanh is odd): the trace says so, and the lesson says why, so it does not read as a bug
+    xor_part = out.split("== 3.")[0]
+    assert "output/bias (1): |w| 0.0000  |g| 0 (exactly: no change this step)" in xor_part
+    assert "(output/bias's gradient at step 1 is exactly 0, not a bug: tanh is odd and the corners," in xor_part
 
 
 def test_adam_traces_write_out_m_v_the_bias_corrections_and_the_step(tmp_path, capsys):
