@@ -58,8 +58,14 @@ def test_ctrl_c_while_the_step_is_traced_waits_for_the_trace_and_stops_before_th
             self.history = history
 
     ctrl_c = CtrlC()
-    with pytest.raises(KeyboardInterrupt):
-        fit(models.perceptron(2, seed=0), datasets.blobs(seed=0), Config(epochs=2), observers=[ctrl_c])
+    # Python's own Ctrl-C handler for this test: a session started in the background (`pytest &` from a script)
+    # inherits SIGINT ignored, and a process that ignores SIGINT rightly trains on
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            fit(models.perceptron(2, seed=0), datasets.blobs(seed=0), Config(epochs=2), observers=[ctrl_c])
+    finally:
+        signal.signal(signal.SIGINT, before)
     assert len(ctrl_c.graphs) == 1 and ctrl_c.history.stopped == "interrupted before the first step"
 
 
