@@ -29,7 +29,8 @@ def strategy_of(model):
 
 
 def split_batch(strategy, x, y):
-    """Give replica r of R rows [r*m // R, (r+1)*m // R) of a global batch of m (the last may be smaller).
+    """Give replica r of R rows [r*m // R, (r+1)*m // R) of a global batch of m (when R does not divide m the later
+    replicas get the extra rows; tf.data's distributed datasets give them to the first ones).
 
     Example:
         >>> xs, ys = split_batch(strategy, x[:64], y[:64])   # 2 replicas: rows 0-31 and 32-63

@@ -97,3 +97,19 @@ def test_the_worked_example_is_what_the_solution_prints(exercise_id):
 def test_titles_say_what_to_write_not_the_answer():
     for exercise in EXERCISES.values():
         assert not re.search(r"[-+*/]\s|<-|\^", exercise.title), exercise.title
+
+
+@pytest.mark.parametrize("exercise_id", list(EXERCISES))
+def test_every_line_of_a_starters_example_is_python_a_learner_can_paste(exercise_id):
+    """Each `>>>` statement with its `...` lines compiles (a wrapped line once split a tuple at a comma)."""
+    lines = [line.strip() for line in starter_text(EXERCISES[exercise_id]).splitlines()
+             if line.strip().startswith((">>> ", "... "))]
+    statements = []
+    for line in lines:
+        if line.startswith(">>> "):
+            statements.append([line[4:]])
+        else:
+            statements[-1].append(line[4:])
+    assert statements
+    for statement in statements:
+        compile("\n".join(statement), exercise_id, "single")

@@ -1,6 +1,6 @@
-"""Day 10's exercise: one global batch split over replicas, each replica's share of the gradient, and the
-all-reduce that sums them, as ``tf.distribute.MirroredStrategy`` does it (the oracle is NumPy; the tests hold it
-against the strategy over two logical CPUs, as Day 10 runs it)."""
+"""Day 10's exercise: one global batch split over replicas as Day 10's loop splits it (``split_batch``), each
+replica's share of the gradient, and the all-reduce that sums them, as ``tf.distribute.MirroredStrategy`` does
+(the oracle is NumPy; the tests hold it against the strategy over two logical CPUs, as Day 10 runs it)."""
 from __future__ import annotations
 
 import numpy as np
@@ -26,7 +26,7 @@ def _cases(rng):
             dict(x=x10, y=(x10.sum(axis=1) > 0).astype(int), replicas=3, gradient=perceptron_gradient)]
 
 
-def _rows(m, replicas):
+def _rows(m, replicas):      # as course.distribute.split_batch: the later replicas get the extra rows
     return [(r * m // replicas, (r + 1) * m // replicas) for r in range(replicas)]
 
 
@@ -38,7 +38,7 @@ def _all_reduce(x, y, replicas, gradient, *, split=_rows, scaled=True, averaged=
     return shares, shares.sum(axis=0)
 
 
-def _numpy_split(m, replicas):                # np.array_split: the first slices get the extra rows
+def _numpy_split(m, replicas):   # np.array_split, like tf.data's distributed datasets: the first get the extra rows
     bounds = np.cumsum([0, *[len(part) for part in np.array_split(np.arange(m), replicas)]])
     return list(zip(bounds[:-1], bounds[1:]))
 
@@ -53,13 +53,14 @@ ALL_REDUCE = Exercise(
     function="all_reduce", outputs=("shares", "total"), cases=_cases, oracle=_all_reduce,
     mistakes=(
         Mistake("mean_of_means", "you averaged the replicas' mean gradients: when their slices differ in size "
-                "(3 and 4 rows) that is not the batch's mean. Each share is the slice's mean x its rows / m, as "
-                "tf.nn.compute_average_loss divides by the global batch size",
+                "(an odd batch over 2 replicas) that is not the batch's mean. Each share is the slice's mean x its "
+                "rows / m, as tf.nn.compute_average_loss divides by the global batch size",
                 lambda **k: _all_reduce(**k, averaged=True)),
         Mistake("unscaled", "each replica's share is its own mean gradient: the all-reduce sums them, so divide each "
                 "by the global batch, not its slice (mean x rows / m)", lambda **k: _all_reduce(**k, scaled=False)),
-        Mistake("split", "the slices are not tf.distribute's: replica r gets rows r*m//R up to (r+1)*m//R, so with 7 "
-                "rows replica 0 gets 3 and replica 1 gets 4 (np.array_split gives the first replica the extra row)",
+        Mistake("split", "the slices are not Day 10's: its loop (split_batch) gives replica r rows r*m//R up to "
+                "(r+1)*m//R, so with 3 rows replica 0 gets 1 and replica 1 gets 2; np.array_split (like tf.data's "
+                "distributed datasets) gives the first replica the extra row. The total is the same either way",
                 lambda **k: _all_reduce(**k, split=_numpy_split)),
         Mistake("dropped_rows", "rows are left out: m // R rows each drops the remainder; replica r gets rows r*m//R "
                 "up to (r+1)*m//R, every row once", lambda **k: _all_reduce(**k, split=_even)),
@@ -72,7 +73,8 @@ ALL_REDUCE = Exercise(
            "shares.sum(axis=0)."),
     heading="the all-reduce",
     task="Do by hand what tf.distribute.MirroredStrategy does with one global batch: split its m examples over "
-         "the replicas as tf.distribute does, let each replica compute its share of the gradient, and all-reduce "
+         "the replicas as Day 10's loop does (course.distribute.split_batch: consecutive slices, the later "
+         "replicas taking the extra rows), let each replica compute its share of the gradient, and all-reduce "
          "(sum) the shares. The sum must be the gradient one device computes on the whole batch.",
     args=(("x", "(m, d) the global batch's inputs"), ("y", "(m,) its labels"), ("replicas", "R, the replicas"),
           ("gradient", "gradient(x_slice, y_slice) gives the mean gradient over those examples, an array (what one "
@@ -87,7 +89,7 @@ ALL_REDUCE = Exercise(
     solution="""m = len(y)
 shares = []
 for r in range(replicas):
-    a, b = r * m // replicas, (r + 1) * m // replicas    # replica r's rows, as tf.distribute splits
+    a, b = r * m // replicas, (r + 1) * m // replicas    # replica r's rows, as Day 10's loop splits
     shares.append(gradient(x[a:b], y[a:b]) * (b - a) / m) # its share: sum of its losses / m
 shares = np.array(shares)                                  # (R, p)
 return shares, shares.sum(axis=0)                          # the all-reduce: a sum""")

@@ -124,8 +124,8 @@ TRAIN_EPOCH = Exercise(
     returns="the losses, a list with one scalar per step (ceil(n / batch_size) of them)",
     example=Example("len(train_epoch(model, loss_fn, optimizer, x, y, 4, 0, step))", "3", "# batches of 4, 4 and 2",
                     setup=("from course import models, training",
-                           "model, loss_fn, optimizer = models.mlp(2, hidden=(3,)), keras.losses.BinaryCrossentropy(), "
-                           "keras.optimizers.SGD(0.1)",
+                           "model = models.mlp(2, hidden=(3,))",
+                           "loss_fn, optimizer = keras.losses.BinaryCrossentropy(), keras.optimizers.SGD(0.1)",
                            "x, y = np.zeros((10, 2), np.float32), np.ones((10, 1), np.float32)",
                            "step = lambda *args: training.train_step(*args)[0]")),
     trap="tf.data's .batch(batch_size, drop_remainder=True) drops the last, smaller batch: its examples would never "

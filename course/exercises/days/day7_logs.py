@@ -131,8 +131,8 @@ LOGGED_EPOCH = Exercise(
     example=Example("logged_epoch(model, loss_fn, optimizer, dataset, writer, 1, training.train_step)", "3",
                     "# two batches: steps 1 and 2 written",
                     setup=("from course import models, training",
-                           "model, loss_fn, optimizer = models.mlp(2, hidden=(3,)), keras.losses.BinaryCrossentropy(), "
-                           "keras.optimizers.SGD(0.1)",
+                           "model = models.mlp(2, hidden=(3,))",
+                           "loss_fn, optimizer = keras.losses.BinaryCrossentropy(), keras.optimizers.SGD(0.1)",
                            "dataset = tf.data.Dataset.from_tensor_slices((np.zeros((4, 2), np.float32), "
                            "np.ones((4, 1), np.float32))).batch(2)",
                            "writer = tf.summary.create_noop_writer()")),
