@@ -100,7 +100,9 @@ TRAIN_EPOCH = Exercise(
                 "examples (.batch() before .shuffle()): shuffle first, then batch", _epoch(batch_first=True),
                 when=lambda case, actual, expected: _order(case, actual, expected, _contiguous)),
         Mistake("seed", "the examples came shuffled, but not in the course's order: shuffle with a buffer of all "
-                "the examples and the seed you were given, dataset.shuffle(len(x), seed=seed)", _epoch(seeded=False),
+                "the examples and the seed you were given, dataset.shuffle(len(x), seed=seed), and go over the "
+                "dataset once: each pass reshuffles it, so a pass made first (len(list(dataset)) to count the "
+                "batches) leaves the training the next order", _epoch(seeded=False),
                 when=lambda case, actual, expected: _order(case, actual, expected, _every_row_once)),
         Mistake("losses", "the training is right, but return every step's loss, a list with one per batch",
                 _epoch(returns="last"), when=_only_the_losses),

@@ -50,6 +50,18 @@ def _gradients_as_weights(case, actual, expected):
                for i, tag in enumerate(tags) for weights in _values_tag(tag) if weights in tags)
 
 
+def _one_step_behind(case, actual, expected):
+    """The weights' and biases' histograms are the course's of the step before: logged before the update."""
+    tags, shifted = list(actual[0]), []
+    for i, tag in enumerate(tags):
+        if tag.startswith(("weights/", "biases/")):
+            got, want = np.asarray(actual[2][i]), np.asarray(expected[2][i])
+            if got.shape != want.shape or len(got) < 2:
+                return False
+            shifted.append(np.allclose(got[1:], want[:-1]) and not np.allclose(got, want))
+    return bool(shifted) and all(shifted)
+
+
 def _values_tag(gradient_tag):
     layer_kind = gradient_tag.removeprefix("gradients/")
     if "/" not in layer_kind:
@@ -60,19 +72,20 @@ def _values_tag(gradient_tag):
 
 
 def _learner_logged(model, loss_fn, optimizer, dataset, writer, step, train_step, *, default=True, tags="course",
-                    first=0, advance=1, gradients=True, returns=True):
+                    first=0, advance=1, gradients=True, returns=True, early=False):
     """A learner's logged epoch, right or with one mistake (the catalogue's examples)."""
     from course.core.runtime import tf
     step += first
     for x_batch, y_batch in dataset:
+        before = [tf.identity(variable) for variable in model.trainable_variables]
         loss, _, grads = train_step(model, loss_fn, optimizer, x_batch, y_batch)
         with writer.as_default() if default else tf.summary.create_noop_writer().as_default():
             tf.summary.scalar("batch_loss" if tags == "course" else "loss", loss, step=step)
-            for variable, grad in zip(model.trainable_variables, grads):
+            for variable, grad, old in zip(model.trainable_variables, grads, before):
                 values_tag, gradient_tag = tflogs.tags_of(variable)
                 if tags != "course":
                     values_tag, gradient_tag = variable.path, f"{variable.path}/gradient"
-                tf.summary.histogram(values_tag, variable, step=step)
+                tf.summary.histogram(values_tag, old if early else variable, step=step)
                 tf.summary.histogram(gradient_tag, grad if gradients else variable, step=step)
         step += advance
     return step if returns else None
@@ -104,6 +117,9 @@ LOGGED_EPOCH = Exercise(
         Mistake("gradients_are_weights", "a gradients/ histogram holds the weights' values: log each gradient "
                 "(grads from train_step) under its gradients/ tag", _logged(gradients=False),
                 when=_same_tags(_gradients_as_weights)),
+        Mistake("before_update", "your weights/ and biases/ histograms are one update behind the course's: you "
+                "logged the variables before train_step changed them. Log them after the step, with the loss and the "
+                "gradients of that update", _logged(early=True), when=_same_tags(_one_step_behind)),
         Mistake("returned", "the logs are right; return the step the next epoch starts at (the last step written "
                 "+ 1)", _logged(returns=False), when=lambda case, actual, expected: tuple(actual[0]) == tuple(
                     expected[0]) and not np.isclose(actual[4], expected[4])
