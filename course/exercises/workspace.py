@@ -38,7 +38,7 @@ README = """Exercises of the keras-course package: write the body of each functi
     course hint day3.sgd_step     a hint; ask again for the next one
     course exercises list         what is done, what is not yet
 
-Once an exercise passes, the course's own solution appears in solutions/ beside it.
+Once an exercise passes, the course's own solution appears in solutions/: solutions/day3/sgd_step.py, ...
 """
 
 

@@ -178,6 +178,8 @@ TAPE_GRADIENTS = Exercise(
                 lambda x, y, w, b: tuple(len(x) * g for g in _tape_oracle(x, y, w, b))),
         Mistake("mse", "those are the gradients of the mean squared error: the perceptron's loss is the binary "
                 "cross-entropy, -mean(y log p + (1 - y) log(1 - p))", _mse_gradients),
+        Mistake("swapped", "you returned db first and dw second: return them in the order (dw, db), as "
+                "tape.gradient(loss, [w, b]) gives them", lambda x, y, w, b: _tape_oracle(x, y, w, b)[::-1]),
     ),
     hints=("A tf.GradientTape records what TensorFlow computes inside its `with` block; afterwards "
            "tape.gradient(loss, [w, b]) differentiates the recorded computation.",
