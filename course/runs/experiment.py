@@ -128,8 +128,7 @@ class LoggedRun:
         try:
             history = training.run([*self.logging, *observers, *self.printing])
         except KeyboardInterrupt:        # its partial epoch logged by the loop (run/stopped says where)
-            _close_quietly(self.logger)
-            self.print(f"\nInterrupted: the partial run is in {self.run_dir} (TensorBoard can read it).")
+            self._interrupted()
             raise
         except BaseException:
             _close_quietly(self.logger)   # a full disk: close what can be closed, the first error goes on
@@ -145,8 +144,7 @@ class LoggedRun:
         except KeyboardInterrupt:        # training had finished: the figures were being drawn
             self.logger.log_text("run/stopped", f"interrupted after the last step, {history.steps}, while the "
                                  "end-of-run figures were drawn", step=history.steps)
-            _close_quietly(self.logger)
-            self.print(f"\nInterrupted: the partial run is in {self.run_dir} (TensorBoard can read it).")
+            self._interrupted()
             raise
         except BaseException:
             _close_quietly(self.logger)   # a full disk: close what can be closed, the first error goes on
@@ -154,6 +152,11 @@ class LoggedRun:
         self.logger.close()
         return RunResult(name=self.name, run_dir=self.run_dir, history=history, model=self.model,
                          metrics=history.final(), logger=self.logger)
+
+    def _interrupted(self):
+        """A Ctrl-C: the run's files closed, and where what was logged can be read."""
+        _close_quietly(self.logger)
+        self.print(f"\nInterrupted: the partial run is in {self.run_dir} (TensorBoard can read it).")
 
     def _figures(self, history):
         final, run_dir, dataset = history.final(), self.run_dir, self.dataset
